@@ -27,3 +27,8 @@ def week_monday(go_live_date: date, week: int) -> date:
 def days_to_go_live(go_live_date: date, as_of: date) -> int:
     """Days from `as_of` to go-live; zero on the day, negative once live."""
     return (go_live_date - as_of).days
+
+
+def weeks_to_go_live(go_live_date: date, as_of: date) -> int:
+    """Plan weeks until go-live week: 0 in go-live week, negative once live."""
+    return -plan_week(go_live_date, as_of)

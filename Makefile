@@ -1,0 +1,52 @@
+# changeready: `make run` serves the app with a demo workspace; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-postgres test-browser lint format bench migrations-check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var:
+	mkdir -p var
+
+run: install var
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The whole suite but the browser tests (those need Chromium: `make test-browser`).
+test: lint migrations-check
+	$(BIN)/python -m pytest -m "not browser" -q
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/changeready} \
+		$(BIN)/python -m pytest -m "not browser" -q
+
+test-browser: install
+	$(BIN)/python -m pytest -m browser -q
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,75 @@
+"""Fixtures shared by every app's tests: the four people of every access test.
+
+`owner`, `admin`, `member` and `viewer` belong to `workspace`; `outsider` owns
+another workspace. Access tests parametrize over PEOPLE and assert both the
+status code and that nothing changed.
+"""
+
+import pytest
+from django.test import Client
+
+from changeready.accounts.tests.factories import UserFactory
+from changeready.engagements.tests.factories import EngagementFactory
+from changeready.workspaces.models import Role
+from changeready.workspaces.tests.factories import MembershipFactory, WorkspaceFactory
+
+PEOPLE = ("owner", "admin", "member", "viewer", "outsider", "anonymous")
+WRITERS = ("owner", "admin", "member")
+MANAGERS = ("owner", "admin")
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(name="Acme Delivery", slug="acme")
+
+
+@pytest.fixture
+def other_workspace(db):
+    return WorkspaceFactory(name="Rival Delivery", slug="rival")
+
+
+def _member(workspace, role, email):
+    return MembershipFactory(workspace=workspace, role=role, user=UserFactory(email=email)).user
+
+
+@pytest.fixture
+def owner(workspace):
+    return _member(workspace, Role.OWNER, "owner@acme.example")
+
+
+@pytest.fixture
+def admin(workspace):
+    return _member(workspace, Role.ADMIN, "admin@acme.example")
+
+
+@pytest.fixture
+def member(workspace):
+    return _member(workspace, Role.MEMBER, "member@acme.example")
+
+
+@pytest.fixture
+def viewer(workspace):
+    return _member(workspace, Role.VIEWER, "viewer@acme.example")
+
+
+@pytest.fixture
+def outsider(other_workspace):
+    return _member(other_workspace, Role.OWNER, "outsider@rival.example")
+
+
+@pytest.fixture
+def engagement(workspace):
+    return EngagementFactory(workspace=workspace, name="WMS rollout", customer="Northwind")
+
+
+@pytest.fixture
+def client_as(request, db):
+    """`client_as("viewer")`: a test client signed in as that person (or anonymous)."""
+
+    def make(person: str) -> Client:
+        client = Client()
+        if person != "anonymous":
+            client.force_login(request.getfixturevalue(person))
+        return client
+
+    return make

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EngagementsConfig(AppConfig):
+    name = "changeready.engagements"
+    label = "engagements"

@@ -1,0 +1,87 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from changeready.common.concurrency import VersionedModel
+from changeready.core.model import PHASES
+
+
+def _choices(values):
+    return [(value, value.replace("_", " ").capitalize()) for value in values]
+
+
+class EngagementQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(workspace=workspace)
+
+
+class Engagement(VersionedModel):
+    """One customer implementation (DOMAIN.md section 2)."""
+
+    PHASE_CHOICES = _choices(PHASES)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="engagements"
+    )
+    name = models.CharField(max_length=200)
+    customer = models.CharField(max_length=200)
+    product = models.CharField(max_length=200, blank=True)
+    kickoff_date = models.DateField(null=True, blank=True)
+    go_live_date = models.DateField()
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES, default="discovery")
+    change_summary = models.TextField(
+        "what changes, for whom",
+        max_length=10000,
+        blank=True,
+    )
+    delivery_lead_name = models.CharField("delivery lead", max_length=200, blank=True)
+    delivery_lead_email = models.EmailField("delivery lead email", blank=True)
+    cs_owner_name = models.CharField("CS owner", max_length=200, blank=True)
+    cs_owner_email = models.EmailField("CS owner email", blank=True)
+    arr = models.DecimalField(
+        "ARR",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Annual contract value.",
+    )
+    renewal_date = models.DateField(null=True, blank=True)
+    opposition_reviewed = models.BooleanField(
+        default=False,
+        help_text="The team asked “who did not want this?” (the answer may be nobody).",
+    )
+    handoff_accepted_at = models.DateTimeField(null=True, blank=True)
+    handoff_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    plan_first_week = models.SmallIntegerField(default=-4)
+    plan_last_week = models.SmallIntegerField(default=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["go_live_date", "name"]
+        indexes = [models.Index(fields=["workspace", "go_live_date"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.customer})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.kickoff_date and self.go_live_date and self.kickoff_date > self.go_live_date:
+            errors["kickoff_date"] = "Kickoff must be on or before the go-live date."
+        if self.plan_first_week > 0:
+            errors["plan_first_week"] = "The plan must start at go-live week or before it."
+        if self.plan_last_week < 1:
+            errors["plan_last_week"] = "The plan must run at least one week past go-live."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,44 @@
+"""Writes for engagements. Web views and the API both call these."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from changeready.common.concurrency import save_versioned
+from changeready.engagements.models import Engagement
+
+
+def engagement_changed(engagement: Engagement) -> None:
+    """Every write to an engagement's data ends here.
+
+    It is the one place that reacts to a change of an engagement (the
+    assessment snapshot, the activity history), so no write path can forget.
+    """
+    Engagement.objects.filter(pk=engagement.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def create_engagement(*, workspace, **fields) -> Engagement:
+    engagement = Engagement(workspace=workspace, **fields)
+    engagement.plan_first_week = workspace.plan_first_week
+    engagement.plan_last_week = workspace.plan_last_week
+    save_versioned(engagement, None)
+    engagement_changed(engagement)
+    return engagement
+
+
+@transaction.atomic
+def update_engagement(
+    engagement: Engagement, *, expected_version: int | None, **changes
+) -> Engagement:
+    for field, value in changes.items():
+        setattr(engagement, field, value)
+    save_versioned(engagement, expected_version)
+    engagement_changed(engagement)
+    return engagement
+
+
+@transaction.atomic
+def delete_engagement(engagement: Engagement) -> None:
+    engagement.delete()

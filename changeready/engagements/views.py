@@ -1,0 +1,92 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from changeready.common.concurrency import EditConflict
+from changeready.common.forms import apply_validation_error
+from changeready.core.weeks import weeks_to_go_live
+from changeready.engagements import services
+from changeready.engagements.forms import EngagementForm
+from changeready.workspaces.tenancy import get_engagement_for_member, get_workspace_for_member
+
+FORM_FIELDS = EngagementForm.Meta.fields
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_create(request, slug):
+    membership = get_workspace_for_member(request, slug)
+    form = EngagementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
+        try:
+            engagement = services.create_engagement(workspace=membership.workspace, **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Engagement “{engagement.name}” created.")
+            return redirect("engagement", engagement.id)
+    return render(
+        request,
+        "engagements/engagement_form.html",
+        {"form": form, "workspace": membership.workspace},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def engagement_detail(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    return render(
+        request,
+        "engagements/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "weeks_to_go_live": weeks_to_go_live(engagement.go_live_date, date.today()),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    form = EngagementForm(request.POST or None, instance=engagement)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in FORM_FIELDS}
+        try:
+            services.update_engagement(
+                engagement, expected_version=form.cleaned_data["version"], **changes
+            )
+        except EditConflict as conflict:
+            form.add_error(
+                None,
+                f"{conflict} Your changes are kept below; copy what you need, then reload.",
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Engagement saved.")
+            return redirect("engagement", engagement.id)
+    return render(
+        request,
+        "engagements/engagement_form.html",
+        {"form": form, "engagement": engagement, "workspace": membership.workspace},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_delete(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    if request.method == "POST":
+        name = engagement.name
+        services.delete_engagement(engagement)
+        messages.success(request, f"Engagement “{name}” deleted.")
+        return redirect("workspace", membership.workspace.slug)
+    return render(request, "engagements/engagement_confirm_delete.html", {"engagement": engagement})

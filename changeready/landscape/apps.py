@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LandscapeConfig(AppConfig):
+    name = "changeready.landscape"
+    label = "landscape"

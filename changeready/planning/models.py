@@ -1,0 +1,117 @@
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from changeready.common.concurrency import VersionedModel
+from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
+from changeready.landscape.models import choices
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class PlanItemQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(engagement__workspace=workspace)
+
+
+class PlanItem(VersionedModel):
+    """One action in the activation plan, in a week relative to go-live."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="plan_items"
+    )
+    week = models.SmallIntegerField(validators=[MinValueValidator(-52), MaxValueValidator(104)])
+    title = models.CharField(max_length=300)
+    description = models.TextField(max_length=10000, blank=True)
+    kind = models.CharField(max_length=20, choices=choices(PLAN_ITEM_KINDS))
+    owner_role = models.CharField(max_length=20, choices=choices(OWNER_ROLES))
+    owner = models.CharField("named owner", max_length=200, blank=True)
+    audience = models.ManyToManyField(
+        "landscape.Stakeholder", blank=True, related_name="plan_items"
+    )
+    adkar_target = models.CharField(
+        "ADKAR target", max_length=15, choices=choices(ADKAR_ELEMENTS), blank=True
+    )
+    resistance_point = models.ForeignKey(
+        "landscape.ResistancePoint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_items",
+    )
+    status = models.CharField(max_length=10, choices=choices(PLAN_ITEM_STATUSES), default="planned")
+    # "manual", or "generated:<rule key>" for items the generator made.
+    origin = models.CharField(max_length=200, default="manual")
+    # The generator's stable identity for this item; empty for manual items.
+    generation_key = models.CharField(max_length=400, blank=True)
+    reason = models.TextField(blank=True)
+    # A generated item someone changed by hand is theirs: regeneration keeps it.
+    edited_by_hand = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["week", "created_at"]
+        indexes = [models.Index(fields=["engagement", "week"])]
+
+    def __str__(self):
+        return f"Week {self.week}: {self.title}"
+
+    @property
+    def is_generated(self) -> bool:
+        return self.origin.startswith("generated")
+
+    def clean(self):
+        if self.resistance_point_id and self.engagement_id:
+            if self.resistance_point.engagement_id != self.engagement_id:
+                raise ValidationError(
+                    {"resistance_point": "The resistance point must belong to the same engagement."}
+                )
+
+
+class AdoptionTargetQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(engagement__workspace=workspace)
+
+
+class AdoptionTarget(VersionedModel):
+    """A daily-user group's weekly-active target for a week, and the actual figure."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="adoption_targets"
+    )
+    stakeholder = models.ForeignKey(
+        "landscape.Stakeholder", on_delete=models.CASCADE, related_name="adoption_targets"
+    )
+    week = models.SmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(104)])
+    target_pct = models.FloatField("target %", validators=PERCENT_VALIDATORS)
+    actual_pct = models.FloatField("actual %", null=True, blank=True, validators=PERCENT_VALIDATORS)
+    # True once someone changed the target by hand: regeneration keeps it.
+    edited_by_hand = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AdoptionTargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stakeholder_id", "week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stakeholder", "week"], name="adoption_target_unique_week"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.stakeholder} week {self.week}: {self.target_pct}%"
+
+    def clean(self):
+        if self.stakeholder_id and self.engagement_id:
+            if self.stakeholder.engagement_id != self.engagement_id:
+                raise ValidationError(
+                    {"stakeholder": "The stakeholder must belong to the same engagement."}
+                )

@@ -1,0 +1,59 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from changeready import views
+from changeready.accounts import views as account_views
+from changeready.accounts.forms import EmailAuthenticationForm
+from changeready.api.api import api
+from changeready.engagements import views as engagement_views
+from changeready.workspaces import views as workspace_views
+
+urlpatterns = [
+    path("", workspace_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("workspaces/new/", workspace_views.workspace_create, name="workspace_create"),
+    path("w/<slug:slug>/", workspace_views.workspace_home, name="workspace"),
+    path("w/<slug:slug>/members/", workspace_views.members, name="members"),
+    path(
+        "w/<slug:slug>/members/<uuid:membership_id>/role/",
+        workspace_views.member_role,
+        name="member_role",
+    ),
+    path(
+        "w/<slug:slug>/members/<uuid:membership_id>/remove/",
+        workspace_views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "w/<slug:slug>/invitations/<uuid:invitation_id>/revoke/",
+        workspace_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", workspace_views.invitation, name="invitation"),
+    path(
+        "w/<slug:slug>/engagements/new/",
+        engagement_views.engagement_create,
+        name="engagement_create",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/", engagement_views.engagement_detail, name="engagement"
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/edit/",
+        engagement_views.engagement_edit,
+        name="engagement_edit",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/delete/",
+        engagement_views.engagement_delete,
+        name="engagement_delete",
+    ),
+    path("api/v1/", api.urls),
+]

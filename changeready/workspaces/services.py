@@ -1,0 +1,156 @@
+"""Writes for workspaces, memberships and invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from changeready.accounts.models import User
+from changeready.workspaces.models import Invitation, Membership, Role, Workspace
+
+INVITATION_SALT = "changeready.invitation"
+
+
+class SlugTaken(ValidationError):
+    pass
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "workspace"
+    slug, suffix = base, 2
+    while Workspace.objects.filter(slug=slug).exists():
+        slug = f"{base}-{suffix}"
+        suffix += 1
+    return slug
+
+
+@transaction.atomic
+def create_workspace(*, name: str, owner: User, slug: str | None = None) -> Workspace:
+    """Create a workspace with `owner` as its first owner.
+
+    With an explicit slug, a taken slug is an error (scripts rely on the slug
+    they asked for); without one, a free slug is derived from the name.
+    """
+    if slug is not None:
+        if Workspace.objects.filter(slug=slug).exists():
+            raise SlugTaken(f"The workspace slug {slug!r} is already taken.")
+    else:
+        slug = unique_slug(name)
+    workspace = Workspace(name=name, slug=slug)
+    workspace.full_clean()
+    try:
+        with transaction.atomic():
+            workspace.save()
+    except IntegrityError:
+        raise SlugTaken(f"The workspace slug {slug!r} is already taken.") from None
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(str(invitation.id), salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The pending invitation a token stands for, or None if it is bad,
+    expired, revoked or already used."""
+    max_age = timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    try:
+        invitation_id = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.pending().select_related("workspace").filter(id=invitation_id).first()
+
+
+@transaction.atomic
+def invite_member(*, workspace: Workspace, email: str, role: str, invited_by: User) -> Invitation:
+    email = email.strip().lower()
+    if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of this workspace."})
+    # A new invitation replaces any pending one, so the newest link is the one that works.
+    Invitation.objects.for_workspace(workspace).pending().filter(email__iexact=email).update(
+        revoked_at=timezone.now()
+    )
+    invitation = Invitation.objects.create(
+        workspace=workspace, email=email, role=role, invited_by=invited_by
+    )
+    link = settings.SITE_URL + reverse("invitation", args=[invitation_token(invitation)])
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+    }
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"{invited_by.display_name} invited you to {workspace.name} on changeready",
+            message=render_to_string("workspaces/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    Invitation.objects.filter(id=invitation.id, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}; you are signed in as {user.email}."
+        )
+    locked = Invitation.objects.select_for_update().get(id=invitation.id)
+    if not locked.is_pending:
+        raise ValidationError("This invitation has already been used or was revoked.")
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    membership, _ = Membership.objects.get_or_create(
+        workspace=locked.workspace, user=user, defaults={"role": locked.role}
+    )
+    return membership
+
+
+def _owners_locked(workspace: Workspace):
+    # Lock the owner rows so two concurrent demotions cannot both see "another
+    # owner remains" and leave the workspace without one.
+    return list(
+        Membership.objects.select_for_update()
+        .filter(workspace=workspace, role=Role.OWNER)
+        .values_list("id", flat=True)
+    )
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose owner, admin, member or viewer."})
+    owners = _owners_locked(membership.workspace)
+    if membership.role == Role.OWNER and role != Role.OWNER and owners == [membership.id]:
+        raise ValidationError(
+            "A workspace needs at least one owner. Make someone else owner first."
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership) -> None:
+    owners = _owners_locked(membership.workspace)
+    if membership.role == Role.OWNER and owners == [membership.id]:
+        raise ValidationError("The last owner cannot be removed. Make someone else owner first.")
+    membership.delete()

@@ -1,0 +1,63 @@
+"""Tenancy in one place.
+
+Every web view reaches workspace data through these helpers. An object outside
+the signed-in user's workspaces is a 404, exactly like one that does not exist;
+a write (any unsafe HTTP method) by a viewer is a 403; managing members and
+tokens needs an owner or admin. The API authenticates differently (tokens) but
+scopes through the same `for_workspace` querysets and role sets.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from changeready.workspaces.models import Membership
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LAST_WORKSPACE_SESSION_KEY = "last_workspace_slug"
+
+
+def check_access(membership: Membership, *, method: str, manage: bool = False) -> None:
+    """Raise PermissionDenied unless the member may do this."""
+    if manage and not membership.can_manage:
+        raise PermissionDenied("Only owners and admins can do this.")
+    if method not in SAFE_METHODS and not membership.can_write:
+        raise PermissionDenied("Viewers can look but not change anything.")
+
+
+def _bind(request: HttpRequest, membership: Membership, *, manage: bool) -> Membership:
+    check_access(membership, method=request.method, manage=manage)
+    # The layout shows the current workspace and role from here.
+    request.membership = membership
+    return membership
+
+
+def get_workspace_for_member(
+    request: HttpRequest, slug: str, *, manage: bool = False
+) -> Membership:
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=request.user, workspace__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace.")
+    return _bind(request, membership, manage=manage)
+
+
+def get_engagement_for_member(request: HttpRequest, engagement_id):
+    """The engagement and the user's membership of its workspace, or 404/403."""
+    from changeready.engagements.models import Engagement
+
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=request.user, workspace__engagements__id=engagement_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such engagement.")
+    _bind(request, membership, manage=False)
+    engagement = Engagement.objects.for_workspace(membership.workspace).get(id=engagement_id)
+    engagement.workspace = membership.workspace
+    return engagement, membership

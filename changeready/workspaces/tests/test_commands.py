@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from changeready.accounts.models import User
+from changeready.engagements.models import Engagement
+from changeready.workspaces.models import Membership, Role, Workspace
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_workspace_creates_workspace_and_owner(capsys):
+    call_command(
+        "create_workspace",
+        slug="acme",
+        name="Acme",
+        owner="Lead@Acme.example",
+        password="pw-long-enough-1",
+    )
+    workspace = Workspace.objects.get(slug="acme")
+    user = User.objects.get(email="lead@acme.example")
+    assert user.check_password("pw-long-enough-1")
+    assert Membership.objects.get(workspace=workspace, user=user).role == Role.OWNER
+    assert "acme" in capsys.readouterr().out
+
+
+def test_create_workspace_fails_clearly_when_the_slug_is_taken():
+    call_command("create_workspace", slug="acme", name="Acme", owner="a@acme.example")
+    with pytest.raises(CommandError, match="already taken"):
+        call_command("create_workspace", slug="acme", name="Other", owner="b@acme.example")
+    assert not User.objects.filter(email="b@acme.example").exists()
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo")
+    counts = (Workspace.objects.count(), Engagement.objects.count(), User.objects.count())
+    call_command("seed_demo")
+    assert (Workspace.objects.count(), Engagement.objects.count(), User.objects.count()) == counts
+    assert counts[1] >= 1

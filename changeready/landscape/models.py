@@ -98,7 +98,12 @@ class Stakeholder(VersionedModel):
         ordering = ["created_at", "name"]
         constraints = [
             models.UniqueConstraint(
-                "engagement", Lower("name"), name="stakeholder_name_unique_per_engagement"
+                "engagement",
+                Lower("name"),
+                name="stakeholder_name_unique_per_engagement",
+                violation_error_message=(
+                    "A stakeholder with this name already exists in this engagement."
+                ),
             ),
         ]
 

@@ -128,6 +128,9 @@ WARNING_READINESS_CAP = 79
 READY_MIN = 80
 AT_RISK_MIN = 50
 
+# Decimals of the terms shown to the user.
+TERM_DECIMALS = 3
+
 # Decimals removed as floating-point noise before rounding half up.
 ROUNDING_NOISE_DECIMALS = 9
 
@@ -294,6 +297,19 @@ class RiskTerms:
             + LIKELIHOOD_BARRIER_WEIGHT * self.barrier
             + LIKELIHOOD_NOT_INVOLVED_WEIGHT * self.not_involved
         )
+
+    def to_dict(self) -> dict[str, float | int]:
+        """The terms for display, rounded to 3 decimals: enough to recompute the risk
+        by hand, without binary noise such as 0.30000000000000004."""
+        return {
+            "consequence": round(self.consequence, TERM_DECIMALS),
+            "engagement": round(self.engagement, TERM_DECIMALS),
+            "resistance": round(self.resistance, TERM_DECIMALS),
+            "signals": round(self.signals, TERM_DECIMALS),
+            "barrier": round(self.barrier, TERM_DECIMALS),
+            "not_involved": self.not_involved,
+            "likelihood": round(self.likelihood, TERM_DECIMALS),
+        }
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,40 @@
-from django.db import models  # noqa: F401
+import uuid
+
+from django.db import models
+
+
+class AssessmentSnapshotQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(engagement__workspace=workspace)
+
+
+class AssessmentSnapshot(models.Model):
+    """The assessment as it stood on a day; at most one is kept per day.
+
+    Written whenever the engagement's data changes, so readiness can be shown
+    over time and `assessment_stale` can tell a forgotten engagement.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="snapshots"
+    )
+    taken_on = models.DateField()
+    readiness_score = models.PositiveSmallIntegerField()
+    readiness_band = models.CharField(max_length=10)
+    critical_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    # The whole assessment (the API's shape), for history and the playbook.
+    assessment = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "taken_on"], name="snapshot_one_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.engagement} on {self.taken_on}: {self.readiness_score}"

@@ -12,10 +12,27 @@ from changeready.engagements.models import Engagement
 def engagement_changed(engagement: Engagement) -> None:
     """Every write to an engagement's data ends here.
 
-    It is the one place that reacts to a change of an engagement (the
-    assessment snapshot, the activity history), so no write path can forget.
+    It is the one place that reacts to a change of an engagement, so no write
+    path can forget: the engagement is marked as updated and, once the
+    transaction commits, today's assessment snapshot is refreshed. A bulk
+    write (an import of 500 stakeholders) schedules that refresh once.
     """
     Engagement.objects.filter(pk=engagement.pk).update(updated_at=timezone.now())
+    connection = transaction.get_connection()
+    already_scheduled = any(
+        getattr(callback, "changed_engagement_id", None) == engagement.pk
+        for _, callback, _ in connection.run_on_commit
+    )
+    if already_scheduled:
+        return
+
+    def refresh_snapshot():
+        from changeready.assessment.services import record_snapshot
+
+        record_snapshot(engagement.pk)
+
+    refresh_snapshot.changed_engagement_id = engagement.pk
+    transaction.on_commit(refresh_snapshot)
 
 
 @transaction.atomic

@@ -1,0 +1,74 @@
+"""Assessing engagements and keeping their daily snapshots."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.utils import timezone
+
+from changeready.assessment.loading import load_engagement_data
+from changeready.assessment.models import AssessmentSnapshot
+from changeready.core.assessment import Assessment, assess
+from changeready.engagements.models import Engagement
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def snapshot_dates(engagements: Iterable[Engagement]) -> dict:
+    dates = defaultdict(list)
+    rows = AssessmentSnapshot.objects.filter(engagement__in=list(engagements)).values_list(
+        "engagement_id", "taken_on"
+    )
+    for engagement_id, taken_on in rows:
+        dates[engagement_id].append(taken_on)
+    return dates
+
+
+def assess_engagements(engagements: Iterable[Engagement], as_of: date) -> dict[str, Assessment]:
+    """The assessment of each engagement as of a day, keyed by engagement id (text)."""
+    engagements = list(engagements)
+    data = load_engagement_data(engagements, snapshot_dates(engagements))
+    return {engagement_id: assess(item, as_of) for engagement_id, item in data.items()}
+
+
+def assess_engagement(engagement: Engagement, as_of: date) -> Assessment:
+    return assess_engagements([engagement], as_of)[str(engagement.id)]
+
+
+def assessment_body(engagement: Engagement, assessment: Assessment) -> dict:
+    """The API's assessment shape (DOMAIN.md section 9)."""
+    return {"engagement_id": str(engagement.id), **assessment.to_dict()}
+
+
+def record_snapshot(engagement_id, on: date | None = None) -> AssessmentSnapshot | None:
+    """Store today's assessment of the engagement, replacing today's earlier one."""
+    engagement = Engagement.objects.filter(id=engagement_id).first()
+    if engagement is None:  # deleted in the same transaction
+        return None
+    on = on or today()
+    assessment = assess_engagement(engagement, on)
+    severities = [finding.severity for finding in assessment.findings]
+    snapshot, _ = AssessmentSnapshot.objects.update_or_create(
+        engagement=engagement,
+        taken_on=on,
+        defaults={
+            "readiness_score": assessment.readiness.score,
+            "readiness_band": assessment.readiness.band,
+            "critical_count": severities.count("critical"),
+            "warning_count": severities.count("warning"),
+            "assessment": assessment_body(engagement, assessment),
+        },
+    )
+    return snapshot
+
+
+def readiness_history(engagement: Engagement) -> list[tuple[date, int]]:
+    return list(
+        AssessmentSnapshot.objects.filter(engagement=engagement).values_list(
+            "taken_on", "readiness_score"
+        )
+    )

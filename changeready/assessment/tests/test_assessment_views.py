@@ -69,10 +69,9 @@ def test_a_change_records_one_snapshot_per_day(engagement, django_capture_on_com
 def test_bulk_write_schedules_the_refresh_once(engagement, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with transaction.atomic():
-            for i in range(50):
-                landscape_services.create_stakeholder(engagement, name=f"Group {i}")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        for i in range(50):
+            landscape_services.create_stakeholder(engagement, name=f"Group {i}")
     assert len(callbacks) == 1
 
 

@@ -68,11 +68,11 @@ GROUP_REACH_SAFETY_NET_KEY = "safety_net.group_reach"
 _NAMES_IN_REASON = 5
 _REASON_EXCERPT = 120
 
+# Resistance rules explain themselves through their resistance point instead.
 _FAMILY_LABELS = {
     "baseline": "Baseline",
     "role": "Role rule",
     "quadrant": "Quadrant rule",
-    "resistance": "Resistance rule",
     "barrier": "ADKAR barrier rule",
 }
 _SOURCE_LABELS = {

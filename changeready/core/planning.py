@@ -27,7 +27,8 @@ Decisions where the domain reference leaves room:
   them; their origins are `generated:safety_net.…`.
 - Adoption ramp: for each `daily_user` group, weekly targets from week 1 to
   `last_week`, rising linearly from half the target in week 1 to the target in
-  `adoption_target_week`, then holding. Half is what a well-supported go-live
+  `adoption_target_week`, then holding (cut off at `last_week` if the target
+  week lies beyond it). Half is what a well-supported go-live
   typically reaches in its first live week; a straight line makes a shortfall
   visible early without setting an unreachable bar for week one.
 """
@@ -280,10 +281,11 @@ def _check_window(
         raise ValueError(
             f"adoption_target_pct must be above 0 and at most 100, not {adoption_target_pct}"
         )
-    if not 1 <= adoption_target_week <= last_week:
+    # A target week after the window is allowed: the ramp is then cut off at
+    # last_week, which shows honestly that the window ends before the target.
+    if not 1 <= adoption_target_week <= MAX_WEEK:
         raise ValueError(
-            f"adoption_target_week must be between 1 and last_week ({last_week}), "
-            f"not {adoption_target_week}"
+            f"adoption_target_week must be between 1 and {MAX_WEEK}, not {adoption_target_week}"
         )
 
 

@@ -22,8 +22,9 @@ How a rule turns into plan items (`changeready.core.planning` applies this):
   stakeholder meets the other conditions; the item is linked to the point and
   addressed to its stakeholder.
 
-Conditions combine with AND; within one condition the listed values combine
-with OR; an empty condition means "any".
+Conditions (`roles`, `quadrants`, `kinds`, `barriers`, `resistors_only`, and
+`resistance_sources` for resistance rules) combine with AND; within one
+condition the listed values combine with OR; an empty condition means "any".
 
 The helpers `quadrant`, `adkar_barrier` and `is_resistor` implement the derived
 values of the domain reference (section 3) that the conditions need.
@@ -35,7 +36,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NoReturn
 
 from changeready.core.model import (
     ADKAR_ELEMENTS,
@@ -134,10 +135,10 @@ class Rule:
     key: str
     family: str
     title: str
-    description: str
     kind: str
     owner_role: str
     weeks: tuple[int, ...]
+    description: str = ""
     adkar_target: str | None = None
     enabled: bool = True
     audience: str = "each"
@@ -150,7 +151,11 @@ class Rule:
     resistors_only: bool = False
 
     def __post_init__(self) -> None:
-        _validate(self)
+        label = repr(self.key) if isinstance(self.key, str) else "without a valid key"
+        try:
+            _validate(self)
+        except ValueError as error:
+            raise ValueError(f"rule {label}: {error}") from None
 
     @property
     def has_conditions(self) -> bool:
@@ -191,37 +196,32 @@ class Rule:
         return cls(**values)
 
 
-_REQUIRED_FIELDS = ("key", "family", "title", "description", "kind", "owner_role", "weeks")
+_REQUIRED_FIELDS = ("key", "family", "title", "kind", "owner_role", "weeks")
 _TUPLE_FIELDS = ("weeks", "roles", "quadrants", "kinds", "resistance_sources", "barriers")
 
 
 def _validate(rule: Rule) -> None:
     key = rule.key
-    label = repr(key) if isinstance(key, str) else "without a valid key"
-
-    def fail(field_name: str, problem: str) -> None:
-        raise ValueError(f"rule {label}: field {field_name!r} {problem}")
-
     if not isinstance(key, str) or len(key) > _MAX_KEY_LENGTH or not _KEY_PATTERN.match(key):
-        fail(
+        _fail(
             "key",
             "must be a dotted slug of lowercase letters, digits and underscores "
             f"such as 'baseline.go_live_notice', at most {_MAX_KEY_LENGTH} characters",
         )
     if key.startswith(RESERVED_KEY_PREFIX):
-        fail("key", f"must not start with {RESERVED_KEY_PREFIX!r}: reserved for the core")
-    _check_choice(fail, "family", rule.family, FAMILIES)
-    _check_choice(fail, "kind", rule.kind, PLAN_ITEM_KINDS)
-    _check_choice(fail, "owner_role", rule.owner_role, OWNER_ROLES)
-    _check_choice(fail, "audience", rule.audience, AUDIENCE_MODES)
+        _fail("key", f"must not start with {RESERVED_KEY_PREFIX!r}: reserved for the core")
+    _check_choice("family", rule.family, FAMILIES)
+    _check_choice("kind", rule.kind, PLAN_ITEM_KINDS)
+    _check_choice("owner_role", rule.owner_role, OWNER_ROLES)
+    _check_choice("audience", rule.audience, AUDIENCE_MODES)
     if rule.adkar_target is not None:
-        _check_choice(fail, "adkar_target", rule.adkar_target, ADKAR_ELEMENTS)
+        _check_choice("adkar_target", rule.adkar_target, ADKAR_ELEMENTS)
     for name in ("enabled", "resistors_only"):
         if not isinstance(getattr(rule, name), bool):
-            fail(name, "must be true or false")
-    _check_text(fail, rule, "title", MAX_TITLE_LENGTH, required=True)
-    _check_text(fail, rule, "description", MAX_DESCRIPTION_LENGTH, required=False)
-    _check_weeks(fail, rule.weeks)
+            _fail(name, "must be true or false")
+    _check_text(rule, "title", MAX_TITLE_LENGTH, required=True)
+    _check_text(rule, "description", MAX_DESCRIPTION_LENGTH, required=False)
+    _check_weeks(rule.weeks)
     for name, allowed in (
         ("roles", ROLES),
         ("quadrants", QUADRANTS),
@@ -231,54 +231,58 @@ def _validate(rule: Rule) -> None:
     ):
         values = getattr(rule, name)
         if not isinstance(values, tuple):
-            fail(name, "must be a list")
+            _fail(name, "must be a list")
         for value in values:
-            _check_choice(fail, name, value, allowed)
+            _check_choice(name, value, allowed)
         if len(set(values)) != len(values):
-            fail(name, "lists a value twice")
+            _fail(name, "lists a value twice")
     if rule.family == "resistance" and rule.audience != "each":
-        fail("audience", "must be 'each' for a resistance rule: it acts per resistance point")
+        _fail("audience", "must be 'each' for a resistance rule: it acts per resistance point")
     if rule.resistance_sources and rule.family != "resistance":
-        fail("resistance_sources", "is only allowed on rules of the 'resistance' family")
+        _fail("resistance_sources", "is only allowed on rules of the 'resistance' family")
 
 
-def _check_choice(fail, field_name: str, value: Any, allowed: tuple[str, ...]) -> None:
+def _fail(field_name: str, problem: str) -> NoReturn:
+    raise ValueError(f"field {field_name!r} {problem}")
+
+
+def _check_choice(field_name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if not isinstance(value, str) or value not in allowed:
-        fail(field_name, f"has {value!r}; expected one of {', '.join(allowed)}")
+        _fail(field_name, f"has {value!r}; expected one of {', '.join(allowed)}")
 
 
-def _check_text(fail, rule: Rule, field_name: str, max_length: int, *, required: bool) -> None:
+def _check_text(rule: Rule, field_name: str, max_length: int, *, required: bool) -> None:
     text = getattr(rule, field_name)
     if not isinstance(text, str):
-        fail(field_name, "must be text")
+        _fail(field_name, "must be text")
     if required and not text.strip():
-        fail(field_name, "must not be empty")
+        _fail(field_name, "must not be empty")
     if len(text) > max_length:
-        fail(field_name, f"is longer than {max_length} characters")
+        _fail(field_name, f"is longer than {max_length} characters")
     try:
         placeholders = [
             parsed for parsed in string.Formatter().parse(text) if parsed[1] is not None
         ]
     except ValueError as error:
-        fail(field_name, f"has a stray brace ({error}); write '{{{{' or '}}}}' for a literal one")
+        _fail(field_name, f"has a stray brace ({error}); write '{{{{' or '}}}}' for a literal one")
     for _, placeholder, spec, conversion in placeholders:
         if placeholder != "name" or spec or conversion:
-            fail(field_name, f"has the placeholder {{{placeholder}}}; only {{name}} is allowed")
+            _fail(field_name, f"has the placeholder {{{placeholder}}}; only {{name}} is allowed")
         if rule.audience != "each":
-            fail(field_name, "uses {name}, which only an 'each' rule can fill (one stakeholder)")
+            _fail(field_name, "uses {name}, which only an 'each' rule can fill (one stakeholder)")
 
 
-def _check_weeks(fail, weeks: Any) -> None:
+def _check_weeks(weeks: Any) -> None:
     if not isinstance(weeks, tuple) or not weeks:
-        fail("weeks", "must be a non-empty list of week numbers")
+        _fail("weeks", "must be a non-empty list of week numbers")
     for week in weeks:
         # bool is an int subclass; `true` in JSON is never a week.
         if isinstance(week, bool) or not isinstance(week, int):
-            fail("weeks", f"has {week!r}; weeks are whole numbers relative to go-live")
+            _fail("weeks", f"has {week!r}; weeks are whole numbers relative to go-live")
         if not MIN_WEEK <= week <= MAX_WEEK:
-            fail("weeks", f"has {week}; weeks run from {MIN_WEEK} to {MAX_WEEK}")
+            _fail("weeks", f"has {week}; weeks run from {MIN_WEEK} to {MAX_WEEK}")
     if len(set(weeks)) != len(weeks):
-        fail("weeks", "lists a week twice")
+        _fail("weeks", "lists a week twice")
 
 
 def rules_from_dicts(data: Any) -> tuple[Rule, ...]:

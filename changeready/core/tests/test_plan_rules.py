@@ -481,13 +481,13 @@ def test_from_dict_fills_optional_fields_with_defaults():
             "key": "custom.thank_you",
             "family": "baseline",
             "title": "Thank-you note",
-            "description": "",
             "kind": "reinforcement",
             "owner_role": "sponsor",
             "weeks": [6],
         }
     )
     assert rule.enabled is True
+    assert rule.description == ""
     assert rule.audience == "each"
     assert rule.roles == ()
     assert rule.weeks == (6,)

@@ -1,0 +1,979 @@
+"""Activation-plan rules as data, and the built-in rule library.
+
+A rule says *what* to do (title, description, kind, owner role, ADKAR target),
+*when* (weeks relative to go-live) and *for whom* (conditions over the
+landscape). Rules are data, not code, because each workspace keeps its own
+template library: it copies the built-in rules, edits them, switches them off
+and adds its own, and stores them as JSON. `Rule.from_dict` therefore refuses
+bad data with a `ValueError` that names the field, instead of letting a typo in
+an edited rule break plan generation later.
+
+How a rule turns into plan items (`changeready.core.planning` applies this):
+
+- `audience="engagement"`: one item per week for the whole engagement. Its
+  audience is every stakeholder that meets the rule's conditions, sorted by id;
+  a rule without conditions addresses everyone. A rule *with* conditions that
+  nobody meets produces nothing: an item addressed to nobody is noise.
+- `audience="each"`: one item per week for every stakeholder that meets the
+  conditions; the audience is that stakeholder and `{name}` in the title or
+  description is replaced by its name.
+- family `resistance`: one item per week for every open resistance point whose
+  source is in `resistance_sources` (empty means any source) and whose
+  stakeholder meets the other conditions; the item is linked to the point and
+  addressed to its stakeholder.
+
+Conditions (`roles`, `quadrants`, `kinds`, `barriers`, `resistors_only`, and
+`resistance_sources` for resistance rules) combine with AND; within one
+condition the listed values combine with OR; an empty condition means "any".
+
+The helpers `quadrant`, `adkar_barrier` and `is_resistor` implement the derived
+values of the domain reference (section 3) that the conditions need.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, NoReturn
+
+from changeready.core.model import (
+    ADKAR_ELEMENTS,
+    KINDS,
+    OWNER_ROLES,
+    PLAN_ITEM_KINDS,
+    QUADRANTS,
+    RESISTANCE_SOURCES,
+    ROLES,
+    ResistancePoint,
+    Stakeholder,
+)
+
+FAMILIES = ("baseline", "role", "quadrant", "resistance", "barrier")
+AUDIENCE_MODES = ("engagement", "each")
+# Statuses that close a resistance point: anything else still needs action.
+CLOSED_STATUSES = ("resolved", "accepted")
+# The plan-week range the engagement file accepts for plan items.
+MIN_WEEK = -52
+MAX_WEEK = 104
+# Short enough that a title with a 200-character stakeholder name filled in
+# still fits the engagement file's 300-character plan item title, and reads
+# as one line in a calendar.
+MAX_TITLE_LENGTH = 100
+MAX_DESCRIPTION_LENGTH = 10_000
+# Keys of the core's own guarantee items; user rules may not use them, so a
+# rule can never collide with (or impersonate) a guarantee.
+RESERVED_KEY_PREFIX = "safety_net."
+_KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_MAX_KEY_LENGTH = 80
+
+
+# --- derived stakeholder values (domain reference, section 3) ----------------
+
+
+def quadrant(stakeholder: Stakeholder) -> str:
+    """Mendelow's power/interest quadrant."""
+    if stakeholder.influence >= 3:
+        return "manage_closely" if stakeholder.interest >= 3 else "keep_satisfied"
+    return "keep_informed" if stakeholder.interest >= 3 else "monitor"
+
+
+def adkar_barrier(stakeholder: Stakeholder) -> str | None:
+    """The first ADKAR element scoring 3 or lower; None when none does or none is scored.
+
+    Order matters (Prosci): knowledge training is wasted on people who do not
+    yet want the change, so the earliest weak element is the one to work on.
+    """
+    scores = stakeholder.adkar.as_dict()
+    for element in ADKAR_ELEMENTS:
+        score = scores[element]
+        if score is not None and score <= 3:
+            return element
+    return None
+
+
+def is_open(point: ResistancePoint) -> bool:
+    """A point still needs action until it is resolved or its risk knowingly accepted."""
+    return point.status not in CLOSED_STATUSES
+
+
+def resistor_signals(
+    stakeholder: Stakeholder, resistance_points: Iterable[ResistancePoint]
+) -> tuple[str, ...]:
+    """Why a stakeholder counts as a resistor, in words; empty when it does not.
+
+    Kept beside `is_resistor` so a plan item's reason can say which signal made
+    the rule fire.
+    """
+    signals = []
+    if stakeholder.engagement == "resistant":
+        signals.append("engagement is resistant")
+    if stakeholder.opposed_purchase:
+        signals.append("opposed the purchase")
+    if stakeholder.job_gets_harder:
+        signals.append("job gets harder")
+    if stakeholder.authority_decreases:
+        signals.append("authority decreases")
+    if any(
+        point.stakeholder_id == stakeholder.id and is_open(point) and point.severity >= 3
+        for point in resistance_points
+    ):
+        signals.append("open resistance point of severity 3 or more")
+    return tuple(signals)
+
+
+def is_resistor(stakeholder: Stakeholder, resistance_points: Iterable[ResistancePoint]) -> bool:
+    return bool(resistor_signals(stakeholder, resistance_points))
+
+
+# --- the rule -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    key: str
+    family: str
+    title: str
+    kind: str
+    owner_role: str
+    weeks: tuple[int, ...]
+    description: str = ""
+    adkar_target: str | None = None
+    enabled: bool = True
+    audience: str = "each"
+    roles: tuple[str, ...] = ()
+    quadrants: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    resistance_sources: tuple[str, ...] = ()
+    barriers: tuple[str, ...] = ()
+    # Only stakeholders that are resistors (domain reference, section 3).
+    resistors_only: bool = False
+
+    def __post_init__(self) -> None:
+        label = repr(self.key) if isinstance(self.key, str) else "without a valid key"
+        try:
+            _validate(self)
+        except ValueError as error:
+            raise ValueError(f"rule {label}: {error}") from None
+
+    @property
+    def has_conditions(self) -> bool:
+        return bool(
+            self.roles
+            or self.quadrants
+            or self.kinds
+            or self.resistance_sources
+            or self.barriers
+            or self.resistors_only
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as the workspace template library stores it."""
+        data: dict[str, Any] = {}
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            data[spec.name] = list(value) if isinstance(value, tuple) else value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Rule:
+        """Build a rule from stored or user-edited JSON; `ValueError` names the bad field."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"a rule must be an object, not {type(data).__name__}")
+        label = repr(data["key"]) if isinstance(data.get("key"), str) else "without a key"
+        known = {spec.name for spec in fields(cls)}
+        unknown = sorted(str(name) for name in data if name not in known)
+        if unknown:
+            raise ValueError(f"rule {label}: unknown field {unknown[0]!r}")
+        missing = [name for name in _REQUIRED_FIELDS if name not in data]
+        if missing:
+            raise ValueError(f"rule {label}: field {missing[0]!r} is required")
+        values = {
+            name: tuple(value) if name in _TUPLE_FIELDS and isinstance(value, list) else value
+            for name, value in data.items()
+        }
+        return cls(**values)
+
+
+_REQUIRED_FIELDS = ("key", "family", "title", "kind", "owner_role", "weeks")
+_TUPLE_FIELDS = ("weeks", "roles", "quadrants", "kinds", "resistance_sources", "barriers")
+
+
+def _validate(rule: Rule) -> None:
+    key = rule.key
+    if not isinstance(key, str) or len(key) > _MAX_KEY_LENGTH or not _KEY_PATTERN.match(key):
+        _fail(
+            "key",
+            "must be a dotted slug of lowercase letters, digits and underscores "
+            f"such as 'baseline.go_live_notice', at most {_MAX_KEY_LENGTH} characters",
+        )
+    if key.startswith(RESERVED_KEY_PREFIX):
+        _fail("key", f"must not start with {RESERVED_KEY_PREFIX!r}: reserved for the core")
+    _check_choice("family", rule.family, FAMILIES)
+    _check_choice("kind", rule.kind, PLAN_ITEM_KINDS)
+    _check_choice("owner_role", rule.owner_role, OWNER_ROLES)
+    _check_choice("audience", rule.audience, AUDIENCE_MODES)
+    if rule.adkar_target is not None:
+        _check_choice("adkar_target", rule.adkar_target, ADKAR_ELEMENTS)
+    for name in ("enabled", "resistors_only"):
+        if not isinstance(getattr(rule, name), bool):
+            _fail(name, "must be true or false")
+    _check_text(rule, "title", MAX_TITLE_LENGTH, required=True)
+    _check_text(rule, "description", MAX_DESCRIPTION_LENGTH, required=False)
+    _check_weeks(rule.weeks)
+    for name, allowed in (
+        ("roles", ROLES),
+        ("quadrants", QUADRANTS),
+        ("kinds", KINDS),
+        ("resistance_sources", RESISTANCE_SOURCES),
+        ("barriers", ADKAR_ELEMENTS),
+    ):
+        values = getattr(rule, name)
+        if not isinstance(values, tuple):
+            _fail(name, "must be a list")
+        for value in values:
+            _check_choice(name, value, allowed)
+        if len(set(values)) != len(values):
+            _fail(name, "lists a value twice")
+    if rule.family == "resistance" and rule.audience != "each":
+        _fail("audience", "must be 'each' for a resistance rule: it acts per resistance point")
+    if rule.resistance_sources and rule.family != "resistance":
+        _fail("resistance_sources", "is only allowed on rules of the 'resistance' family")
+
+
+def _fail(field_name: str, problem: str) -> NoReturn:
+    raise ValueError(f"field {field_name!r} {problem}")
+
+
+def _check_choice(field_name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if not isinstance(value, str) or value not in allowed:
+        _fail(field_name, f"has {value!r}; expected one of {', '.join(allowed)}")
+
+
+def _check_text(rule: Rule, field_name: str, max_length: int, *, required: bool) -> None:
+    text = getattr(rule, field_name)
+    if not isinstance(text, str):
+        _fail(field_name, "must be text")
+    if required and not text.strip():
+        _fail(field_name, "must not be empty")
+    if len(text) > max_length:
+        _fail(field_name, f"is longer than {max_length} characters")
+    try:
+        placeholders = [
+            parsed for parsed in string.Formatter().parse(text) if parsed[1] is not None
+        ]
+    except ValueError as error:
+        _fail(field_name, f"has a stray brace ({error}); write '{{{{' or '}}}}' for a literal one")
+    for _, placeholder, spec, conversion in placeholders:
+        if placeholder != "name" or spec or conversion:
+            _fail(field_name, f"has the placeholder {{{placeholder}}}; only {{name}} is allowed")
+        if rule.audience != "each":
+            _fail(field_name, "uses {name}, which only an 'each' rule can fill (one stakeholder)")
+
+
+def _check_weeks(weeks: Any) -> None:
+    if not isinstance(weeks, tuple) or not weeks:
+        _fail("weeks", "must be a non-empty list of week numbers")
+    for week in weeks:
+        # bool is an int subclass; `true` in JSON is never a week.
+        if isinstance(week, bool) or not isinstance(week, int):
+            _fail("weeks", f"has {week!r}; weeks are whole numbers relative to go-live")
+        if not MIN_WEEK <= week <= MAX_WEEK:
+            _fail("weeks", f"has {week}; weeks run from {MIN_WEEK} to {MAX_WEEK}")
+    if len(set(weeks)) != len(weeks):
+        _fail("weeks", "lists a week twice")
+
+
+def rules_from_dicts(data: Any) -> tuple[Rule, ...]:
+    """A whole stored library; the error names the position of the bad rule."""
+    if not isinstance(data, list):
+        raise ValueError("a rule library must be a list of rules")
+    rules = []
+    for position, item in enumerate(data):
+        try:
+            rules.append(Rule.from_dict(item))
+        except ValueError as error:
+            raise ValueError(f"rule #{position + 1}: {error}") from error
+    check_unique_keys(rules)
+    return tuple(rules)
+
+
+def check_unique_keys(rules: Iterable[Rule]) -> None:
+    """Refuse a library that uses a key twice: the key is the identity of generated items."""
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.key in seen:
+            raise ValueError(f"rule key {rule.key!r} is used twice")
+        seen.add(rule.key)
+
+
+# --- the built-in library -----------------------------------------------------
+#
+# The playbook a seasoned change manager would run for a B2B go-live (domain
+# reference, section 6). Workspaces start from a copy of it. Everyone who uses
+# the product or manages people who do: the roles role-based steps address.
+_USERS = ("daily_user", "people_manager", "product_admin")
+
+_BASELINE = (
+    Rule(
+        key="baseline.sponsor_announcement",
+        family="baseline",
+        title="Sponsor announces the change and why it matters",
+        description=(
+            "The executive sponsor, in their own words and their own channel: why we are "
+            "changing, what happens if we don't, what changes for whom and when. Sent by "
+            "the sponsor, not by the project team."
+        ),
+        kind="communication",
+        owner_role="sponsor",
+        weeks=(-3,),
+        adkar_target="awareness",
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.manager_briefing_kit",
+        family="baseline",
+        title="Send the manager briefing kit",
+        description=(
+            "Talking points, an FAQ, the go-live timeline and what a day looks like "
+            "afterwards, so managers answer their people's questions before the rumour "
+            "mill does. Walk them through it in a 30-minute call."
+        ),
+        kind="communication",
+        owner_role="delivery",
+        weeks=(-2,),
+        adkar_target="awareness",
+        audience="engagement",
+        roles=("people_manager",),
+    ),
+    Rule(
+        key="baseline.role_based_training",
+        family="baseline",
+        title="Run role-based training",
+        description=(
+            "Train each role on its own top five tasks with its own data, not a feature "
+            "tour. Finish with every participant doing one real task unaided."
+        ),
+        kind="training",
+        owner_role="delivery",
+        weeks=(-2,),
+        adkar_target="knowledge",
+        audience="engagement",
+        roles=_USERS,
+    ),
+    Rule(
+        key="baseline.champions_ready",
+        family="baseline",
+        title="Brief champions and tell every team who theirs is",
+        description=(
+            "Champions get the issue route, the FAQ and an hour in the live system. Every "
+            "team knows the name of the peer to ask first."
+        ),
+        kind="coaching",
+        owner_role="delivery",
+        weeks=(-1,),
+        adkar_target="ability",
+        audience="engagement",
+        roles=_USERS,
+    ),
+    Rule(
+        key="baseline.office_hours_before_go_live",
+        family="baseline",
+        title="Open drop-in office hours",
+        description=(
+            "Two slots this week to try the system on real work and ask anything. "
+            "Note every question: they become the FAQ and the first job aids."
+        ),
+        kind="coaching",
+        owner_role="delivery",
+        weeks=(-1,),
+        adkar_target="ability",
+        audience="engagement",
+        roles=_USERS,
+    ),
+    Rule(
+        key="baseline.go_live_notice",
+        family="baseline",
+        title="Go-live notice: what changes today and where to get help",
+        description=(
+            "Sent on go-live morning: what is switched on, what is switched off, who to ask, "
+            "how to report a problem."
+        ),
+        kind="communication",
+        owner_role="customer_manager",
+        weeks=(0,),
+        adkar_target="ability",
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.daily_triage",
+        family="baseline",
+        title="Daily issue triage through go-live week",
+        description=(
+            "Fifteen minutes every morning with the customer admin: every reported issue "
+            "gets an owner and an answer within a day; publish what was fixed."
+        ),
+        kind="checkpoint",
+        owner_role="delivery",
+        weeks=(0,),
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.daily_office_hours",
+        family="baseline",
+        title="Daily office hours in the first live week",
+        description=(
+            "Same time every day, at or near the point of work. Champions attend; the "
+            "questions asked decide next week's job aids."
+        ),
+        kind="coaching",
+        owner_role="delivery",
+        weeks=(1,),
+        adkar_target="ability",
+        audience="engagement",
+        roles=_USERS,
+    ),
+    Rule(
+        key="baseline.pulse_survey",
+        family="baseline",
+        title="Run the ADKAR pulse survey",
+        description=(
+            "Ten statements, five minutes. The result moves each group's barrier and "
+            "decides where coaching goes next."
+        ),
+        kind="measurement",
+        owner_role="customer_success",
+        weeks=(2,),
+        audience="engagement",
+        roles=(*_USERS, "downstream"),
+    ),
+    Rule(
+        key="baseline.first_win_message",
+        family="baseline",
+        title="Share the first win",
+        description=(
+            "One concrete result from the first live weeks, with numbers and the names of "
+            "the people who made it happen, sent by the sponsor."
+        ),
+        kind="communication",
+        owner_role="sponsor",
+        weeks=(2,),
+        adkar_target="reinforcement",
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.weekly_adoption_review",
+        family="baseline",
+        title="Weekly adoption review",
+        description=(
+            "Actual against target per group, the top three blockers and who removes them "
+            "by next week."
+        ),
+        kind="measurement",
+        owner_role="customer_success",
+        weeks=(3, 4),
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.hypercare_exit_review",
+        family="baseline",
+        title="Hypercare exit review",
+        description=(
+            "Decide with the customer whether hypercare can end: adoption on track, no "
+            "open blocking issues, every open resistance point has an owner."
+        ),
+        kind="checkpoint",
+        owner_role="delivery",
+        weeks=(4,),
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.cs_handoff",
+        family="baseline",
+        title="Hand the activation playbook to Customer Success",
+        description=(
+            "Walk the CS owner through the remaining plan, the resistor register and the "
+            "adoption targets, and get the handoff accepted in the app."
+        ),
+        kind="handoff",
+        owner_role="delivery",
+        weeks=(5,),
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.depth_review",
+        family="baseline",
+        title="Depth-of-use review",
+        description=(
+            "Beyond logins: which tasks run in the system, which still run around it, and "
+            "which workarounds to retire next."
+        ),
+        kind="measurement",
+        owner_role="customer_success",
+        weeks=(8,),
+        adkar_target="reinforcement",
+        audience="engagement",
+    ),
+    Rule(
+        key="baseline.outcome_review",
+        family="baseline",
+        title="Outcome review against the success definitions",
+        description=(
+            "Compare each stakeholder's success definition with what happened; agree the "
+            "next goals and who reports them."
+        ),
+        kind="checkpoint",
+        owner_role="customer_success",
+        weeks=(12,),
+        adkar_target="reinforcement",
+        audience="engagement",
+    ),
+)
+
+_ROLE = (
+    Rule(
+        key="role.economic_buyer_value_checkin",
+        family="role",
+        title="Value check-in with {name}",
+        description=(
+            "Review progress against what {name} bought this for, in their numbers. Agree "
+            "what would prove value by the next check-in."
+        ),
+        kind="checkpoint",
+        owner_role="customer_success",
+        weeks=(-1, 2, 6, 12),
+        adkar_target="reinforcement",
+        roles=("economic_buyer",),
+    ),
+    Rule(
+        key="role.sponsor_roadmap",
+        family="role",
+        title="Agree the sponsor roadmap with {name}",
+        description=(
+            "What {name} says and when, which teams they visit in go-live week, and which "
+            "resistors they will call personally. Sponsors who are not asked stay invisible."
+        ),
+        kind="coaching",
+        owner_role="delivery",
+        weeks=(-4,),
+        adkar_target="desire",
+        roles=("executive_sponsor",),
+    ),
+    Rule(
+        key="role.sponsor_visible",
+        family="role",
+        title="{name} shows up where the work happens",
+        description=(
+            "Visit a team at work, use the system in front of them, thank early adopters "
+            "by name. Presence says more than the announcement did."
+        ),
+        kind="reinforcement",
+        owner_role="sponsor",
+        weeks=(0, 3),
+        adkar_target="reinforcement",
+        roles=("executive_sponsor",),
+    ),
+    Rule(
+        key="role.manager_coaching",
+        family="role",
+        title="Coach {name} to lead their team through the change",
+        description=(
+            "Managers are the people employees listen to about change. Prepare {name} to "
+            "explain the why, coach the new way of working, spot resistance early and "
+            "escalate what they cannot solve."
+        ),
+        kind="coaching",
+        owner_role="delivery",
+        weeks=(-3, 1, 4),
+        adkar_target="desire",
+        roles=("people_manager",),
+    ),
+    Rule(
+        key="role.admin_enablement",
+        family="role",
+        title="Admin enablement for {name}",
+        description=(
+            "Hands-on: the configuration {name} will own, how to change it safely, how to "
+            "test a change and how to roll it back."
+        ),
+        kind="training",
+        owner_role="delivery",
+        weeks=(-3,),
+        adkar_target="knowledge",
+        roles=("product_admin",),
+    ),
+    Rule(
+        key="role.admin_config_ownership",
+        family="role",
+        title="Hand configuration ownership to {name}",
+        description=(
+            "{name} makes the next configuration change while we watch, and gets a named "
+            "vendor contact for after hypercare. Nobody is left alone with the setup."
+        ),
+        kind="handoff",
+        owner_role="delivery",
+        weeks=(3,),
+        adkar_target="ability",
+        roles=("product_admin",),
+    ),
+    Rule(
+        key="role.security_signoff",
+        family="role",
+        title="Security and access checkpoint with {name}",
+        description=(
+            "Single sign-on, roles and permissions, data retention: sign off early, then "
+            "confirm every user can log in before go-live week."
+        ),
+        kind="checkpoint",
+        owner_role="delivery",
+        weeks=(-4, -1),
+        roles=("it_security",),
+    ),
+    Rule(
+        key="role.downstream_handoffs",
+        family="role",
+        title="Check what changes for {name} downstream",
+        description=(
+            "Before go-live: show {name} what they will receive differently (reports, "
+            "files, timings). After: confirm their work still runs."
+        ),
+        kind="communication",
+        owner_role="delivery",
+        weeks=(-2, 2),
+        adkar_target="awareness",
+        roles=("downstream",),
+    ),
+)
+
+_QUADRANT = (
+    Rule(
+        key="quadrant.manage_closely_checkpoint",
+        family="quadrant",
+        title="One-to-one checkpoint with {name}",
+        description=(
+            "High influence, high interest: meet in person, share the readiness picture and "
+            "ask what worries them. Act on it before the next checkpoint."
+        ),
+        kind="checkpoint",
+        owner_role="delivery",
+        weeks=(-4, -2, 3),
+        quadrants=("manage_closely",),
+    ),
+    Rule(
+        key="quadrant.keep_satisfied_update",
+        family="quadrant",
+        title="Short executive update for {name}",
+        description=(
+            "High influence, low interest: five lines on progress, risks and what is asked "
+            "of them. No surprises later."
+        ),
+        kind="communication",
+        owner_role="delivery",
+        weeks=(-2, 4),
+        quadrants=("keep_satisfied",),
+    ),
+    Rule(
+        key="quadrant.keep_informed_update",
+        family="quadrant",
+        title="Progress update for {name}",
+        description=(
+            "Interested but with little say: a short regular update keeps them informed "
+            "and turns them into allies. Invite questions."
+        ),
+        kind="communication",
+        owner_role="customer_manager",
+        weeks=(-2, 1, 4),
+        adkar_target="awareness",
+        quadrants=("keep_informed",),
+    ),
+    Rule(
+        key="quadrant.influential_resistor_sponsor_call",
+        family="quadrant",
+        title="Sponsor conversation with {name}",
+        description=(
+            "An influential resistor can stall the rollout. The sponsor listens first, "
+            "says what is not negotiable, and asks {name} what would make it work for them."
+        ),
+        kind="resistance",
+        owner_role="sponsor",
+        weeks=(-3,),
+        adkar_target="desire",
+        quadrants=("manage_closely", "keep_satisfied"),
+        resistors_only=True,
+    ),
+)
+
+
+def _resistance_rule(key: str, source: str, **values: Any) -> Rule:
+    return Rule(
+        key=f"resistance.{key}",
+        family="resistance",
+        kind="resistance",
+        resistance_sources=(source,),
+        **values,
+    )
+
+
+_RESISTANCE = (
+    _resistance_rule(
+        "loss_of_authority_involve",
+        "loss_of_authority",
+        title="Involve {name} in configuration decisions",
+        description=(
+            "Give {name} real decisions in the configuration (rules, exceptions, what the "
+            "system decides and what people still decide) so the authority they keep is "
+            "visible and theirs."
+        ),
+        owner_role="delivery",
+        weeks=(-4,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "loss_of_authority_sponsor",
+        "loss_of_authority",
+        title="Sponsor one-to-one with {name} on their role after go-live",
+        description=(
+            "The sponsor recognises what {name} gave up, names what their role is now and "
+            "what they will be measured on."
+        ),
+        owner_role="sponsor",
+        weeks=(2,),
+        adkar_target="reinforcement",
+    ),
+    _resistance_rule(
+        "workload_retire_old_steps",
+        "workload_increase",
+        title="Retire duplicate old steps for {name}",
+        description=(
+            "List every paper form, spreadsheet and double entry the new process replaces, "
+            "and switch them off at go-live so nobody does both."
+        ),
+        owner_role="customer_manager",
+        weeks=(-2,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "workload_friction_fixes",
+        "workload_increase",
+        title="Fast friction fixes for {name}",
+        description=(
+            "Collect the top irritants from {name} each week, fix or work around the top "
+            "three within days, and tell them what was fixed."
+        ),
+        owner_role="delivery",
+        weeks=(1, 2, 3),
+        adkar_target="ability",
+    ),
+    _resistance_rule(
+        "job_security_statement",
+        "job_security",
+        title="Sponsor and HR statement on jobs for {name}",
+        description=(
+            "Say plainly, in writing, what happens to roles, targets and headcount, and "
+            "what does not. Silence is read as bad news."
+        ),
+        owner_role="sponsor",
+        weeks=(-3,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "lack_of_awareness_explain",
+        "lack_of_awareness",
+        title="Explain the why to {name} face to face",
+        description=(
+            "Their manager explains the business reason and the cost of not changing, and "
+            "checks it landed by asking them to say it back."
+        ),
+        owner_role="customer_manager",
+        weeks=(-3,),
+        adkar_target="awareness",
+    ),
+    _resistance_rule(
+        "no_personal_benefit_wiifm",
+        "no_personal_benefit",
+        title="Show {name} what is in it for them",
+        description=(
+            "One concrete, personal benefit in their own work (less rework, fewer calls, "
+            "faster answers), shown in the system, not on a slide."
+        ),
+        owner_role="customer_manager",
+        weeks=(-2,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "skills_gap_practice",
+        "skills_gap",
+        title="Extra hands-on practice for {name}",
+        description=(
+            "A sandbox session on their own tasks before go-live and a champion at their "
+            "side in the first live week."
+        ),
+        owner_role="champion",
+        weeks=(-2, 1),
+        adkar_target="ability",
+    ),
+    _resistance_rule(
+        "habit_close_old_path",
+        "habit",
+        title="Close the old way of working for {name}",
+        description=(
+            "Switch off or hide the old tool or form on a set date, and nudge the new habit "
+            "with reminders at the point of work."
+        ),
+        owner_role="customer_admin",
+        weeks=(0, 3),
+        adkar_target="reinforcement",
+    ),
+    _resistance_rule(
+        "not_involved_bring_in",
+        "not_involved",
+        title="Bring {name} into testing and go-live planning",
+        description=(
+            "Invite {name} to acceptance testing with their real cases and to the go-live "
+            "plan review. People support what they help shape."
+        ),
+        owner_role="delivery",
+        weeks=(-4,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "opposed_purchase_hear_out",
+        "opposed_purchase",
+        title="Hear out {name}: objections to the purchase",
+        description=(
+            "One-to-one: let them state what they opposed and why, show what was done about "
+            "it, and offer a visible role such as test reviewer."
+        ),
+        owner_role="delivery",
+        weeks=(-4,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "past_failed_change_difference",
+        "past_failed_change",
+        title="Show {name} what is different this time",
+        description=(
+            "Name the change that failed before, say what went wrong, and show the concrete "
+            "differences: support, timing, what is switched off."
+        ),
+        owner_role="customer_manager",
+        weeks=(-3,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "lack_of_sponsorship_visible_sponsor",
+        "lack_of_sponsorship",
+        title="Put the sponsor in front of {name}",
+        description=(
+            "A short session where the sponsor explains the decision and takes questions. "
+            "People follow leaders they can see."
+        ),
+        owner_role="sponsor",
+        weeks=(-3,),
+        adkar_target="desire",
+    ),
+    _resistance_rule(
+        "competing_priorities_make_time",
+        "competing_priorities",
+        title="Agree time and priority for {name} with their manager",
+        description=(
+            "Decide explicitly what {name} stops or defers during go-live and the first "
+            "live weeks, signed off by their manager."
+        ),
+        owner_role="customer_manager",
+        weeks=(-3,),
+        adkar_target="ability",
+    ),
+    _resistance_rule(
+        "other_act_on_concern",
+        "other",
+        title="Act on the concern of {name}",
+        description=(
+            "Meet, restate the concern in their words, agree one concrete action and an "
+            "owner, and record it in the resistor register."
+        ),
+        owner_role="delivery",
+        weeks=(-2,),
+    ),
+)
+
+_BARRIER = (
+    Rule(
+        key="barrier.awareness_repeat_why",
+        family="barrier",
+        title="Repeat the why",
+        description=(
+            "People need to hear the reason five to seven times before it lands. Each week "
+            "a different voice (sponsor, their manager, a peer) and channel; same message."
+        ),
+        kind="communication",
+        owner_role="customer_manager",
+        weeks=(-3, -2, -1, 0, 1, 2),
+        adkar_target="awareness",
+        audience="engagement",
+        barriers=("awareness",),
+    ),
+    Rule(
+        key="barrier.desire_wiifm",
+        family="barrier",
+        title="Make the personal benefit concrete",
+        description=(
+            "What is in it for them, in their words: managers discuss it one-to-one, and a "
+            "peer who already benefits tells the story."
+        ),
+        kind="coaching",
+        owner_role="customer_manager",
+        weeks=(-2, 1),
+        adkar_target="desire",
+        audience="engagement",
+        barriers=("desire",),
+    ),
+    Rule(
+        key="barrier.knowledge_retraining",
+        family="barrier",
+        title="Retraining and job aids",
+        description=(
+            "Short task-based refreshers on what people got wrong, and one-page job aids "
+            "at the point of work."
+        ),
+        kind="training",
+        owner_role="delivery",
+        weeks=(-1, 1),
+        adkar_target="knowledge",
+        audience="engagement",
+        barriers=("knowledge",),
+    ),
+    Rule(
+        key="barrier.ability_coaching",
+        family="barrier",
+        title="Side-by-side coaching and office hours",
+        description=(
+            "Champions sit with people on their real work; office hours for what coaching "
+            "does not reach. Practice beats another course."
+        ),
+        kind="coaching",
+        owner_role="champion",
+        weeks=(1, 2, 3),
+        adkar_target="ability",
+        audience="engagement",
+        barriers=("ability",),
+    ),
+    Rule(
+        key="barrier.reinforcement_recognition",
+        family="barrier",
+        title="Recognise adopters and align KPIs",
+        description=(
+            "Thank people by name for using the new way; make sure targets and reports "
+            "reward it, and retire the old reports that reward the old way."
+        ),
+        kind="reinforcement",
+        owner_role="customer_manager",
+        weeks=(3, 6),
+        adkar_target="reinforcement",
+        audience="engagement",
+        barriers=("reinforcement",),
+    ),
+)
+
+BUILTIN_RULES: tuple[Rule, ...] = (*_BASELINE, *_ROLE, *_QUADRANT, *_RESISTANCE, *_BARRIER)

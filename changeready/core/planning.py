@@ -51,12 +51,9 @@ from changeready.core.rules import (
     MAX_WEEK,
     MIN_WEEK,
     Rule,
-    adkar_barrier,
     check_unique_keys,
-    is_open,
-    quadrant,
-    resistor_signals,
 )
+from changeready.core.scoring import adkar_barrier, is_open_resistance, quadrant, resistor_reasons
 
 DEFAULT_DUE_WEEK = -1
 DEFAULT_ADOPTION_TARGET_PCT = 80.0
@@ -212,7 +209,7 @@ def generate_plan(
                 f"resistance point {point.id!r} refers to unknown stakeholder "
                 f"{point.stakeholder_id!r}"
             )
-    open_points = [point for point in points if is_open(point)]
+    open_points = [point for point in points if is_open_resistance(point)]
 
     # (week, rank, item): the rank keeps a week's items in library order, with
     # the guarantees after the rules they complete.
@@ -301,8 +298,8 @@ def _facts_by_id(data: EngagementData) -> dict[str, _Facts]:
         facts[stakeholder.id] = _Facts(
             stakeholder=stakeholder,
             quadrant=quadrant(stakeholder),
-            barrier=adkar_barrier(stakeholder),
-            resistor_signals=resistor_signals(
+            barrier=adkar_barrier(stakeholder.adkar),
+            resistor_signals=resistor_reasons(
                 stakeholder, points_by_stakeholder.get(stakeholder.id, ())
             ),
         )

@@ -46,14 +46,10 @@ from changeready.core.model import (
     QUADRANTS,
     RESISTANCE_SOURCES,
     ROLES,
-    ResistancePoint,
-    Stakeholder,
 )
 
 FAMILIES = ("baseline", "role", "quadrant", "resistance", "barrier")
 AUDIENCE_MODES = ("engagement", "each")
-# Statuses that close a resistance point: anything else still needs action.
-CLOSED_STATUSES = ("resolved", "accepted")
 # The plan-week range the engagement file accepts for plan items.
 MIN_WEEK = -52
 MAX_WEEK = 104
@@ -67,64 +63,6 @@ MAX_DESCRIPTION_LENGTH = 10_000
 RESERVED_KEY_PREFIX = "safety_net."
 _KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _MAX_KEY_LENGTH = 80
-
-
-# --- derived stakeholder values (domain reference, section 3) ----------------
-
-
-def quadrant(stakeholder: Stakeholder) -> str:
-    """Mendelow's power/interest quadrant."""
-    if stakeholder.influence >= 3:
-        return "manage_closely" if stakeholder.interest >= 3 else "keep_satisfied"
-    return "keep_informed" if stakeholder.interest >= 3 else "monitor"
-
-
-def adkar_barrier(stakeholder: Stakeholder) -> str | None:
-    """The first ADKAR element scoring 3 or lower; None when none does or none is scored.
-
-    Order matters (Prosci): knowledge training is wasted on people who do not
-    yet want the change, so the earliest weak element is the one to work on.
-    """
-    scores = stakeholder.adkar.as_dict()
-    for element in ADKAR_ELEMENTS:
-        score = scores[element]
-        if score is not None and score <= 3:
-            return element
-    return None
-
-
-def is_open(point: ResistancePoint) -> bool:
-    """A point still needs action until it is resolved or its risk knowingly accepted."""
-    return point.status not in CLOSED_STATUSES
-
-
-def resistor_signals(
-    stakeholder: Stakeholder, resistance_points: Iterable[ResistancePoint]
-) -> tuple[str, ...]:
-    """Why a stakeholder counts as a resistor, in words; empty when it does not.
-
-    Kept beside `is_resistor` so a plan item's reason can say which signal made
-    the rule fire.
-    """
-    signals = []
-    if stakeholder.engagement == "resistant":
-        signals.append("engagement is resistant")
-    if stakeholder.opposed_purchase:
-        signals.append("opposed the purchase")
-    if stakeholder.job_gets_harder:
-        signals.append("job gets harder")
-    if stakeholder.authority_decreases:
-        signals.append("authority decreases")
-    if any(
-        point.stakeholder_id == stakeholder.id and is_open(point) and point.severity >= 3
-        for point in resistance_points
-    ):
-        signals.append("open resistance point of severity 3 or more")
-    return tuple(signals)
-
-
-def is_resistor(stakeholder: Stakeholder, resistance_points: Iterable[ResistancePoint]) -> bool:
-    return bool(resistor_signals(stakeholder, resistance_points))
 
 
 # --- the rule -----------------------------------------------------------------

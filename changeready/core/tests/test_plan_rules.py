@@ -12,9 +12,6 @@ from changeready.core.planning import generate_plan
 from changeready.core.rules import (
     BUILTIN_RULES,
     Rule,
-    adkar_barrier,
-    is_resistor,
-    quadrant,
     rules_from_dicts,
 )
 from changeready.core.tests.plan_fixtures import (
@@ -27,63 +24,6 @@ from changeready.core.tests.plan_fixtures import (
 )
 
 RULES_BY_KEY = {rule.key: rule for rule in BUILTIN_RULES}
-
-# --- derived values -----------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("influence", "interest", "expected"),
-    [
-        (3, 3, "manage_closely"),
-        (5, 5, "manage_closely"),
-        (3, 2, "keep_satisfied"),
-        (5, 1, "keep_satisfied"),
-        (2, 3, "keep_informed"),
-        (1, 5, "keep_informed"),
-        (2, 2, "monitor"),
-        (1, 1, "monitor"),
-    ],
-)
-def test_quadrant_follows_mendelow_thresholds(influence, interest, expected):
-    assert quadrant(group("g", influence=influence, interest=interest)) == expected
-
-
-@pytest.mark.parametrize(
-    ("scores", "expected"),
-    [
-        ({}, None),
-        ({"awareness": 5, "desire": 4, "knowledge": 4, "ability": 5, "reinforcement": 4}, None),
-        ({"awareness": 3}, "awareness"),
-        ({"awareness": 4, "desire": 3, "knowledge": 1}, "desire"),
-        ({"awareness": 4, "knowledge": 2, "ability": 1}, "knowledge"),
-        ({"desire": 5, "ability": 3}, "ability"),
-        ({"awareness": 5, "reinforcement": 2}, "reinforcement"),
-        ({"awareness": 3.5, "desire": 2.5}, "desire"),
-    ],
-)
-def test_adkar_barrier_is_first_element_scoring_three_or_lower(scores, expected):
-    assert adkar_barrier(group("g", adkar=Adkar(**scores))) == expected
-
-
-@pytest.mark.parametrize(
-    ("fields", "points", "expected"),
-    [
-        ({}, (), False),
-        ({"engagement": "resistant"}, (), True),
-        ({"opposed_purchase": True}, (), True),
-        ({"job_gets_harder": True}, (), True),
-        ({"authority_decreases": True}, (), True),
-        ({}, (point("p", "g", "habit", severity=3),), True),
-        ({}, (point("p", "g", "habit", severity=3, status="planned"),), True),
-        ({}, (point("p", "g", "habit", severity=2),), False),
-        ({}, (point("p", "g", "habit", severity=5, status="resolved"),), False),
-        ({}, (point("p", "g", "habit", severity=5, status="accepted"),), False),
-        ({}, (point("p", "other-stakeholder", "habit", severity=5),), False),
-    ],
-)
-def test_is_resistor_follows_the_signals(fields, points, expected):
-    assert is_resistor(group("g", **fields), points) is expected
-
 
 # --- families fire on the right input and not on the wrong one -----------------
 

@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "changeready.workspaces.context_processors.workspaces",
             ],
+            "builtins": ["changeready.common.templatetags.labels"],
         },
     },
 ]

@@ -37,6 +37,7 @@ def assessment_page(request, engagement_id):
         {"assessment": s, "terms": explain_terms(s), "influence": influence[s.id]}
         for s in assessment.stakeholders
     ]
+    history = services.readiness_history(engagement)
     heat_points = [
         HeatPoint(
             name=row["assessment"].name,
@@ -60,6 +61,7 @@ def assessment_page(request, engagement_id):
             "stakeholders": stakeholders,
             "gauge_svg": readiness_gauge_svg(assessment.readiness.score, assessment.readiness.band),
             "heatmap_svg": risk_heatmap_svg(heat_points),
-            "history_svg": readiness_history_svg(services.readiness_history(engagement)),
+            "history_svg": readiness_history_svg(history),
+            "history_points": len(history),
         },
     )

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: it logs out and explains why.
+    "changeready.common.sessions.SessionTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "changeready.urls"
@@ -201,7 +203,13 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": ["'none'"],
 }
 PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": []}
+# Absolute lifetime: a session ends this long after log-in, however active.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
+# Idle timeout: a session ends after this long without a request.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 8 * 3600, minimum=60)
+# Last activity is written at most this often (not a session write per request).
+SESSION_ACTIVITY_RESOLUTION = 60
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Request bodies: uploads (imports) are small documents, not data dumps.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)

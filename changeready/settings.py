@@ -160,6 +160,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed log-ins allowed per account and per client address in a window
+# (changeready.accounts.views.LoginView), and password-reset requests per
+# email and per client address (PasswordResetView). Counted in the cache.
+LOGIN_FAILURES_PER_ACCOUNT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_THROTTLE_WINDOW = 15 * 60
+PASSWORD_RESETS_PER_EMAIL = 3
+PASSWORD_RESETS_PER_ADDRESS = 10
+PASSWORD_RESET_THROTTLE_WINDOW = 60 * 60
+# How many proxies in front of the app append to X-Forwarded-For; the client
+# address is read that many entries from its right (0: REMOTE_ADDR only).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7, minimum=1)
 
 # --- Email -------------------------------------------------------------------

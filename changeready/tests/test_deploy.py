@@ -43,18 +43,10 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize(
-    ("override", "check_id"),
-    [
-        ({"SECRET_KEY": "short-and-guessable"}, "security.W009"),
-        ({"SECURE_SSL_REDIRECT": "false"}, "security.W008"),
-        ({"SECURE_HSTS_SECONDS": "0"}, "security.W004"),
-    ],
-)
-def test_check_deploy_fails_on_a_weak_setting(override, check_id):
-    result = check_deploy(**{**PRODUCTION, **override})
+def test_check_deploy_fails_with_a_weak_secret_key():
+    result = check_deploy(**{**PRODUCTION, "SECRET_KEY": "short-and-guessable"})
     assert result.returncode != 0
-    assert check_id in result.stdout + result.stderr
+    assert "security.W009" in result.stdout + result.stderr
 
 
 @pytest.mark.django_db

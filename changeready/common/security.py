@@ -9,6 +9,9 @@ Permissions-Policy, so this middleware adds both, from settings:
 - `PERMISSIONS_POLICY`: a dict of feature -> list of allowed origins (empty:
   nobody, not even us).
 
+With DEBUG on, error responses go without a CSP: Django's technical 404 and 500
+pages are built with inline styles and scripts.
+
 A view that needs another policy (a file download, say) sets the header on its
 own response; this middleware never overwrites a header that is already there.
 Referrer-Policy, X-Content-Type-Options and Cross-Origin-Opener-Policy come
@@ -42,7 +45,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if self.csp:
+        if self.csp and not (settings.DEBUG and response.status_code >= 400):
             response.headers.setdefault("Content-Security-Policy", self.csp)
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)

@@ -111,3 +111,11 @@ def test_the_template_scan_catches_inline_code(snippet):
 
 def test_the_template_scan_allows_external_scripts():
     assert not INLINE_CODE.search('<script src="/static/js/app.js" defer></script>')
+
+
+def test_debug_error_pages_are_left_readable(settings):
+    middleware = SecurityHeadersMiddleware(lambda request: HttpResponse(status=500))
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in middleware(RequestFactory().get("/")).headers
+    settings.DEBUG = False
+    assert "Content-Security-Policy" in middleware(RequestFactory().get("/")).headers

@@ -6,9 +6,11 @@ status code and that nothing changed.
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from changeready.accounts.tests.factories import UserFactory
+from changeready.common import clock
 from changeready.engagements.tests.factories import EngagementFactory
 from changeready.workspaces.models import Role
 from changeready.workspaces.tests.factories import MembershipFactory, WorkspaceFactory
@@ -16,6 +18,33 @@ from changeready.workspaces.tests.factories import MembershipFactory, WorkspaceF
 PEOPLE = ("owner", "admin", "member", "viewer", "outsider", "anonymous")
 WRITERS = ("owner", "admin", "member")
 MANAGERS = ("owner", "admin")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters live in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class FakeClock:
+    """What `changeready.common.clock.now()` returns while `fake_clock` is in use."""
+
+    def __init__(self, start: float):
+        self.now = start
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """Time that moves only when told (`fake_clock.advance(3600)`): session
+    timeouts and throttle windows without sleeping. Starts on a whole hour."""
+    fake = FakeClock(start=1_767_225_600.0)  # 2026-01-01 00:00 UTC
+    monkeypatch.setattr(clock, "now", lambda: fake.now)
+    return fake
 
 
 @pytest.fixture

@@ -1,9 +1,7 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from changeready import views
 from changeready.accounts import views as account_views
-from changeready.accounts.forms import EmailAuthenticationForm
 from changeready.api.api import api
 from changeready.engagements import views as engagement_views
 from changeready.workspaces import views as workspace_views
@@ -11,10 +9,11 @@ from changeready.workspaces import views as workspace_views
 urlpatterns = [
     path("", workspace_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
+        "accounts/password_reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
     ),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),

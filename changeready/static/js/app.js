@@ -10,6 +10,14 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
+  // Links styled as buttons (Pico's <a role="button">) announce themselves as
+  // buttons, so they must also answer the Space key like a button does.
+  document.addEventListener("keydown", (event) => {
+    const link = event.target.closest?.('a[role="button"]');
+    if (!link || event.key !== " " || event.repeat) return;
+    event.preventDefault();
+    link.click();
+  });
   // Escape closes an open dropdown menu and returns focus to its toggle.
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;

@@ -1,0 +1,52 @@
+"""Common passwords are refused wherever a password is chosen."""
+
+import pytest
+from django.urls import reverse
+
+from changeready.accounts.models import User
+from changeready.accounts.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+COMMON = "qwertyuiop"  # ten characters, not numeric, on Django's common list
+
+
+def test_signup_rejects_a_common_password(client):
+    response = client.post(
+        reverse("signup"),
+        {
+            "name": "Priya Raman",
+            "email": "priya@vendor.example",
+            "password": COMMON,
+            "workspace_name": "Vendor Delivery",
+        },
+    )
+    assert response.status_code == 200
+    assert "This password is too common." in response.context["form"].errors["password"]
+    assert not User.objects.exists()
+
+
+def test_password_change_rejects_a_common_password(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": COMMON, "new_password2": COMMON},
+    )
+    assert response.status_code == 200
+    assert "This password is too common." in response.context["form"].errors["new_password2"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_password_change_accepts_an_uncommon_password(client):
+    user = UserFactory()
+    client.force_login(user)
+    new = "a-quiet-lighthouse-in-fog"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)

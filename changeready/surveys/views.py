@@ -9,7 +9,12 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from changeready.common.forms import apply_validation_error
 from changeready.surveys import services
@@ -248,7 +253,7 @@ def _closed_page(request, survey, reason):
 
 
 @respondent_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def respond(request, token):
     link, refusal = _link_or_page(request, token)
     if refusal:
@@ -296,7 +301,7 @@ def respond(request, token):
 
 
 @respondent_page
-@require_GET
+@require_safe
 def respond_thanks(request, token):
     link, refusal = _link_or_page(request, token)
     if refusal:

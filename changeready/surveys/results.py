@@ -175,3 +175,27 @@ def stakeholder_trends(survey: Survey, stakeholders: list[Stakeholder]) -> list[
             points.append(TrendPoint(survey=s, results=results[s.id], cells=tuple(cells)))
         trends.append(StakeholderTrend(stakeholder=stakeholder, points=tuple(points)))
     return trends
+
+
+def survey_summary(survey: Survey, *, today) -> dict:
+    """A survey as the API shows it: status, counts and the (gated) ADKAR result
+    per stakeholder it was sent for. `survey` must come from `with_counts`."""
+    results = survey_results(list(Response.objects.filter(survey=survey).order_by()))
+    adkar = results.adkar()
+    return {
+        "id": survey.id,
+        "engagement_id": survey.engagement_id,
+        "title": survey.title,
+        "mode": survey.mode,
+        "status": survey.status(today),
+        "closes_on": survey.closes_on,
+        "created_at": survey.created_at,
+        "responses": survey.response_count,
+        "invited": survey.invited_count,
+        "answered": survey.answered_count,
+        "results_at": ANONYMITY_THRESHOLD,
+        "stakeholders": [
+            {"id": stakeholder.id, "name": stakeholder.name, "adkar": adkar}
+            for stakeholder in survey.stakeholders.order_by("name")
+        ],
+    }

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
 from changeready.core.model import ADKAR_ELEMENTS
 from changeready.engagements.forms import DateInput
@@ -14,7 +15,7 @@ from changeready.surveys.questionnaire import (
     STATEMENTS,
     item_key,
 )
-from changeready.surveys.services import parse_respondents
+from changeready.surveys.services import default_intro, default_title, parse_respondents
 
 
 class SurveyForm(forms.Form):
@@ -41,14 +42,12 @@ class SurveyForm(forms.Form):
         label="Title respondents see",
         max_length=200,
         required=False,
-        help_text="Leave empty for “How ready are you for <product>?”.",
     )
     intro = forms.CharField(
         label="Introduction respondents see",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Customer-facing: no internal notes.",
     )
     free_text_question = forms.CharField(
         label="Optional open question",
@@ -61,6 +60,13 @@ class SurveyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["stakeholders"].queryset = engagement.stakeholders.order_by("kind", "name")
         self.fields["closes_on"].initial = timezone.localdate() + timedelta(days=DEFAULT_OPEN_DAYS)
+        # The help text is rendered as HTML (it may hold markup), so escape the names.
+        title = default_title(engagement)
+        self.fields["title"].help_text = escape(f"Leave empty for “{title}”.")
+        self.fields["intro"].widget.attrs["placeholder"] = default_intro(engagement)
+        self.fields[
+            "intro"
+        ].help_text = "Customer-facing: no internal notes. Leave empty for the text shown."
 
     def clean_respondents(self):
         return parse_respondents(self.cleaned_data["respondents"])

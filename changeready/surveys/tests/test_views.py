@@ -262,3 +262,11 @@ def test_survey_detail_query_budget(client_as, engagement, nurses, size, django_
     client = client_as("viewer")
     with django_assert_num_queries(12):
         assert client.get(reverse("survey", args=[engagement.id, survey.id])).status_code == 200
+
+
+def test_create_form_shows_the_default_title_escaped(client_as, engagement, nurses):
+    engagement.product = "<b>FieldPro</b>"
+    engagement.save()
+    html = client_as("member").get(reverse("survey_create", args=[engagement.id])).content
+    assert "How ready are you for &lt;b&gt;FieldPro&lt;/b&gt;?" in html.decode()
+    assert "<b>FieldPro</b>" not in html.decode()

@@ -4,7 +4,6 @@ from django.urls import include, path
 from changeready import views
 from changeready.accounts import views as account_views
 from changeready.accounts.forms import EmailAuthenticationForm
-from changeready.api.api import api
 from changeready.engagements import views as engagement_views
 from changeready.workspaces import views as workspace_views
 
@@ -56,5 +55,5 @@ urlpatterns = [
         name="engagement_delete",
     ),
     path("", include("changeready.surveys.urls")),
-    path("api/v1/", api.urls),
+    path("", include("changeready.api.urls")),
 ]

@@ -13,9 +13,11 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from changeready.api.auth import api_engagement, api_get, api_membership
+from changeready.api.errors import model_validation, responses
+from changeready.api.schemas import STRICT, Email, Text200
 from changeready.surveys import services
 from changeready.surveys.links import personal_url, shared_url
 from changeready.surveys.models import Survey
@@ -25,11 +27,15 @@ router = Router(tags=["surveys"])
 
 
 class RespondentIn(Schema):
-    name: str = Field("", max_length=200)
-    email: str = Field(..., max_length=254)
+    model_config = STRICT
+
+    name: Text200 = ""
+    email: Email
 
 
 class SurveyIn(Schema):
+    model_config = STRICT
+
     stakeholders: list[UUID] = Field(..., min_length=1, description="Stakeholder ids it is for.")
     respondents: list[RespondentIn] = Field(
         default_factory=list,
@@ -89,29 +95,38 @@ def _summary(survey_id) -> dict:
     return survey_summary(survey, today=timezone.localdate())
 
 
-@router.post("/engagements/{engagement_id}/surveys", response={201: SurveyCreatedOut})
+@router.post(
+    "/engagements/{engagement_id}/surveys",
+    response=responses({201: SurveyCreatedOut}, 403, 404, 413),
+    summary="Create a pulse survey and get its links",
+)
 def create_survey(request, engagement_id: UUID, payload: SurveyIn):
     engagement = api_engagement(request, engagement_id, write=True)
-    survey = services.create_survey(
-        engagement=engagement,
-        created_by=api_membership(request).user,
-        stakeholder_ids=payload.stakeholders,
-        respondents=[(r.name, r.email) for r in payload.respondents],
-        closes_on=payload.closes_on,
-        title=payload.title,
-        intro=payload.intro,
-        free_text_question=payload.free_text_question,
-    )
+    with model_validation():
+        survey = services.create_survey(
+            engagement=engagement,
+            created_by=api_membership(request).user,
+            stakeholder_ids=payload.stakeholders,
+            respondents=[(r.name, r.email) for r in payload.respondents],
+            closes_on=payload.closes_on,
+            title=payload.title,
+            intro=payload.intro,
+            free_text_question=payload.free_text_question,
+        )
     body = _summary(survey.id)
     body["url"] = shared_url(survey) if survey.is_shared else None
     body["invitations"] = [
         {"name": r.name, "email": r.email, "url": personal_url(r)}
         for r in survey.respondents.order_by("email")
     ]
-    return 201, body
+    return Status(201, body)
 
 
-@router.get("/surveys/{survey_id}", response=SurveyOut)
+@router.get(
+    "/surveys/{survey_id}",
+    response=responses({200: SurveyOut}, 404),
+    summary="A survey's status, response count and ADKAR result per stakeholder",
+)
 def get_survey(request, survey_id: UUID):
     survey = api_get(request, Survey, survey_id)
     body = _summary(survey.id)

@@ -2,7 +2,6 @@ from django.urls import include, path
 
 from changeready import views
 from changeready.accounts import views as account_views
-from changeready.api.api import api
 from changeready.engagements import views as engagement_views
 from changeready.workspaces import views as workspace_views
 
@@ -55,5 +54,6 @@ urlpatterns = [
         name="engagement_delete",
     ),
     path("", include("changeready.assessment.urls")),
-    path("api/v1/", api.urls),
+    path("", include("changeready.surveys.urls")),
+    path("", include("changeready.api.urls")),
 ]

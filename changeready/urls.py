@@ -55,5 +55,6 @@ urlpatterns = [
         engagement_views.engagement_delete,
         name="engagement_delete",
     ),
+    path("", include("changeready.landscape.urls")),
     path("api/v1/", api.urls),
 ]

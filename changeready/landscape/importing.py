@@ -277,6 +277,7 @@ def parse_table(table: list[list[str]]) -> ParsedFile:
                 row[name] = value
         if not row.get("name"):
             parsed.problems.append(ImportProblem(row_number, "name", "A name is required."))
+            continue
         row.setdefault("kind", "group")
         parsed.rows.append(row)
     return parsed

@@ -397,11 +397,14 @@ def import_upload(request, engagement_id):
         context["parsed"] = parsed
         problems = list(parsed.problems)
         preview = []
-        if not problems:
+        # With readable headers, the rows are checked even when some cells were
+        # not (those cells are left out), so every problem shows at once.
+        if not any(problem.row == 1 for problem in problems):
             try:
                 preview = services.preview_stakeholder_import(engagement, parsed.rows)
             except services.StakeholderImportError as error:
-                problems = error.problems
+                problems.extend(error.problems)
+        problems.sort(key=lambda problem: (problem.row, problem.column))
         context["problems"] = problems
         if not problems:
             context["preview"] = preview

@@ -87,9 +87,11 @@ SPONSOR_ROLES = frozenset({"executive_sponsor", "economic_buyer"})
 SPONSORING_ENGAGEMENT = frozenset({"supportive", "leading"})
 # resistor_without_plan is critical for a resistor this influential.
 CRITICAL_RESISTOR_INFLUENCE = 4
-# adkar_barrier_late: impact from which a barrier blocks adoption, and "2 weeks
-# away or less".
+# adkar_barrier_late: impact from which a barrier blocks adoption, the barriers
+# that training cannot fix (the floor's: awareness, desire), and "2 weeks away
+# or less".
 LATE_BARRIER_MIN_IMPACT = 4
+LATE_BARRIERS = FLOOR_BARRIERS
 LATE_BARRIER_DAYS = 14
 # no_activation_plan: the activation period starts in week 1; critical "4 weeks
 # away or less".
@@ -328,7 +330,7 @@ class _Context:
     stakeholders_by_name: tuple[Stakeholder, ...]
     points_by_stakeholder: Mapping[str, tuple[ResistancePoint, ...]]
     targets_by_stakeholder: Mapping[str, tuple[AdoptionTarget, ...]]
-    live_items: tuple[PlanItem, ...]
+    active_items: tuple[PlanItem, ...]
 
     def points(self, stakeholder: Stakeholder) -> tuple[ResistancePoint, ...]:
         return self.points_by_stakeholder.get(stakeholder.id, ())
@@ -366,7 +368,7 @@ def _go_live_when(days: int) -> str:
     return f"go-live was {-days} {unit} ago"
 
 
-def _label(code_value: str) -> str:
+def _words(code_value: str) -> str:
     return code_value.replace("_", " ")
 
 
@@ -582,7 +584,7 @@ def _adkar_barrier_late(ctx: _Context) -> Iterator[Finding]:
         return
     for stakeholder in ctx.stakeholders_by_name:
         barrier = adkar_barrier(stakeholder.adkar)
-        if stakeholder.impact < LATE_BARRIER_MIN_IMPACT or barrier not in FLOOR_BARRIERS:
+        if stakeholder.impact < LATE_BARRIER_MIN_IMPACT or barrier not in LATE_BARRIERS:
             continue
         yield Finding(
             "adkar_barrier_late",
@@ -595,7 +597,7 @@ def _adkar_barrier_late(ctx: _Context) -> Iterator[Finding]:
 
 
 def _activation_items(ctx: _Context) -> list[PlanItem]:
-    return [item for item in ctx.live_items if item.week >= FIRST_ACTIVATION_WEEK]
+    return [item for item in ctx.active_items if item.week >= FIRST_ACTIVATION_WEEK]
 
 
 def _no_activation_plan(ctx: _Context) -> Iterator[Finding]:
@@ -639,7 +641,7 @@ def _plan_misses_stakeholder(ctx: _Context) -> Iterator[Finding]:
 
 
 def _plan_misses_resistance(ctx: _Context) -> Iterator[Finding]:
-    linked = {item.resistance_point_id for item in ctx.live_items}
+    linked = {item.resistance_point_id for item in ctx.active_items}
     unplanned = [
         (stakeholder, point)
         for stakeholder in ctx.stakeholders_by_name
@@ -648,7 +650,7 @@ def _plan_misses_resistance(ctx: _Context) -> Iterator[Finding]:
     ]
     if unplanned:
         described = "; ".join(
-            f"{stakeholder.name}: {_label(point.source)} (severity {point.severity})"
+            f"{stakeholder.name}: {_words(point.source)} (severity {point.severity})"
             for stakeholder, point in unplanned
         )
         yield Finding(
@@ -666,7 +668,7 @@ def _plan_item_without_owner(ctx: _Context) -> Iterator[Finding]:
     ownerless = sorted(
         (
             item
-            for item in ctx.live_items
+            for item in ctx.active_items
             if item.status == "planned" and first <= item.week <= last and not item.owner.strip()
         ),
         key=lambda item: (item.week, item.title.casefold(), item.id),
@@ -838,7 +840,7 @@ def find_findings(
         stakeholders_by_name=_by_name(data.stakeholders),
         points_by_stakeholder=index_by_stakeholder(data.resistance_points),
         targets_by_stakeholder=index_by_stakeholder(data.adoption_targets),
-        live_items=tuple(item for item in data.plan_items if item.status != "skipped"),
+        active_items=tuple(item for item in data.plan_items if item.status != "skipped"),
     )
     findings = [finding for code in FINDING_CODES for finding in _CHECKS[code](ctx)]
     # Stable sort: within a severity the checks' code order and subject order stay.

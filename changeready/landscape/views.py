@@ -131,9 +131,10 @@ def opposition_reviewed(request, engagement_id):
 def stakeholder_detail(request, engagement_id, stakeholder_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     stakeholder = _stakeholder(engagement, stakeholder_id)
-    entry = next(
-        e for e in build_landscape(engagement).entries if e.stakeholder.id == stakeholder.id
-    )
+    entries = build_landscape(engagement).entries
+    entry = next((e for e in entries if e.stakeholder.id == stakeholder.id), None)
+    if entry is None:
+        raise Http404("No such stakeholder.")
     return render(
         request,
         "landscape/stakeholder_detail.html",

@@ -122,8 +122,10 @@ def import_stakeholders(engagement, rows: list[dict]) -> list[Stakeholder]:
     comes after it in the file. Every row is validated (the model's
     `full_clean`, so the rules are the ones the forms and the API apply) and
     every problem is collected before `StakeholderImportError` rolls the whole
-    import back.
+    import back. Returns the created stakeholders in the order of `rows`.
     """
+    # Callers without a file (the API) may leave out row numbers: count from 1.
+    rows = [{"row": number, **row} for number, row in enumerate(rows, start=1)]
     problems: list[ImportProblem] = []
     existing_groups = {
         group.name.casefold(): group for group in engagement.stakeholders.filter(kind="group")

@@ -53,6 +53,7 @@ urlpatterns = [
         engagement_views.engagement_delete,
         name="engagement_delete",
     ),
+    path("", include("changeready.landscape.urls")),
     path("", include("changeready.assessment.urls")),
     path("", include("changeready.surveys.urls")),
     path("", include("changeready.api.urls")),

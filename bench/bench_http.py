@@ -1,0 +1,366 @@
+"""Load benchmark through a real HTTP server (gunicorn) with concurrent clients.
+
+Builds a large workspace (1,000 engagements of 30 stakeholders, plus one
+engagement of 500 stakeholders) in a fresh database, starts gunicorn on a
+loopback port, and measures the median and 95th percentile latency of the
+portfolio page, an engagement's assessment page, the assessment API and the
+PDF export, beside the app's own floor (/healthz), at 20 concurrent clients.
+A mixed run sends 10 % writes (stakeholder PATCHes through the API) to find
+"database is locked" on SQLite. Runs on SQLite, and on PostgreSQL when
+BENCH_POSTGRES_URL's server answers.
+
+Run: python bench/bench_http.py   (part of `make bench`)
+Only loopback addresses are used; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+CLIENTS = 20
+REQUESTS_PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", "10"))
+ENGAGEMENTS = int(os.environ.get("BENCH_ENGAGEMENTS", "1000"))
+STAKEHOLDERS_EACH = 30
+BIG_ENGAGEMENT_STAKEHOLDERS = 500
+PASSWORD = "bench-password-not-secret"
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/changeready_bench"
+)
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "changeready.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def run_manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+ROLES = ("daily_user", "people_manager", "product_admin", "economic_buyer", "executive_sponsor")
+LEVELS = ("unaware", "resistant", "neutral", "supportive", "leading")
+SOURCES = ("loss_of_authority", "workload_increase", "skills_gap", "habit", "job_security")
+
+
+def build_workspace() -> dict:
+    """Fill the (empty, migrated) database; runs in its own process (`build` argument)."""
+    from datetime import date, timedelta
+
+    import django
+
+    django.setup()
+    from changeready.accounts.models import User
+    from changeready.api.tokens import issue_token
+    from changeready.engagements.models import Engagement
+    from changeready.landscape.models import ResistancePoint, Stakeholder
+    from changeready.planning.models import PlanItem
+    from changeready.workspaces.models import Membership, Role, Workspace
+
+    rng = random.Random(7)
+    user = User.objects.create_user(email="bench@bench.example", password=PASSWORD, name="Bench")
+    workspace = Workspace.objects.create(name="Bench", slug="bench")
+    membership = Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
+
+    def build(name: str, count: int):
+        engagement = Engagement.objects.create(
+            workspace=workspace,
+            name=name,
+            customer="Customer " + name,
+            go_live_date=date(2027, 1, 4) + timedelta(days=rng.randrange(-120, 240)),
+            phase=rng.choice(["discovery", "build", "test", "activation"]),
+            arr=rng.randrange(20_000, 400_000),
+            cs_owner_name=rng.choice(["", "Kim CS"]),
+        )
+        stakeholders = Stakeholder.objects.bulk_create(
+            Stakeholder(
+                engagement=engagement,
+                name=f"Stakeholder {i}",
+                kind=rng.choice(["group", "person"]),
+                role=rng.choice(ROLES),
+                influence=rng.randint(1, 5),
+                interest=rng.randint(1, 5),
+                impact=rng.randint(1, 5),
+                engagement_level=rng.choice(LEVELS),
+                involvement=rng.sample(["discovery", "design", "uat"], rng.randint(0, 2)),
+                job_gets_harder=rng.random() < 0.2,
+                authority_decreases=rng.random() < 0.1,
+                adkar_awareness=rng.choice([None, 2, 3, 4, 5]),
+                adkar_desire=rng.choice([None, 2, 4]),
+            )
+            for i in range(count)
+        )
+        ResistancePoint.objects.bulk_create(
+            ResistancePoint(
+                engagement=engagement,
+                stakeholder=stakeholder,
+                source=rng.choice(SOURCES),
+                severity=rng.randint(1, 5),
+                status=rng.choice(["open", "planned", "resolved"]),
+            )
+            for stakeholder in stakeholders
+            if rng.random() < 0.4
+        )
+        PlanItem.objects.bulk_create(
+            PlanItem(
+                engagement=engagement,
+                week=week,
+                title=f"Item {week}",
+                kind="communication",
+                owner_role="delivery",
+                owner=rng.choice(["", "Priya"]),
+            )
+            for week in range(-4, 13)
+        )
+        return engagement, stakeholders
+
+    for n in range(ENGAGEMENTS):
+        build(f"E{n:04d}", STAKEHOLDERS_EACH)
+    big, big_stakeholders = build("Big engagement", BIG_ENGAGEMENT_STAKEHOLDERS)
+    return {
+        "token": issue_token(membership=membership, name="bench").secret,
+        "big": str(big.id),
+        "stakeholders": [str(s.id) for s in big_stakeholders[:50]],
+    }
+
+
+def build_data(env: dict[str, str]) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "build"], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Client:
+    """One keep-alive connection with a session cookie, like one browser tab."""
+
+    def __init__(self, cookie: str = "", token: str = ""):
+        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        self.headers = {"Cookie": cookie} if cookie else {}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, float, bytes]:
+        headers = dict(self.headers)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle keep-alive connection: a browser reconnects.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        content = response.read()
+        return response.status, time.perf_counter() - started, content
+
+
+def log_in() -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    connection.request("GET", "/accounts/login/")
+    response = connection.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    csrf_field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urlencode(
+        {"username": "bench@bench.example", "password": PASSWORD, "csrfmiddlewaretoken": csrf_field}
+    )
+    connection.request(
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+            "Referer": f"http://127.0.0.1:{PORT}/accounts/login/",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    return f"sessionid={session}; csrftoken={csrf_cookie}"
+
+
+def load(make_request, clients: int = CLIENTS, per_client: int = REQUESTS_PER_CLIENT):
+    """Run `clients` threads each making `per_client` requests; latencies and statuses."""
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def worker(seed: int):
+        rng = random.Random(seed)
+        state = {}
+        for _ in range(per_client):
+            status, seconds = make_request(rng, state)
+            with lock:
+                latencies.append(seconds)
+                statuses.append(status)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    return latencies, statuses
+
+
+def summary(name: str, latencies: list[float], statuses: list[int]) -> str:
+    ordered = sorted(latencies)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    errors = sum(1 for status in statuses if status >= 500)
+    return (
+        f"{name:<34} n={len(ordered):4d}  p50 {statistics.median(ordered) * 1000:7.1f} ms"
+        f"  p95 {p95 * 1000:7.1f} ms  5xx {errors}"
+    )
+
+
+def page_scenario(path: str, cookie: str = "", token: str = ""):
+    def make_request(rng, state):
+        client = state.setdefault("client", Client(cookie, token))
+        status, seconds, _ = client.request("GET", path)
+        return status, seconds
+
+    return make_request
+
+
+def write_mix_scenario(cookie: str, token: str, data: dict):
+    """90 % page and API reads, 10 % stakeholder PATCHes (writes through the services)."""
+
+    def make_request(rng, state):
+        browser = state.setdefault("browser", Client(cookie))
+        api = state.setdefault("api", Client(token=token))
+        if rng.random() < 0.10:
+            stakeholder = rng.choice(data["stakeholders"])
+            body = json.dumps({"influence": rng.randint(1, 5)})
+            status, seconds, _ = api.request("PATCH", f"/api/v1/stakeholders/{stakeholder}", body)
+        elif rng.random() < 0.5:
+            status, seconds, _ = api.request("GET", f"/api/v1/engagements/{data['big']}/assessment")
+        else:
+            status, seconds, _ = browser.request("GET", f"/engagements/{data['big']}/")
+        return status, seconds
+
+    return make_request
+
+
+def benchmark(label: str, database_url: str) -> list[str]:
+    env = server_env(database_url)
+    run_manage(env, "migrate", "--no-input", "-v", "0")
+    run_manage(env, "collectstatic", "--no-input", "-v", "0")
+    started = time.perf_counter()
+    data = build_data(env)
+    lines = [
+        f"[{label}] built {ENGAGEMENTS} engagements x {STAKEHOLDERS_EACH} stakeholders and one "
+        f"of {BIG_ENGAGEMENT_STAKEHOLDERS} in {time.perf_counter() - started:.0f} s"
+    ]
+    log_path = Path(tempfile.mkdtemp()) / "gunicorn.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "changeready.wsgi",
+            "--bind", f"127.0.0.1:{PORT}", "--workers", "4", "--threads", "2",
+            "--timeout", "120", "--log-level", "warning",
+        ],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                if Client().request("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        cookie = log_in()
+        token = data["token"]
+        big = data["big"]
+        # Warm each worker's caches and imports once, as a running server would be.
+        load(page_scenario("/w/bench/", cookie), clients=4, per_client=2)
+        scenarios = [
+            ("floor: /healthz", page_scenario("/healthz")),
+            (f"portfolio ({ENGAGEMENTS + 1} engagements)", page_scenario("/w/bench/", cookie)),
+            ("engagement page (500 stakeholders)", page_scenario(f"/engagements/{big}/", cookie)),
+            (
+                "assessment page (500 stakeholders)",
+                page_scenario(f"/engagements/{big}/assessment/", cookie),
+            ),
+            (
+                "assessment API (500 stakeholders)",
+                page_scenario(f"/api/v1/engagements/{big}/assessment", token=token),
+            ),
+        ]
+        for name, scenario in scenarios:
+            lines.append(f"[{label}] " + summary(name, *load(scenario)))
+        pdf = page_scenario(f"/api/v1/engagements/{big}/export?format=pdf", token=token)
+        lines.append(f"[{label}] " + summary("PDF export (500 stakeholders)", *load(pdf, 4, 2)))
+        mix = write_mix_scenario(cookie, token, data)
+        lines.append(f"[{label}] " + summary("10 % write mix", *load(mix, CLIENTS, 20)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    locked = log_path.read_text().count("database is locked")
+    lines.append(f'[{label}] "database is locked" in the server log: {locked}')
+    return lines
+
+
+def postgres_available() -> bool:
+    import psycopg
+
+    admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
+    name = POSTGRES_URL.rsplit("/", 1)[1]
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error:
+        return False
+    return True
+
+
+def main() -> None:
+    if sys.argv[1:] == ["build"]:
+        print(json.dumps(build_workspace()))
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        for line in benchmark("SQLite", f"sqlite:///{directory}/bench.sqlite3"):
+            print(line, flush=True)
+    if postgres_available():
+        for line in benchmark("PostgreSQL", POSTGRES_URL):
+            print(line, flush=True)
+    else:
+        print("[PostgreSQL] server not reachable: skipped")
+
+
+if __name__ == "__main__":
+    main()

@@ -116,7 +116,8 @@ def rule_validation_error(error: ValueError) -> ValidationError:
     message = str(error)
     match = re.search(r"field '([a-z_]+)' (.*)$", message)
     if match:
-        return ValidationError({match.group(1): f"This {match.group(2)}."})
+        field, problem = match.groups()
+        return ValidationError({field: f"{field.replace('_', ' ').capitalize()} {problem}."})
     return ValidationError(message)
 
 
@@ -285,7 +286,9 @@ def _is_touched(item: PlanItem) -> bool:
 
 def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
     """What regenerating the plan would add, remove, update and keep; writes nothing."""
-    state = plan_state(engagement)
+    state = PlanState.objects.filter(engagement=engagement).first() or PlanState(
+        engagement=engagement
+    )
     data = load_engagement_data([engagement])[str(engagement.id)]
     plan = generate_plan(
         data,

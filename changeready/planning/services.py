@@ -13,6 +13,7 @@ import csv
 import io
 import logging
 import re
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,8 +22,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from changeready.assessment.loading import load_engagement_data
+from changeready.assessment.loading import (
+    engagement_fields,
+    resistance_point_data,
+    stakeholder_data,
+)
 from changeready.common.concurrency import EditConflict, save_versioned
+from changeready.core.model import EngagementData
 from changeready.core.planning import (
     ExistingItem,
     ExistingTarget,
@@ -289,7 +295,7 @@ def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
     state = PlanState.objects.filter(engagement=engagement).first() or PlanState(
         engagement=engagement
     )
-    data = load_engagement_data([engagement])[str(engagement.id)]
+    data = _landscape_data(engagement)
     plan = generate_plan(
         data,
         effective_rules(engagement.workspace),
@@ -352,6 +358,20 @@ def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
             item for item in items if not item.is_generated or _is_touched(item)
         ),
         stakeholder_names={s.id: s.name for s in data.stakeholders},
+    )
+
+
+def _landscape_data(engagement: Engagement) -> EngagementData:
+    """What generation reads: the landscape and the register, not the stored plan."""
+    return EngagementData(
+        engagement=engagement_fields(engagement),
+        stakeholders=tuple(
+            stakeholder_data(row) for row in engagement.stakeholders.order_by("created_at", "name")
+        ),
+        resistance_points=tuple(
+            resistance_point_data(row)
+            for row in engagement.resistance_points.order_by("created_at")
+        ),
     )
 
 
@@ -418,15 +438,38 @@ def _create_generated_items(engagement: Engagement, generated: Sequence[Generate
         for item in generated
     ]
     PlanItem.objects.bulk_create(rows, batch_size=500)
-    Audience = PlanItem.audience.through
-    Audience.objects.bulk_create(
-        [
-            Audience(planitem_id=row.id, stakeholder_id=stakeholder_id)
-            for row, item in zip(rows, generated, strict=True)
-            for stakeholder_id in item.audience_ids
-        ],
-        batch_size=1000,
+    _insert_audience(
+        (row.id, stakeholder_id)
+        for row, item in zip(rows, generated, strict=True)
+        for stakeholder_id in item.audience_ids
     )
+
+
+def _insert_audience(pairs: Iterable[tuple]) -> None:
+    """Audience rows in one prepared statement.
+
+    An engagement-wide item names every stakeholder it addresses, so a large
+    landscape gives tens of thousands of rows; building a model instance for
+    each (the ORM's bulk_create) costs more than all the other writes together.
+    """
+    through = PlanItem.audience.through
+    item_field = through._meta.get_field("planitem")
+    stakeholder_field = through._meta.get_field("stakeholder")
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(through._meta.db_table)} "
+        f"({quote(item_field.column)}, {quote(stakeholder_field.column)}) VALUES (%s, %s)"
+    )
+    # Both columns are UUIDs; their database form differs between backends.
+    prepare = item_field.target_field.get_db_prep_value
+    params = [
+        (prepare(item_id, connection), prepare(uuid.UUID(str(stakeholder_id)), connection))
+        for item_id, stakeholder_id in pairs
+    ]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
 
 
 def _apply_target_changes(engagement: Engagement, changes: TargetChanges) -> None:

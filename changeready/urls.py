@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("", include("changeready.landscape.urls")),
     path("", include("changeready.assessment.urls")),
+    path("", include("changeready.planning.urls")),
     path("", include("changeready.surveys.urls")),
     path("", include("changeready.api.urls")),
 ]

@@ -12,6 +12,7 @@ from changeready.engagement_file import api as engagement_file_api
 from changeready.engagement_file.schema import openapi_components
 from changeready.engagements.api import router as engagements_router
 from changeready.landscape.api import router as landscape_router
+from changeready.planning.api import router as planning_router
 from changeready.surveys.api import router as surveys_router
 
 DESCRIPTION = """\
@@ -57,3 +58,4 @@ api.add_router("", engagement_file_api.router)
 api.add_router("", engagements_router)
 api.add_router("", landscape_router)
 api.add_router("", surveys_router)
+api.add_router("", planning_router)

@@ -162,6 +162,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400:
+            # ninja's "Cannot parse request body": invalid input like any other,
+            # so clients handle one status (422) with one shape.
+            body = InvalidInput([{"path": [], "message": "The body is not valid JSON."}]).body()
+            return respond(request, body, 422)
         return respond(request, {"message": exc.message}, exc.status_code)
 
     @api.exception_handler(PermissionDenied)

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -115,3 +116,71 @@ class AdoptionTarget(VersionedModel):
                 raise ValidationError(
                     {"stakeholder": "The stakeholder must belong to the same engagement."}
                 )
+
+
+class PlanState(models.Model):
+    """What an engagement's plan remembers beyond its items: settings and hand deletions."""
+
+    engagement = models.OneToOneField(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="plan_state"
+    )
+    adoption_target_pct = models.FloatField(
+        "adoption target %",
+        default=80.0,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Weekly-active share each daily-user group should reach.",
+    )
+    adoption_target_week = models.SmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+        help_text="The week after go-live by which the target should be reached.",
+    )
+    # Generation keys of generated items someone deleted: deleting is hand work
+    # too, so regeneration does not bring them back.
+    dismissed_keys = models.JSONField(default=list, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Plan state of {self.engagement_id}"
+
+
+class WorkspaceRuleQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(workspace=workspace)
+
+
+class WorkspaceRule(VersionedModel):
+    """One entry of a workspace's plan-rule library.
+
+    A row whose `based_on` names a built-in rule overrides that rule (same
+    key): `data` holds the edited copy, or is null when the built-in is only
+    switched off. A row without `based_on` is the workspace's own rule.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="plan_rules"
+    )
+    key = models.CharField(max_length=80)
+    # `Rule.to_dict()`; validated through `Rule.from_dict` on every write.
+    data = models.JSONField(null=True, blank=True)
+    enabled = models.BooleanField(default=True)
+    based_on = models.CharField(max_length=80, null=True, blank=True)
+    # Order of the workspace's own rules, after the built-in ones.
+    position = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = "plan rule"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="workspace_rule_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.workspace_id})"

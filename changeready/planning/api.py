@@ -1,0 +1,329 @@
+"""API v1: the activation plan, its hand edits, adoption targets and actuals (DOMAIN.md 9).
+
+Objects use the engagement file's plan field names, with `id` in place of
+`key` and ids wherever one object refers to another.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from ninja import Field, Header, Router, Schema, Status
+from pydantic import StringConstraints
+
+from changeready.api.auth import api_engagement, api_get
+from changeready.api.errors import InvalidInput, model_validation, responses
+from changeready.api.schemas import STRICT, choice, omitted, parse_if_match
+from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
+from changeready.core.rules import MAX_WEEK, MIN_WEEK
+from changeready.planning import services
+from changeready.planning.models import AdoptionTarget, PlanItem
+
+router = Router(tags=["plan"])
+
+Kind = choice(PLAN_ITEM_KINDS)
+OwnerRole = choice(OWNER_ROLES)
+AdkarElement = choice(ADKAR_ELEMENTS)
+Status_ = choice(PLAN_ITEM_STATUSES)
+Week = Annotated[int, Field(ge=MIN_WEEK, le=MAX_WEEK)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+MAX_ACTUALS = 5000
+
+
+class PlanItemOut(Schema):
+    id: UUID
+    version: int
+    week: int
+    title: str
+    description: str
+    kind: Kind
+    owner_role: OwnerRole
+    owner: str
+    audience: list[UUID] = Field(description="ids of the stakeholders the item is for")
+    adkar_target: AdkarElement | None
+    resistance_point: UUID | None
+    status: Status_
+    origin: str = Field(description="`manual`, or `generated:<rule key>`")
+    reason: str = Field(description="why the generator made the item (empty for manual items)")
+
+
+class AdoptionTargetOut(Schema):
+    id: UUID
+    version: int
+    stakeholder: UUID
+    week: int
+    target_pct: float
+    actual_pct: float | None
+
+
+class PlanOut(Schema):
+    first_week: int
+    last_week: int
+    items: list[PlanItemOut]
+    adoption_targets: list[AdoptionTargetOut]
+
+
+class PlanItemIn(Schema):
+    model_config = STRICT
+
+    week: Week
+    title: Title
+    description: str = Field("", max_length=10000)
+    kind: Kind
+    owner_role: OwnerRole
+    owner: str = Field("", max_length=200)
+    audience: list[UUID] = Field(default_factory=list, max_length=5000)
+    adkar_target: AdkarElement | None = None
+    resistance_point: UUID | None = None
+    status: Status_ = "planned"
+
+
+class PlanItemPatch(Schema):
+    """Any subset of the writable fields; a generated item changed here is kept by regeneration."""
+
+    model_config = STRICT
+
+    week: Week = omitted()
+    title: Title = omitted()
+    description: str = omitted(max_length=10000)
+    kind: Kind = omitted()
+    owner_role: OwnerRole = omitted()
+    owner: str = omitted(max_length=200)
+    audience: list[UUID] = omitted(max_length=5000)
+    adkar_target: AdkarElement | None = None
+    resistance_point: UUID | None = None
+    status: Status_ = omitted()
+
+
+class AdoptionTargetPatch(Schema):
+    model_config = STRICT
+
+    target_pct: Percent = omitted()
+    actual_pct: Percent | None = None
+
+
+class ActualIn(Schema):
+    model_config = STRICT
+
+    stakeholder: UUID
+    week: int = Field(ge=0, le=MAX_WEEK)
+    actual_pct: Percent
+
+
+class ActualsIn(Schema):
+    model_config = STRICT
+
+    actuals: list[ActualIn] = Field(min_length=1, max_length=MAX_ACTUALS)
+
+
+class ActualsOut(Schema):
+    updated: int
+
+
+ITEM_PATHS = {
+    name: [name]
+    for name in (
+        "week",
+        "title",
+        "description",
+        "kind",
+        "owner_role",
+        "owner",
+        "audience",
+        "adkar_target",
+        "resistance_point",
+        "status",
+    )
+}
+
+
+def item_out(item: PlanItem, audience: list | None = None) -> dict:
+    if audience is None:
+        audience = [s.pk for s in item.audience.all()]
+    return {
+        "id": item.id,
+        "version": item.version,
+        "week": item.week,
+        "title": item.title,
+        "description": item.description,
+        "kind": item.kind,
+        "owner_role": item.owner_role,
+        "owner": item.owner,
+        "audience": audience,
+        "adkar_target": item.adkar_target or None,
+        "resistance_point": item.resistance_point_id,
+        "status": item.status,
+        "origin": item.origin,
+        "reason": item.reason,
+    }
+
+
+def target_out(target: AdoptionTarget) -> dict:
+    return {
+        "id": target.id,
+        "version": target.version,
+        "stakeholder": target.stakeholder_id,
+        "week": target.week,
+        "target_pct": target.target_pct,
+        "actual_pct": target.actual_pct,
+    }
+
+
+def plan_out(engagement) -> dict:
+    """The whole plan in a fixed number of queries (items, audiences, targets)."""
+    audiences: dict = {}
+    through = PlanItem.audience.through.objects.filter(planitem__engagement=engagement)
+    for item_id, stakeholder_id in through.values_list("planitem_id", "stakeholder_id"):
+        audiences.setdefault(item_id, []).append(stakeholder_id)
+    items = engagement.plan_items.order_by("week", "created_at", "id")
+    targets = engagement.adoption_targets.order_by("stakeholder_id", "week")
+    return {
+        "first_week": engagement.plan_first_week,
+        "last_week": engagement.plan_last_week,
+        "items": [item_out(item, sorted(audiences.get(item.id, []))) for item in items],
+        "adoption_targets": [target_out(target) for target in targets],
+    }
+
+
+def _item_changes(data: dict) -> dict:
+    changes = dict(data)
+    if "adkar_target" in changes:
+        changes["adkar_target"] = changes["adkar_target"] or ""
+    return changes
+
+
+@router.get(
+    "/engagements/{engagement_id}/plan",
+    response=responses({200: PlanOut}, 404),
+    summary="The activation plan: items and adoption targets",
+)
+def get_plan(request, engagement_id: UUID):
+    return plan_out(api_engagement(request, engagement_id))
+
+
+@router.post(
+    "/engagements/{engagement_id}/plan/generate",
+    response=responses({200: PlanOut}, 403, 404),
+    summary="Generate or regenerate the plan; returns it",
+    description=(
+        "Uses the workspace's playbook. Items added or edited by hand, items marked done or "
+        "skipped, and generated items that were deleted stay as they are; untouched generated "
+        "items whose rule no longer applies are removed. Regenerating twice changes nothing."
+    ),
+)
+def generate(request, engagement_id: UUID):
+    engagement = api_engagement(request, engagement_id, write=True)
+    services.regenerate_plan(engagement)
+    return plan_out(engagement)
+
+
+@router.post(
+    "/engagements/{engagement_id}/plan/items",
+    response=responses({201: PlanItemOut}, 403, 404, 413),
+    summary="Add a plan item by hand",
+)
+def create_item(request, engagement_id: UUID, payload: PlanItemIn):
+    engagement = api_engagement(request, engagement_id, write=True)
+    changes = _item_changes(payload.model_dump())
+    audience = changes.pop("audience")
+    with model_validation(ITEM_PATHS):
+        item = services.create_item(engagement, audience=audience, **changes)
+    return Status(201, item_out(item))
+
+
+@router.patch(
+    "/plan-items/{item_id}",
+    response=responses({200: PlanItemOut}, 403, 404, 409, 413),
+    summary="Change any subset of a plan item's fields",
+    description="Send `If-Match: <version>` to refuse the change (409) if someone else "
+    "saved the item since you read it.",
+)
+def update_item(
+    request,
+    item_id: UUID,
+    payload: PlanItemPatch,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    expected_version = parse_if_match(if_match)
+    item = api_get(request, PlanItem.objects.select_related("engagement"), item_id, write=True)
+    changes = _item_changes(payload.model_dump(exclude_unset=True))
+    audience = changes.pop("audience", None)
+    with model_validation(ITEM_PATHS):
+        services.update_item(item, expected_version=expected_version, audience=audience, **changes)
+    return item_out(item)
+
+
+@router.delete(
+    "/plan-items/{item_id}",
+    response=responses({204: None}, 403, 404, 409),
+    summary="Delete a plan item (a deleted generated item is not generated again)",
+)
+def delete_item(request, item_id: UUID, if_match: str | None = Header(None, alias="If-Match")):
+    expected_version = parse_if_match(if_match)
+    item = api_get(request, PlanItem.objects.select_related("engagement"), item_id, write=True)
+    services.delete_item(item, expected_version=expected_version)
+    return Status(204, None)
+
+
+@router.patch(
+    "/adoption-targets/{target_id}",
+    response=responses({200: AdoptionTargetOut}, 403, 404, 409, 413),
+    summary="Set a week's adoption target or actual figure",
+    description="A target set here is kept when the plan is regenerated. `actual_pct: null` "
+    "clears the actual figure. Send `If-Match: <version>` to refuse a concurrent change (409).",
+)
+def update_target(
+    request,
+    target_id: UUID,
+    payload: AdoptionTargetPatch,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    expected_version = parse_if_match(if_match)
+    target = api_get(
+        request, AdoptionTarget.objects.select_related("engagement"), target_id, write=True
+    )
+    changes = payload.model_dump(exclude_unset=True)
+    with model_validation({"target_pct": ["target_pct"], "actual_pct": ["actual_pct"]}):
+        if "target_pct" in changes:
+            services.set_target(target, changes["target_pct"], expected_version=expected_version)
+            expected_version = None if expected_version is None else target.version
+        if "actual_pct" in changes:
+            services.set_actual(target, changes["actual_pct"], expected_version=expected_version)
+    return target_out(target)
+
+
+@router.post(
+    "/engagements/{engagement_id}/plan/actuals",
+    response=responses({200: ActualsOut}, 403, 404, 413),
+    summary="Record actual adoption figures in bulk, all or nothing",
+    description="Each entry sets the actual weekly-active share of a daily-user group in a "
+    "week that has an adoption target. If any entry is refused, none is stored, and the 422 "
+    "names every bad entry by its position.",
+)
+def record_actuals(request, engagement_id: UUID, payload: ActualsIn):
+    engagement = api_engagement(request, engagement_id, write=True)
+    names = dict(engagement.stakeholders.values_list("id", "name"))
+    rows, errors = [], []
+    for position, actual in enumerate(payload.actuals):
+        name = names.get(actual.stakeholder)
+        if name is None:
+            errors.append(
+                {
+                    "path": ["actuals", position, "stakeholder"],
+                    "message": "No such stakeholder in this engagement.",
+                }
+            )
+            continue
+        # The service reports by line; the API's "line" is the entry's position.
+        rows.append((position, services.Actual(name, actual.week, actual.actual_pct)))
+    if errors:
+        raise InvalidInput(errors)
+    try:
+        updated = services.record_actuals(engagement, rows)
+    except services.ActualsImportError as error:
+        raise InvalidInput(
+            [{"path": ["actuals", row.line], "message": row.message} for row in error.errors]
+        ) from None
+    return {"updated": updated}

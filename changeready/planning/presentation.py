@@ -1,0 +1,223 @@
+"""What the plan pages show: the week-by-week timeline, rules in words, adoption charts.
+
+Reads only; every query here is fixed in number whatever the size of the plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+
+from django.db.models import Prefetch, Q
+
+from changeready.core.rules import Rule
+from changeready.core.weeks import week_monday
+from changeready.landscape.models import Stakeholder
+from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
+
+FAMILY_TITLES = {
+    "baseline": "Baseline: every plan",
+    "role": "By role",
+    "quadrant": "By influence and interest (quadrant)",
+    "resistance": "By resistance source",
+    "barrier": "By ADKAR barrier",
+}
+
+
+def plan_state_or_default(engagement) -> PlanState:
+    """The stored plan state, or the defaults (unsaved: a GET never writes)."""
+    return PlanState.objects.filter(engagement=engagement).first() or PlanState(
+        engagement=engagement
+    )
+
+
+@dataclass
+class PlanWeek:
+    number: int
+    monday: date
+    items: list[PlanItem] = field(default_factory=list)
+
+    @property
+    def is_go_live(self) -> bool:
+        return self.number == 0
+
+    @property
+    def label(self) -> str:
+        return f"Week {self.number:+d}" if self.number else "Week 0"
+
+
+def filter_items(engagement, *, audience=None, owner: str = "", owner_role: str = ""):
+    """The engagement's items, narrowed by the plan page's filters.
+
+    An item reaches a stakeholder when its audience names the stakeholder or
+    the group the stakeholder belongs to (DOMAIN.md section 5).
+    """
+    items = engagement.plan_items.all()
+    if audience is not None:
+        reach = Q(audience=audience)
+        if audience.group_id:
+            reach |= Q(audience=audience.group_id)
+        items = items.filter(id__in=PlanItem.objects.filter(reach).values("id"))
+    if owner == "-":
+        items = items.filter(owner="")
+    elif owner:
+        items = items.filter(owner=owner)
+    if owner_role:
+        items = items.filter(owner_role=owner_role)
+    return items
+
+
+def plan_weeks(engagement, items) -> list[PlanWeek]:
+    """Every week of the window (widened to any item outside it), with its items."""
+    items = list(
+        items.select_related("resistance_point__stakeholder")
+        .prefetch_related(Prefetch("audience", queryset=Stakeholder.objects.order_by("name")))
+        .order_by("week", "created_at", "id")
+    )
+    by_week = defaultdict(list)
+    for item in items:
+        by_week[item.week].append(item)
+    first = min([engagement.plan_first_week, *by_week])
+    last = max([engagement.plan_last_week, *by_week])
+    return [
+        PlanWeek(number, week_monday(engagement.go_live_date, number), by_week.get(number, []))
+        for number in range(first, last + 1)
+    ]
+
+
+def named_owners(engagement) -> list[str]:
+    return sorted(
+        set(engagement.plan_items.exclude(owner="").values_list("owner", flat=True)),
+        key=str.lower,
+    )
+
+
+# --- rules in words ---------------------------------------------------------------
+
+
+def _words(values) -> str:
+    words = [value.replace("_", " ") for value in values]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def rule_conditions(rule: Rule) -> str:
+    """Who the rule makes items for, as a sentence (`Rule`'s documented semantics)."""
+    parts = []
+    if rule.roles:
+        parts.append(f"has the role {_words(rule.roles)}")
+    if rule.kinds:
+        parts.append(f"is a {_words(rule.kinds)}")
+    if rule.quadrants:
+        parts.append(f"is in the quadrant {_words(rule.quadrants)}")
+    if rule.barriers:
+        parts.append(f"has the ADKAR barrier {_words(rule.barriers)}")
+    if rule.resistors_only:
+        parts.append("is a resistor")
+    condition = " and ".join(parts)
+    if rule.family == "resistance":
+        sources = _words(rule.resistance_sources) if rule.resistance_sources else "any source"
+        text = f"One item for each open resistance point from {sources}"
+        return text + (f" whose stakeholder {condition}" if parts else "") + "."
+    if rule.audience == "engagement":
+        if not parts:
+            return "One item for the whole engagement."
+        return f"One item for everyone who {condition} (none if nobody does)."
+    return (
+        f"One item for each stakeholder who {condition}."
+        if parts
+        else ("One item for each stakeholder.")
+    )
+
+
+def rules_by_family(entries) -> list[tuple[str, str, list]]:
+    grouped = defaultdict(list)
+    for entry in entries:
+        grouped[entry.rule.family].append(entry)
+    return [(family, title, grouped[family]) for family, title in FAMILY_TITLES.items()]
+
+
+# --- adoption -----------------------------------------------------------------
+
+
+@dataclass
+class AdoptionGroup:
+    stakeholder: Stakeholder
+    targets: list[AdoptionTarget]
+    chart_svg: str
+
+
+def adoption_groups(engagement) -> list[AdoptionGroup]:
+    targets = defaultdict(list)
+    for target in engagement.adoption_targets.select_related("stakeholder").order_by("week"):
+        targets[target.stakeholder_id].append(target)
+    groups = []
+    for rows in targets.values():
+        stakeholder = rows[0].stakeholder
+        groups.append(AdoptionGroup(stakeholder, rows, adoption_chart_svg(stakeholder.name, rows)))
+    return sorted(groups, key=lambda group: group.stakeholder.name.lower())
+
+
+def adoption_chart_svg(name: str, targets) -> str:
+    """Target (dashed) against actual (solid) weekly-active share, 0–100 %, weeks on x."""
+    width, height, left, right, top, bottom = 520, 200, 40, 12, 12, 32
+    plot_w, plot_h = width - left - right, height - top - bottom
+    weeks = [target.week for target in targets]
+    first, last = min(weeks), max(weeks)
+    span = max(1, last - first)
+
+    def x_of(week: int) -> float:
+        return left + plot_w * (week - first) / span
+
+    def y_of(pct: float) -> float:
+        return top + plot_h * (1 - pct / 100)
+
+    parts = []
+    for pct in (0, 25, 50, 75, 100):
+        y = y_of(pct)
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d5dbe3"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="10" '
+            f'fill="#5f6b7a">{pct}%</text>'
+        )
+    for week in weeks:
+        parts.append(
+            f'<text x="{x_of(week):.1f}" y="{height - 14}" text-anchor="middle" font-size="10" '
+            f'fill="#5f6b7a">{week}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle" font-size="10" '
+        'fill="#5f6b7a">week after go-live</text>'
+    )
+    target_points = " ".join(f"{x_of(t.week):.1f},{y_of(t.target_pct):.1f}" for t in targets)
+    parts.append(
+        f'<polyline points="{target_points}" fill="none" stroke="#5f6b7a" stroke-width="2" '
+        'stroke-dasharray="6 4" class="target-line"/>'
+    )
+    actuals = [t for t in targets if t.actual_pct is not None]
+    if actuals:
+        actual_points = " ".join(f"{x_of(t.week):.1f},{y_of(t.actual_pct):.1f}" for t in actuals)
+        parts.append(
+            f'<polyline points="{actual_points}" fill="none" stroke="#1f5fbf" stroke-width="2.5" '
+            'class="actual-line"/>'
+        )
+        for t in actuals:
+            parts.append(
+                f'<circle cx="{x_of(t.week):.1f}" cy="{y_of(t.actual_pct):.1f}" r="3" '
+                f'fill="#1f5fbf"><title>Week {t.week}: {t.actual_pct:g}% actual, '
+                f"{t.target_pct:g}% target</title></circle>"
+            )
+    summary = "; ".join(
+        f"week {t.week}: target {t.target_pct:g}%"
+        + (f", actual {t.actual_pct:g}%" if t.actual_pct is not None else "")
+        for t in targets
+    )
+    title = f"Adoption of {name}: target and actual"
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" role="img" class="chart" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
+        f"<title>{escape(title)}</title><desc>{escape(summary)}</desc>"
+        f"{''.join(parts)}</svg>"
+    )

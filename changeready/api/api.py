@@ -4,10 +4,12 @@ Each app keeps its endpoints in its own `api.py` (a ninja Router) and they are
 registered here. Handlers reach data only through `changeready.api.auth`.
 """
 
+from functools import wraps
+
 from ninja import NinjaAPI, Swagger
 
 from changeready.api.auth import TokenAuth
-from changeready.api.errors import install_error_handlers
+from changeready.api.errors import InvalidInput, install_error_handlers
 from changeready.engagement_file import api as engagement_file_api
 from changeready.engagement_file.schema import openapi_components
 from changeready.engagements.api import router as engagements_router
@@ -41,6 +43,35 @@ class ChangereadyAPI(NinjaAPI):
         return schema
 
 
+def _query_parameter_names(view_func) -> set[str]:
+    operation = view_func._ninja_operation
+    return {
+        name
+        for model in operation.models
+        if model.__ninja_param_source__ == "query"
+        for name in getattr(model, "__ninja_flatten_map__", {})
+    }
+
+
+def reject_unknown_query_parameters(view_func):
+    """A query parameter the operation does not know is a 422, like an unknown body field:
+    a typo (`?limt=10`) must not be silently ignored."""
+
+    @wraps(view_func)
+    def checked(request, *args, **kwargs):
+        unknown = sorted(set(request.GET) - _query_parameter_names(view_func))
+        if unknown:
+            raise InvalidInput(
+                [
+                    {"path": ["query", name], "message": "Unknown query parameter."}
+                    for name in unknown
+                ]
+            )
+        return view_func(request, *args, **kwargs)
+
+    return checked
+
+
 api = ChangereadyAPI(
     title="changeready API",
     version="1",
@@ -52,6 +83,7 @@ api = ChangereadyAPI(
     docs=Swagger(settings={"persistAuthorization": True}),
 )
 install_error_handlers(api)
+api.add_decorator(reject_unknown_query_parameters, mode="operation")
 
 # The import path must be matched before /engagements/{engagement_id}.
 api.add_router("", engagement_file_api.router)

@@ -2,22 +2,59 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from ninja import Field, Header, Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictBool, StringConstraints
 
 from changeready.api.errors import invalid
 
 # Request bodies refuse unknown fields: a typo must not be silently ignored.
 STRICT = ConfigDict(extra="forbid")
 
-Level = Annotated[int, Field(ge=1, le=5)]
-AdkarScore = Annotated[float, Field(ge=1, le=5, allow_inf_nan=False)]
+
+def _json_number(value: Any) -> Any:
+    # JSON has no numeric strings and no numeric booleans: "3" and true are
+    # type errors, as the schema says, not values to coerce. (3.0 is an
+    # integer in JSON Schema, so pydantic's own int check still accepts it.)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Input should be a number")
+    return value
+
+
+def _json_string(value: Any) -> Any:
+    # pydantic would read a number as a Unix timestamp; in JSON a date is a string.
+    if not isinstance(value, str):
+        raise ValueError("Input should be a string")
+    return value
+
+
+JsonDate = Annotated[date, BeforeValidator(_json_string)]
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
+JsonFloat = Annotated[float, BeforeValidator(_json_number)]
+Bool = StrictBool
+Level = Annotated[JsonInt, Field(ge=1, le=5)]
+AdkarScore = Annotated[JsonFloat, Field(ge=1, le=5, allow_inf_nan=False)]
 Text200 = Annotated[str, StringConstraints(max_length=200)]
 Name200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def _email(value: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValueError("Enter a valid email address.") from None
+    return value
+
+
 Email = Annotated[
-    str, StringConstraints(max_length=254), Field(json_schema_extra={"format": "email"})
+    str,
+    StringConstraints(max_length=254),
+    AfterValidator(_email),
+    Field(json_schema_extra={"format": "email"}),
 ]
 
 
@@ -51,14 +88,25 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0, le=10**9, description="Items to skip.")
 
 
+IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,9}"?)$'
+
+# A PATCH operation's `if_match: str = IfMatch`.
+IfMatch = Header(
+    None,
+    alias="If-Match",
+    pattern=IF_MATCH_PATTERN,
+    description='The `version` your change is based on (`3` or `"3"`); if the object '
+    "has moved on since, the change is refused with 409. `*` or no header: no check.",
+)
+
+
 def parse_if_match(value: str | None) -> int | None:
-    """`If-Match: 3` or `If-Match: "3"`: the version the client's change is based on."""
-    if value is None or value.strip() in ("", "*"):
+    """The version from an If-Match header that matched IF_MATCH_PATTERN, or None."""
+    if value is None:
         return None
-    raw = value.strip()
-    if raw.startswith("W/"):
-        raw = raw[2:]
-    raw = raw.strip('"')
-    if not raw.isdigit() or len(raw) > 9:
+    raw = value.strip().removeprefix("W/").strip('"')
+    if raw == "*":
+        return None
+    if not raw.isdigit():
         raise invalid(["header", "If-Match"], "If-Match must be the object's version number.")
     return int(raw)

@@ -76,7 +76,7 @@ def token_revoke(request, slug, token_id):
     )
 
 
-def _import_failed(request, membership, form, errors, message, status=422):
+def _import_page(request, membership, form, errors, message, status=422):
     return render(
         request,
         "api/engagement_import.html",
@@ -98,19 +98,19 @@ def engagement_import(request, slug):
     membership = get_workspace_for_member(request, slug)
     form = EngagementFileForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
-        return _import_failed(request, membership, form, [], "", status=200)
+        return _import_page(request, membership, form, [], "", status=200)
     if not form.is_valid():
-        return _import_failed(request, membership, form, [], "Choose a file to import.")
+        return _import_page(request, membership, form, [], "Choose a file to import.")
     upload = form.cleaned_data["file"]
     limit = settings.ENGAGEMENT_FILE_MAX_BYTES
     if upload.size > limit:
         message = f"The file is larger than the limit of {limit // 1024} KiB."
-        return _import_failed(request, membership, form, [], message, status=413)
+        return _import_page(request, membership, form, [], message, status=413)
     try:
         engagement = import_engagement(membership.workspace, parse(upload.read()))
     except EngagementFileInvalid as error:
         message = f"{error.message} Nothing was imported."
-        return _import_failed(request, membership, form, error.errors, message)
+        return _import_page(request, membership, form, error.errors, message)
     messages.success(request, f"Imported “{engagement.name}”.")
     return redirect("engagement", engagement.id)
 

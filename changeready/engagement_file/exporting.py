@@ -9,6 +9,8 @@ importer preserves, so export → import → export gives the same document.
 
 from __future__ import annotations
 
+import math
+
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
@@ -46,9 +48,10 @@ def _stakeholder_keys(stakeholders: list[Stakeholder]) -> dict:
 
 
 def _adkar(stakeholder: Stakeholder) -> dict:
-    # The file holds whole levels; a pulse survey's mean (e.g. 3.4) is rounded.
+    # The file holds whole levels; a pulse survey's mean is rounded half up
+    # (2.5 -> 3), not to even as round() would.
     return {
-        element: round(value)
+        element: math.floor(value + 0.5)
         for element, value in stakeholder.adkar.items()
         if value is not None and element in ADKAR_ELEMENTS
     }

@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from changeready.api.auth import api_engagement, api_workspace, require_write
 from changeready.api.errors import model_validation, responses
 from changeready.api.schemas import (
     STRICT,
+    Bool,
     Contact,
     ContactOut,
+    IfMatch,
+    JsonDate,
+    JsonFloat,
     Name200,
     PageParams,
     Text200,
@@ -66,15 +70,15 @@ class EngagementIn(Schema):
     name: Name200
     customer: Name200
     product: Text200 = ""
-    kickoff_date: date | None = None
-    go_live_date: date
+    kickoff_date: JsonDate | None = None
+    go_live_date: JsonDate
     phase: Phase = "discovery"
     change_summary: str = Field("", max_length=10000)
     delivery_lead: Contact | None = None
     cs_owner: Contact | None = None
-    arr: float | None = Arr
-    renewal_date: date | None = None
-    opposition_reviewed: bool = False
+    arr: JsonFloat | None = Arr
+    renewal_date: JsonDate | None = None
+    opposition_reviewed: Bool = False
 
 
 class EngagementPatch(Schema):
@@ -85,15 +89,15 @@ class EngagementPatch(Schema):
     name: Name200 = omitted()
     customer: Name200 = omitted()
     product: Text200 = omitted()
-    kickoff_date: date | None = None
-    go_live_date: date = omitted()
+    kickoff_date: JsonDate | None = None
+    go_live_date: JsonDate = omitted()
     phase: Phase = omitted()
     change_summary: str = omitted(max_length=10000)
     delivery_lead: Contact | None = None
     cs_owner: Contact | None = None
-    arr: float | None = Arr
-    renewal_date: date | None = None
-    opposition_reviewed: bool = omitted()
+    arr: JsonFloat | None = Arr
+    renewal_date: JsonDate | None = None
+    opposition_reviewed: Bool = omitted()
 
 
 def engagement_out(engagement: Engagement) -> dict:
@@ -154,7 +158,7 @@ def update_engagement(
     request,
     engagement_id: UUID,
     payload: EngagementPatch,
-    if_match: str | None = Header(None, alias="If-Match"),
+    if_match: str = IfMatch,
 ):
     expected_version = parse_if_match(if_match)
     engagement = api_engagement(request, engagement_id, write=True)

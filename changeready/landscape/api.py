@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from changeready.api.auth import api_engagement, api_get
 from changeready.api.errors import invalid, model_validation, responses
 from changeready.api.schemas import (
     STRICT,
     AdkarScore,
+    Bool,
     Email,
+    IfMatch,
+    JsonInt,
     Level,
     Name200,
     PageParams,
@@ -108,7 +111,7 @@ class StakeholderIn(Schema):
     email: Email | None = None
     group: UUID | None = None
     role: Role = "daily_user"
-    opposed_purchase: bool = False
+    opposed_purchase: Bool = False
     influence: Level = 3
     interest: Level = 3
     impact: Level = 3
@@ -117,11 +120,11 @@ class StakeholderIn(Schema):
     involvement: list[Involvement] = Field(default_factory=list, max_length=6)
     success_definition: str = LongText
     resistance_triggers: str = LongText
-    job_gets_harder: bool = False
-    authority_decreases: bool = False
+    job_gets_harder: Bool = False
+    authority_decreases: Bool = False
     adkar: Adkar | None = None
-    headcount: int | None = Field(None, ge=0, le=10**9)
-    is_champion: bool = False
+    headcount: JsonInt | None = Field(None, ge=0, le=10**9)
+    is_champion: Bool = False
     notes: str = Field("", max_length=10000)
 
 
@@ -136,7 +139,7 @@ class StakeholderPatch(Schema):
     email: Email | None = None
     group: UUID | None = None
     role: Role = omitted()
-    opposed_purchase: bool = omitted()
+    opposed_purchase: Bool = omitted()
     influence: Level = omitted()
     interest: Level = omitted()
     impact: Level = omitted()
@@ -145,11 +148,11 @@ class StakeholderPatch(Schema):
     involvement: list[Involvement] | None = Field(None, max_length=6)
     success_definition: str | None = Field(None, max_length=5000)
     resistance_triggers: str | None = Field(None, max_length=5000)
-    job_gets_harder: bool = omitted()
-    authority_decreases: bool = omitted()
+    job_gets_harder: Bool = omitted()
+    authority_decreases: Bool = omitted()
     adkar: Adkar | None = None
-    headcount: int | None = Field(None, ge=0, le=10**9)
-    is_champion: bool = omitted()
+    headcount: JsonInt | None = Field(None, ge=0, le=10**9)
+    is_champion: Bool = omitted()
     notes: str | None = Field(None, max_length=10000)
 
 
@@ -158,7 +161,7 @@ class Mitigation(Schema):
 
     strategy: Strategy | None = None
     owner: Text200 | None = None
-    due_week: int | None = DueWeek
+    due_week: JsonInt | None = DueWeek
     status: MitigationStatus | None = None
     notes: str | None = Field(None, max_length=5000)
 
@@ -306,7 +309,7 @@ def update_stakeholder(
     request,
     stakeholder_id: UUID,
     payload: StakeholderPatch,
-    if_match: str | None = Header(None, alias="If-Match"),
+    if_match: str = IfMatch,
 ):
     expected_version = parse_if_match(if_match)
     stakeholder = api_get(
@@ -386,7 +389,7 @@ def update_resistance(
     request,
     resistance_id: UUID,
     payload: ResistancePatch,
-    if_match: str | None = Header(None, alias="If-Match"),
+    if_match: str = IfMatch,
 ):
     expected_version = parse_if_match(if_match)
     point = api_get(

@@ -120,3 +120,15 @@ def test_docs_page_uses_local_scripts_only():
     assert "/static/ninja/swagger-ui-bundle.js" in page
     # No inline script to run: the settings are a JSON data block.
     assert "<script>" not in page
+
+
+def test_unknown_query_parameter_is_422(api_client_as):
+    response = api_client_as("owner").get("/api/v1/engagements?limt=10")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"path": ["query", "limt"], "message": "Unknown query parameter."}
+    ]
+
+
+def test_unknown_query_parameter_without_token_is_still_401(db):
+    assert Client().get("/api/v1/engagements?limt=10").status_code == 401

@@ -274,3 +274,13 @@ def test_non_json_or_wrong_shape_is_refused(workspace, raw):
 def test_format_path_reads_like_javascript():
     assert format_path(["stakeholders", 2, "influence"]) == "stakeholders[2].influence"
     assert format_path([]) == "(the whole file)"
+
+
+def test_measured_adkar_means_are_rounded_half_up_in_the_file(workspace):
+    engagement = import_engagement(workspace, example())
+    Stakeholder.objects.filter(engagement=engagement, name="Shift leads").update(
+        adkar_awareness=2.5, adkar_desire=3.4
+    )
+    exported = export_engagement(engagement)
+    shift_leads = next(s for s in exported["stakeholders"] if s["name"] == "Shift leads")
+    assert shift_leads["adkar"] == {"awareness": 3, "desire": 3}

@@ -85,15 +85,19 @@ def test_a_malformed_if_match_is_a_422(api_client_as, engagement):
     assert response.json()["errors"][0]["path"] == ["header", "If-Match"]
 
 
-def test_model_validation_is_a_422_with_the_field_path(api_client_as, engagement):
-    response = patch(
-        api_client_as("member"),
-        f"{URL}/{engagement.id}",
-        {"kickoff_date": "2030-01-01", "delivery_lead": {"name": "X", "email": "not-an-email"}},
-    )
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"kickoff_date": "2030-01-01"}, ["kickoff_date"]),  # the model: kickoff after go-live
+        ({"delivery_lead": {"name": "X", "email": "not-an-email"}}, ["delivery_lead", "email"]),
+    ],
+)
+def test_invalid_values_are_a_422_with_the_field_path(api_client_as, engagement, change, path):
+    response = patch(api_client_as("member"), f"{URL}/{engagement.id}", change)
     assert response.status_code == 422
-    paths = sorted(error["path"] for error in response.json()["errors"])
-    assert paths == [["delivery_lead", "email"], ["kickoff_date"]]
+    assert [error["path"] for error in response.json()["errors"]] == [path]
+    engagement.refresh_from_db()
+    assert engagement.version == 1
 
 
 def test_body_validation_reports_each_bad_field(api_client_as):

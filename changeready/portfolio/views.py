@@ -1,0 +1,126 @@
+"""Portfolio pages: thin views over `services`; every fetch goes through tenancy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from changeready.core.model import PHASES
+from changeready.portfolio import insights, services
+from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
+from changeready.workspaces.tenancy import get_workspace_for_member
+
+
+def parse_as_of(raw: str | None) -> date:
+    """`?as_of=YYYY-MM-DD` to look ahead (or back); today without it."""
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("as_of must be a date like 2027-02-22.") from None
+
+
+def _link(filters: services.PortfolioFilters, extra: dict, **overrides) -> str:
+    return "?" + urlencode({**filters.query(**overrides), **extra})
+
+
+def _sort_columns(filters: services.PortfolioFilters, extra: dict) -> dict[str, dict]:
+    """Per sortable column: the link that sorts by it and its `aria-sort` value."""
+    columns = {}
+    for key, label in services.SORTS.items():
+        current = filters.sort == key
+        # A first click shows what a leader looks for first: the weakest readiness,
+        # the nearest go-live, the largest contract.
+        descending = not filters.descending if current else key == "arr"
+        columns[key] = {
+            "label": label,
+            "href": _link(filters, extra, sort=key, descending=descending),
+            "aria_sort": ("descending" if filters.descending else "ascending")
+            if current
+            else "none",
+            "current": current,
+        }
+    return columns
+
+
+def portfolio_page(request, membership):
+    """The signed-in home of a workspace (rendered by `workspaces.views.workspace_home`)."""
+    as_of = parse_as_of(request.GET.get("as_of"))
+    filters = services.parse_filters(request.GET)
+    result = services.portfolio(membership.workspace, as_of, filters)
+    is_today = as_of == timezone.localdate()
+    # Links keep a look-ahead date, so sorting does not jump back to today.
+    extra = {} if is_today else {"as_of": as_of.isoformat()}
+    return render(
+        request,
+        "portfolio/portfolio.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "portfolio": result,
+            "filters": filters,
+            "columns": _sort_columns(filters, extra),
+            "sort_label": services.SORTS[filters.sort],
+            "phases": [(value, value.replace("_", " ").capitalize()) for value in PHASES],
+            "bands": services.BAND_LABELS,
+            "windows": services.WINDOWS,
+            "sorts": services.SORTS,
+            "band_links": {band: _link(filters, extra, band=band) for band in services.BAND_LABELS},
+            "is_today": is_today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def calendar_page(request, slug):
+    membership = get_workspace_for_member(request, slug)
+    as_of = parse_as_of(request.GET.get("as_of"))
+    return render(
+        request,
+        "portfolio/calendar.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "calendar": services.go_live_calendar(membership.workspace, as_of),
+            "is_today": as_of == timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def insights_page(request, slug):
+    membership = get_workspace_for_member(request, slug)
+    as_of = parse_as_of(request.GET.get("as_of"))
+    result = insights.portfolio_insights(membership.workspace, as_of)
+    points = [
+        ScatterPoint(
+            label=o.engagement.name,
+            readiness=o.readiness_at_go_live,
+            adoption=o.adoption_at_week_8,
+            band=o.readiness_band or "",
+            href=reverse("engagement", args=[o.engagement.id]),
+        )
+        for o in result.outcomes
+    ]
+    return render(
+        request,
+        "portfolio/insights.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "insights": result,
+            "as_of": as_of,
+            "scatter_svg": readiness_adoption_svg(points),
+            "adoption_week": insights.ADOPTION_WEEK,
+        },
+    )

@@ -9,11 +9,14 @@ assessment's loader, and one aggregate for plan progress.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from changeready.assessment.services import assess_engagements
@@ -170,26 +173,85 @@ def _handoff(engagement: Engagement, as_of: date) -> str:
     return "pending" if engagement.go_live_date <= as_of else "not_applicable"
 
 
-def build_rows(engagements: Iterable[Engagement], as_of: date) -> list[PortfolioRow]:
+@dataclass(frozen=True)
+class ReadinessSummary:
+    """What the portfolio shows of an engagement's assessment."""
+
+    score: int
+    band: str
+    critical_codes: tuple[str, ...]
+
+
+READINESS_CACHE_SECONDS = 36 * 3600
+
+
+@contextmanager
+def _gc_paused():
+    """Assessing a thousand engagements allocates a million small, acyclic objects;
+    the cycle collector would scan them again and again for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -> dict:
+    """Each engagement's readiness as `assess_engagements` judges it, memoised.
+
+    Every write to an engagement's data goes through `engagement_changed`,
+    which moves the engagement's `updated_at`; a summary is reused only for
+    the same `updated_at` and the same `as_of`, so it always equals a fresh
+    assessment. Only the engagements that changed are assessed again (all of
+    them once a day, when `as_of` moves on). Snapshots are not part of the
+    key: they only decide `assessment_stale`, an info finding, which moves
+    neither the score, the band nor the critical codes.
+
+    One cache entry per workspace and day (a small dict), so the default
+    local-memory cache with its 300 entries holds it.
+    """
+    key = f"portfolio:readiness:{workspace.pk}:{as_of.isoformat()}"
+    cached: dict = cache.get(key) or {}
+    versions = {str(e.id): e.updated_at.isoformat() for e in engagements}
+    stale = [e for e in engagements if cached.get(str(e.id), (None,))[0] != versions[str(e.id)]]
+    if stale:
+        with _gc_paused():
+            assessments = assess_engagements(stale, as_of)
+        for engagement_id, assessment in assessments.items():
+            # One code per kind of problem: a finding repeated per stakeholder is one label.
+            critical = dict.fromkeys(
+                f.code for f in assessment.findings if f.severity == "critical"
+            )
+            cached[engagement_id] = (
+                versions[engagement_id],
+                ReadinessSummary(
+                    assessment.readiness.score, assessment.readiness.band, tuple(critical)
+                ),
+            )
+        cache.set(key, cached, READINESS_CACHE_SECONDS)
+    return {e.id: cached[str(e.id)][1] for e in engagements}
+
+
+def build_rows(workspace, engagements: Iterable[Engagement], as_of: date) -> list[PortfolioRow]:
     """One row per engagement, with its assessment as of a day."""
     engagements = list(engagements)
     if not engagements:
         return []
-    assessments = assess_engagements(engagements, as_of)
+    summaries = readiness_summaries(workspace, engagements, as_of)
     progress = _plan_progress(engagements)
     rows = []
     for engagement in engagements:
-        assessment = assessments[str(engagement.id)]
-        # One label per kind of problem: a finding repeated per stakeholder is one label.
-        critical = dict.fromkeys(f.code for f in assessment.findings if f.severity == "critical")
+        summary = summaries[engagement.id]
         total, done = progress.get(engagement.id, (0, 0))
         rows.append(
             PortfolioRow(
                 engagement=engagement,
-                readiness_score=assessment.readiness.score,
-                readiness_band=assessment.readiness.band,
+                readiness_score=summary.score,
+                readiness_band=summary.band,
                 weeks_to_go_live=weeks_to_go_live(engagement.go_live_date, as_of),
-                critical_codes=tuple(critical),
+                critical_codes=summary.critical_codes,
                 plan_items=total,
                 plan_items_done=done,
                 handoff=_handoff(engagement, as_of),
@@ -246,7 +308,7 @@ def portfolio(workspace, as_of: date, filters: PortfolioFilters | None = None) -
     filters = filters or PortfolioFilters()
     engagements = workspace_engagements(workspace)
     chosen = [e for e in engagements if _matches(e, filters, as_of)]
-    rows = build_rows(chosen, as_of)
+    rows = build_rows(workspace, chosen, as_of)
     if filters.band:
         rows = [row for row in rows if row.readiness_band == filters.band]
     rows = sort_rows(rows, filters.sort, descending=filters.descending)
@@ -273,7 +335,7 @@ def portfolio_body(workspace, as_of: date) -> dict:
     `critical` lists each critical finding code once; `arr` and `arr_at_risk`
     are JSON numbers (whole amounts as integers).
     """
-    rows = build_rows(workspace_engagements(workspace), as_of)
+    rows = build_rows(workspace, workspace_engagements(workspace), as_of)
     totals = compute_totals(rows)
     return {
         "engagements": [
@@ -341,7 +403,7 @@ def go_live_calendar(workspace, as_of: date, weeks: int = CALENDAR_WEEKS) -> GoL
         if recent_start <= e.go_live_date < end
         or (e.go_live_date < as_of and e.phase in PRE_GO_LIVE_PHASES)
     ]
-    rows = sort_rows(build_rows(engagements, as_of), "go_live")
+    rows = sort_rows(build_rows(workspace, engagements, as_of), "go_live")
     overdue = [
         r
         for r in rows

@@ -2,11 +2,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from changeready.assessment.services import assess_engagement
 from changeready.conftest import PEOPLE
 from changeready.engagements.models import Engagement
+from changeready.landscape import services as landscape_services
 from changeready.planning.tests.factories import PlanItemFactory
 from changeready.portfolio import services
 from changeready.portfolio.tests.builders import (
@@ -221,9 +223,14 @@ def test_portfolio_page_query_budget(client_as, workspace, count, django_assert_
     client = client_as("member")
     url = reverse("workspace", args=[workspace.slug])
     client.get(url)  # the first visit stores the workspace in the session
+    cache.clear()
     # session, user, membership, engagements, snapshot dates, five loader
     # queries, plan progress, the layout's workspace switcher.
     with django_assert_num_queries(12):
+        response = client.get(url, {"as_of": AS_OF.isoformat()})
+    assert len(response.context["portfolio"].rows) == count
+    # Nothing changed since: the readiness is reused, the assessment is not redone.
+    with django_assert_num_queries(6):
         response = client.get(url, {"as_of": AS_OF.isoformat()})
     assert len(response.context["portfolio"].rows) == count
 
@@ -235,3 +242,23 @@ def test_api_body_query_budget(workspace, count, django_assert_num_queries):
     with django_assert_num_queries(8):
         body = services.portfolio_body(workspace, AS_OF)
     assert len(body["engagements"]) == count
+
+
+def test_a_change_through_the_services_is_seen_at_once(workspace):
+    engagement = ready_engagement(workspace, "Alpha")
+    assert services.portfolio(workspace, AS_OF).rows[0].readiness_band == "ready"
+    landscape_services.update_stakeholder(
+        engagement.stakeholders.get(name="Buyer"), expected_version=None, engagement_level="neutral"
+    )
+    row = services.portfolio(workspace, AS_OF).rows[0]
+    own = assess_engagement(engagement, AS_OF)
+    assert (row.readiness_score, row.readiness_band) == (own.readiness.score, "not_ready")
+    assert "no_sponsor" in row.critical_codes
+
+
+def test_readiness_is_reassessed_for_another_day(workspace):
+    ready_engagement(workspace, "Alpha")
+    assert services.portfolio(workspace, AS_OF).rows[0].readiness_band == "ready"
+    # Two weeks after go-live nobody has accepted the handoff: a warning caps readiness.
+    later = services.portfolio(workspace, GO_LIVE + timedelta(days=15)).rows[0]
+    assert later.readiness_band == "at_risk"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +16,8 @@ from django.views.decorators.http import require_GET
 from changeready.core.model import PHASES
 from changeready.portfolio import insights, services
 from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
-from changeready.workspaces.tenancy import get_workspace_for_member
+from changeready.portfolio.models import ActivityEvent
+from changeready.workspaces.tenancy import get_engagement_for_member, get_workspace_for_member
 
 
 def parse_as_of(raw: str | None) -> date:
@@ -122,5 +124,43 @@ def insights_page(request, slug):
             "as_of": as_of,
             "scatter_svg": readiness_adoption_svg(points),
             "adoption_week": insights.ADOPTION_WEEK,
+        },
+    )
+
+
+ACTIVITY_PER_PAGE = 50
+
+
+def _page(request, events):
+    return Paginator(events, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def engagement_activity(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    return render(
+        request,
+        "portfolio/engagement_activity.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "page": _page(request, ActivityEvent.objects.filter(engagement=engagement)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def workspace_activity(request, slug):
+    membership = get_workspace_for_member(request, slug)
+    events = ActivityEvent.objects.for_workspace(membership.workspace).select_related("engagement")
+    return render(
+        request,
+        "portfolio/workspace_activity.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "page": _page(request, events),
         },
     )

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from changeready.core.model import PHASES
-from changeready.portfolio import insights, services
+from changeready.portfolio import digest, insights, services
 from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
 from changeready.portfolio.models import ActivityEvent
-from changeready.workspaces.tenancy import get_engagement_for_member, get_workspace_for_member
+from changeready.workspaces.tenancy import (
+    get_engagement_for_member,
+    get_own_membership,
+    get_workspace_for_member,
+)
 
 
 def parse_as_of(raw: str | None) -> date:
@@ -163,4 +169,37 @@ def workspace_activity(request, slug):
             "membership": membership,
             "page": _page(request, events),
         },
+    )
+
+
+class DigestForm(forms.Form):
+    weekly_digest = forms.BooleanField(
+        label="Email me a weekly digest",
+        required=False,
+        help_text=(
+            "Every Monday: the plan items named after you (your name or email as the item's "
+            "owner) due this week and next, and the engagements whose readiness dropped."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest_settings(request, slug):
+    membership = get_own_membership(request, slug)
+    if request.method == "POST":
+        form = DigestForm(request.POST)
+        if form.is_valid():
+            enabled = form.cleaned_data["weekly_digest"]
+            digest.set_weekly_digest(membership, enabled)
+            messages.success(
+                request, "Weekly digest switched on." if enabled else "Weekly digest switched off."
+            )
+            return redirect("digest_settings", slug)
+    else:
+        form = DigestForm(initial={"weekly_digest": digest.wants_weekly_digest(membership)})
+    return render(
+        request,
+        "portfolio/digest_settings.html",
+        {"workspace": membership.workspace, "membership": membership, "form": form},
     )

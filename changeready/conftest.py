@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from changeready.accounts.tests.factories import UserFactory
+from changeready.api.tokens import issue_token
 from changeready.engagements.tests.factories import EngagementFactory
-from changeready.workspaces.models import Role
+from changeready.workspaces.models import Membership, Role
 from changeready.workspaces.tests.factories import MembershipFactory, WorkspaceFactory
 
 PEOPLE = ("owner", "admin", "member", "viewer", "outsider", "anonymous")
@@ -71,5 +72,24 @@ def client_as(request, db):
         if person != "anonymous":
             client.force_login(request.getfixturevalue(person))
         return client
+
+    return make
+
+
+@pytest.fixture
+def api_client_as(request, db):
+    """`api_client_as("viewer")`: a test client sending an API token of that person.
+
+    The token is for the person's own workspace (the outsider's is for theirs);
+    "anonymous" sends no token.
+    """
+
+    def make(person: str) -> Client:
+        if person == "anonymous":
+            return Client()
+        user = request.getfixturevalue(person)
+        membership = Membership.objects.select_related("workspace", "user").get(user=user)
+        issued = issue_token(membership=membership, name=f"{person}'s test token")
+        return Client(headers={"Authorization": f"Bearer {issued.secret}"})
 
     return make

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # Serves the API docs' Swagger UI from our static files instead of a CDN.
+    "ninja",
     "changeready.accounts",
     "changeready.workspaces",
     "changeready.engagements",
@@ -187,6 +189,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
 # Request bodies: uploads (imports) are small documents, not data dumps.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Largest engagement file accepted by the import (API and upload); larger is a 413.
+ENGAGEMENT_FILE_MAX_BYTES = env_int("ENGAGEMENT_FILE_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 
 # --- I18N / static -----------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -4,7 +4,6 @@ from django.urls import include, path
 from changeready import views
 from changeready.accounts import views as account_views
 from changeready.accounts.forms import EmailAuthenticationForm
-from changeready.api.api import api
 from changeready.engagements import views as engagement_views
 from changeready.workspaces import views as workspace_views
 
@@ -57,5 +56,5 @@ urlpatterns = [
     ),
     path("", include("changeready.assessment.urls")),
     path("", include("changeready.portfolio.urls")),
-    path("api/v1/", api.urls),
+    path("", include("changeready.api.urls")),
 ]

@@ -1,12 +1,59 @@
-"""The public API, version 1 (DOMAIN.md section 9), served under /api/v1/."""
+"""The public API, version 1 (DOMAIN.md section 9), served under /api/v1/.
 
-from ninja import NinjaAPI
+Each app keeps its endpoints in its own `api.py` (a ninja Router) and they are
+registered here. Handlers reach data only through `changeready.api.auth`.
+"""
 
-api = NinjaAPI(
+from ninja import NinjaAPI, Swagger
+
+from changeready.api.auth import TokenAuth
+from changeready.api.errors import install_error_handlers
+from changeready.engagement_file import api as engagement_file_api
+from changeready.engagement_file.schema import openapi_components
+from changeready.engagements.api import router as engagements_router
+from changeready.landscape.api import router as landscape_router
+from changeready.portfolio.api import router as portfolio_router
+
+DESCRIPTION = """\
+Engagements, stakeholder landscapes, resistor registers and the engagement file.
+
+**Authentication**: every request sends `Authorization: Bearer <token>`. Owners
+and admins create tokens in the workspace settings (*API tokens*). A token acts
+with its creator's current role in its workspace: a viewer's token can read but
+not write (403).
+
+**Errors** are JSON with a `message`; invalid input (422) adds `errors`, one per
+bad field, each with its `path` (e.g. `["stakeholders", 2, "influence"]`). An
+object of another workspace is a 404, exactly like one that does not exist.
+
+**Concurrency**: objects carry a `version`. Send `If-Match: <version>` with a
+PATCH to have it refused with 409 if someone saved the object in between.
+"""
+
+
+class ChangereadyAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"]["schemas"].update(openapi_components())
+        prefix = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
+        engagement_file_api.describe_formats(schema, prefix)
+        return schema
+
+
+api = ChangereadyAPI(
     title="changeready API",
     version="1",
     urls_namespace="api-v1",
-    description=(
-        "Engagements, stakeholder landscapes, resistor registers, assessments and activation plans."
-    ),
+    description=DESCRIPTION,
+    auth=TokenAuth(),
+    # Served from our own static files (ninja is an installed app): the docs
+    # work offline and under a script-src 'self' content security policy.
+    docs=Swagger(settings={"persistAuthorization": True}),
 )
+install_error_handlers(api)
+
+# The import path must be matched before /engagements/{engagement_id}.
+api.add_router("", engagement_file_api.router)
+api.add_router("", engagements_router)
+api.add_router("", landscape_router)
+api.add_router("", portfolio_router)

@@ -1,12 +1,11 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from changeready.accounts.models import User
+from changeready.engagement_file.importing import import_engagement, parse
 from changeready.engagements.models import Engagement
-from changeready.engagements.services import create_engagement
 from changeready.workspaces.models import Workspace
 from changeready.workspaces.services import create_workspace
 
@@ -29,20 +28,12 @@ class Command(BaseCommand):
         workspace = Workspace.objects.filter(slug=DEMO_SLUG).first()
         if workspace is None:
             workspace = create_workspace(name="Demo Delivery Team", owner=user, slug=DEMO_SLUG)
+        # The examples go through the same import as a user's upload, so the
+        # demo always shows what the importer really produces.
         for path in sorted(EXAMPLES.glob("*.json")):
-            document = json.loads(path.read_text(encoding="utf-8"))
-            fields = document["engagement"]
-            if Engagement.objects.for_workspace(workspace).filter(name=fields["name"]).exists():
+            document = parse(path.read_bytes())
+            name = document["engagement"]["name"]
+            if Engagement.objects.for_workspace(workspace).filter(name=name).exists():
                 continue
-            create_engagement(
-                workspace=workspace,
-                name=fields["name"],
-                customer=fields["customer"],
-                product=fields.get("product", ""),
-                kickoff_date=fields.get("kickoff_date"),
-                go_live_date=fields["go_live_date"],
-                phase=fields.get("phase", "discovery"),
-                change_summary=fields.get("change_summary", ""),
-                arr=fields.get("arr"),
-            )
+            import_engagement(workspace, document)
         self.stdout.write(f"Demo workspace ready: log in as {DEMO_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,108 @@
+"""API v1: import and export of the engagement file."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
+from ninja import Query, Router, Status
+
+from changeready.api.auth import api_engagement, api_workspace, require_write
+from changeready.api.errors import InvalidInput, PayloadTooLarge, invalid, responses
+from changeready.engagement_file.formats import export_format, export_formats, export_response
+from changeready.engagement_file.importing import EngagementFileInvalid, import_engagement, parse
+from changeready.engagements.api import EngagementOut, engagement_out
+
+router = Router(tags=["engagement file"])
+
+IMPORT_PATH = "/engagements/import"
+EXPORT_PATH = "/engagements/{engagement_id}/export"
+
+
+def read_limited_body(request, max_bytes: int) -> bytes:
+    """The request body, or 413 when it is over `max_bytes` (checked before reading it)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > max_bytes:
+        raise PayloadTooLarge(max_bytes)
+    body = request.body
+    if len(body) > max_bytes:
+        raise PayloadTooLarge(max_bytes)
+    return body
+
+
+@router.post(
+    IMPORT_PATH,
+    response=responses({201: EngagementOut}, 403, 413),
+    summary="Import an engagement file",
+    description="Creates one engagement with its stakeholders, resistance points and plan, "
+    "all or nothing. Every problem is reported at once, each with the JSON path of the bad "
+    "value (422). Bodies over the import limit are refused with 413.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/EngagementFile"}}
+            },
+        }
+    },
+)
+def import_engagement_file(request):
+    require_write(request)
+    body = read_limited_body(request, settings.ENGAGEMENT_FILE_MAX_BYTES)
+    try:
+        engagement = import_engagement(api_workspace(request), parse(body))
+    except EngagementFileInvalid as error:
+        raise InvalidInput(error.errors, error.message) from None
+    return Status(201, engagement_out(engagement))
+
+
+@router.get(
+    EXPORT_PATH,
+    response=responses({200: None}, 404),
+    summary="Export an engagement",
+    description="`format=json` gives the engagement file, which the import accepts.",
+)
+def export_engagement_file(
+    request,
+    engagement_id: UUID,
+    format_name: str = Query("json", alias="format", max_length=20, description="Export format."),
+):
+    engagement = api_engagement(request, engagement_id)
+    chosen = export_format(format_name)
+    if chosen is None:
+        known = ", ".join(f.name for f in export_formats())
+        raise invalid(["query", "format"], f"Unknown format; choose one of: {known}.")
+    return export_response(engagement, chosen)
+
+
+def describe_formats(openapi: dict, prefix: str) -> None:
+    """Document the export's formats and media types from the registry."""
+    operation = openapi["paths"].get(prefix + EXPORT_PATH.lstrip("/"), {}).get("get")
+    if operation is None:
+        return
+    formats = export_formats()
+    for parameter in operation["parameters"]:
+        if parameter["name"] == "format":
+            parameter["schema"]["enum"] = [f.name for f in formats]
+            parameter["description"] = "Export format: " + "; ".join(
+                f"`{f.name}` {f.description}".strip() for f in formats
+            )
+    operation["responses"][200] = {
+        "description": "The exported file, as an attachment.",
+        "headers": {
+            "Content-Disposition": {
+                "description": 'attachment; filename="<engagement>.<extension>"',
+                "schema": {"type": "string"},
+            }
+        },
+        "content": {
+            f.media_type: {"schema": f.openapi_schema or {"type": "string", "format": "binary"}}
+            for f in formats
+        },
+    }
+
+
+__all__ = ["describe_formats", "read_limited_body", "router"]

@@ -1,0 +1,86 @@
+"""The export formats of an engagement, by name: `…/export?format=<name>`.
+
+JSON (the engagement file) is built in. Other formats register themselves,
+typically from their app's `AppConfig.ready()`:
+
+    from changeready.engagement_file.formats import ExportFormat, register_export_format
+
+    register_export_format(
+        ExportFormat(
+            name="pdf",
+            media_type="application/pdf",
+            extension="pdf",
+            render=render_handoff_pdf,  # (engagement) -> bytes
+            description="The handoff package as a printable PDF.",
+        )
+    )
+
+The API's export endpoint and its OpenAPI description (the `format` values
+and the response media types) follow this registry; an unknown name is a 422.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from changeready.engagement_file.exporting import export_engagement
+from changeready.engagements.models import Engagement
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    media_type: str
+    extension: str
+    render: Callable[[Engagement], bytes]
+    description: str = ""
+    # JSON Schema of the body for the OpenAPI description; None means binary.
+    openapi_schema: dict | None = field(default=None, compare=False)
+
+
+_FORMATS: dict[str, ExportFormat] = {}
+
+
+def register_export_format(export_format: ExportFormat) -> None:
+    _FORMATS[export_format.name] = export_format
+
+
+def export_format(name: str) -> ExportFormat | None:
+    return _FORMATS.get(name)
+
+
+def export_formats() -> list[ExportFormat]:
+    return list(_FORMATS.values())
+
+
+def export_filename(engagement: Engagement, export_format: ExportFormat) -> str:
+    return f"{slugify(engagement.name) or 'engagement'}.{export_format.extension}"
+
+
+def export_response(engagement: Engagement, export_format: ExportFormat) -> HttpResponse:
+    response = HttpResponse(export_format.render(engagement), content_type=export_format.media_type)
+    filename = export_filename(engagement, export_format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _render_json(engagement: Engagement) -> bytes:
+    document = export_engagement(engagement)
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+register_export_format(
+    ExportFormat(
+        name="json",
+        media_type="application/json",
+        extension="json",
+        render=_render_json,
+        description="The engagement file (changeready.engagement/v1).",
+        openapi_schema={"$ref": "#/components/schemas/EngagementFile"},
+    )
+)

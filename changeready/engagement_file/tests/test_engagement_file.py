@@ -1,0 +1,276 @@
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from changeready.engagement_file.exporting import export_engagement
+from changeready.engagement_file.importing import (
+    EngagementFileInvalid,
+    format_path,
+    import_engagement,
+    parse,
+)
+from changeready.engagements.models import Engagement
+from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.planning.models import AdoptionTarget, PlanItem
+
+pytestmark = pytest.mark.django_db
+
+HERE = Path(__file__).resolve().parent
+SCHEMA = json.loads((HERE.parent / "engagement-v1.schema.json").read_text())
+EXAMPLES = sorted((HERE.parent / "examples").glob("*.json"))
+NORTHWIND = HERE.parent / "examples" / "northwind-wms.json"
+
+
+def example(path=NORTHWIND) -> dict:
+    return json.loads(path.read_text())
+
+
+def strip_keys(document: dict) -> dict:
+    """The document with its keys replaced by positions, so two exports compare by content."""
+    doc = copy.deepcopy(document)
+    stakeholder = {s["key"]: i for i, s in enumerate(doc["stakeholders"])}
+    point = {r["key"]: i for i, r in enumerate(doc.get("resistance", []))}
+    for s in doc["stakeholders"]:
+        s.pop("key")
+        if "group" in s:
+            s["group"] = stakeholder[s["group"]]
+    for r in doc.get("resistance", []):
+        r.pop("key")
+        r["stakeholder"] = stakeholder[r["stakeholder"]]
+    plan = doc.get("plan", {})
+    for item in plan.get("items", []):
+        item["audience"] = [stakeholder[k] for k in item.get("audience", [])]
+        if "resistance_point" in item:
+            item["resistance_point"] = point[item["resistance_point"]]
+    for target in plan.get("adoption_targets", []):
+        target["stakeholder"] = stakeholder[target["stakeholder"]]
+    return doc
+
+
+def errors_of(workspace, document) -> list[dict]:
+    with pytest.raises(EngagementFileInvalid) as raised:
+        import_engagement(workspace, document)
+    assert not Engagement.objects.exists(), "a failed import must write nothing"
+    return raised.value.errors
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_example_imports_and_exports_valid_against_the_schema(workspace, path):
+    engagement = import_engagement(workspace, example(path))
+    document = example(path)
+    assert engagement.name == document["engagement"]["name"]
+    assert Stakeholder.objects.filter(engagement=engagement).count() == len(
+        document["stakeholders"]
+    )
+    assert ResistancePoint.objects.filter(engagement=engagement).count() == len(
+        document.get("resistance", [])
+    )
+    exported = export_engagement(engagement)
+    Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
+        exported
+    )
+
+
+def test_import_maps_every_section(workspace):
+    engagement = import_engagement(workspace, example(NORTHWIND))
+    slotting = Stakeholder.objects.get(engagement=engagement, name="Tom Avery")
+    assert slotting.group.name == "Shift leads"
+    assert (slotting.engagement_level, slotting.authority_decreases) == ("resistant", True)
+    pickers = Stakeholder.objects.get(engagement=engagement, name="Pickers and packers")
+    assert (pickers.adkar_awareness, pickers.adkar_reinforcement, pickers.headcount) == (
+        4,
+        None,
+        420,
+    )
+    r1 = ResistancePoint.objects.get(engagement=engagement, source="loss_of_authority", severity=4)
+    assert (r1.strategy, r1.owner, r1.due_week, r1.status) == (
+        "involve",
+        "Priya Raman",
+        -4,
+        "planned",
+    )
+    assert engagement.delivery_lead_email == "priya.raman@vendor.example"
+
+
+def test_the_plan_section_imports(workspace):
+    path = next(p for p in EXAMPLES if "brigid" in p.name)
+    engagement = import_engagement(workspace, example(path))
+    item = PlanItem.objects.get(engagement=engagement, title__startswith="Order-set")
+    assert item.resistance_point.severity == 5
+    assert [s.name for s in item.audience.all()] == ["Consultants"]
+    assert AdoptionTarget.objects.filter(engagement=engagement).count() == 7
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_round_trip_export_import_export_is_equal_apart_from_keys(workspace, path):
+    first = export_engagement(import_engagement(workspace, example(path)))
+    first["engagement"]["name"] += " (copy)"
+    second = export_engagement(import_engagement(workspace, first))
+    assert strip_keys(second) == strip_keys(first)
+    assert second == first  # keys are derived stably too
+
+
+def test_export_leaves_out_absent_values(workspace):
+    document = {
+        "format": "changeready.engagement/v1",
+        "engagement": {"name": "Bare", "customer": "C", "go_live_date": "2027-03-01"},
+        "stakeholders": [{"key": "a", "kind": "group", "name": "A", "role": "daily_user"}],
+    }
+    exported = export_engagement(import_engagement(workspace, document))
+    assert exported["engagement"] == {
+        "name": "Bare",
+        "customer": "C",
+        "go_live_date": "2027-03-01",
+        "phase": "discovery",
+        "opposition_reviewed": False,
+    }
+    assert None not in exported["stakeholders"][0].values()
+    assert "adkar" not in exported["stakeholders"][0]
+
+
+# --- every error path ----------------------------------------------------------------
+
+
+def test_schema_errors_are_all_reported_with_their_paths(workspace):
+    document = example()
+    document["stakeholders"][2]["influence"] = 9
+    document["stakeholders"][0]["email"] = "not-an-email"
+    document["engagement"]["go_live_date"] = "2027-02-30"
+    del document["engagement"]["customer"]
+    document["resistance"][1]["colour"] = "red"
+    paths = [error["path"] for error in errors_of(workspace, document)]
+    assert paths == [
+        ["engagement", "customer"],
+        ["engagement", "go_live_date"],
+        ["resistance", 1, "colour"],
+        ["stakeholders", 0, "email"],
+        ["stakeholders", 2, "influence"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["stakeholders"][4].update(group="nobody"), ["stakeholders", 4, "group"]),
+        (lambda d: d["stakeholders"][4].update(group="ops-director"), ["stakeholders", 4, "group"]),
+        (lambda d: d["stakeholders"][0].update(group="shift-leads"), ["stakeholders", 0, "group"]),
+        (
+            lambda d: d["resistance"][0].update(stakeholder="ghost"),
+            ["resistance", 0, "stakeholder"],
+        ),
+        (lambda d: d["stakeholders"][1].update(key="pickers"), ["stakeholders", 1, "key"]),
+        (lambda d: d["resistance"][2].update(key="r1"), ["resistance", 2, "key"]),
+        (
+            lambda d: d["stakeholders"][1].update(name="PICKERS and packers"),
+            ["stakeholders", 1, "name"],
+        ),
+        (
+            lambda d: d.update(
+                plan={
+                    "items": [
+                        {
+                            "week": 1,
+                            "title": "T",
+                            "kind": "training",
+                            "owner_role": "delivery",
+                            "audience": ["pickers", "x"],
+                        }
+                    ]
+                }
+            ),
+            ["plan", "items", 0, "audience", 1],
+        ),
+        (
+            lambda d: d.update(
+                plan={
+                    "items": [
+                        {
+                            "week": 1,
+                            "title": "T",
+                            "kind": "training",
+                            "owner_role": "delivery",
+                            "resistance_point": "r9",
+                        }
+                    ]
+                }
+            ),
+            ["plan", "items", 0, "resistance_point"],
+        ),
+        (
+            lambda d: d.update(
+                plan={"adoption_targets": [{"stakeholder": "nobody", "week": 1, "target_pct": 50}]}
+            ),
+            ["plan", "adoption_targets", 0, "stakeholder"],
+        ),
+        (
+            lambda d: d.update(
+                plan={
+                    "adoption_targets": [
+                        {"stakeholder": "pickers", "week": 1, "target_pct": 50},
+                        {"stakeholder": "pickers", "week": 1, "target_pct": 60},
+                    ]
+                }
+            ),
+            ["plan", "adoption_targets", 1, "week"],
+        ),
+    ],
+    ids=[
+        "unknown group",
+        "group is a person",
+        "group in a group",
+        "unknown stakeholder",
+        "duplicate stakeholder key",
+        "duplicate resistance key",
+        "duplicate name",
+        "unknown audience",
+        "unknown resistance point",
+        "unknown target stakeholder",
+        "duplicate target week",
+    ],
+)
+def test_reference_errors_have_paths_and_write_nothing(workspace, change, path):
+    document = example()
+    change(document)
+    assert path in [error["path"] for error in errors_of(workspace, document)]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (
+            lambda d: d["engagement"].update(kickoff_date="2028-01-01"),
+            ["engagement", "kickoff_date"],
+        ),
+        (lambda d: d["stakeholders"][2].update(headcount=3), ["stakeholders", 2, "headcount"]),
+        (
+            lambda d: d["stakeholders"][0].update(is_champion=True),
+            ["stakeholders", 0, "is_champion"],
+        ),
+        (lambda d: d["engagement"].update(arr=0.001), ["engagement", "arr"]),
+    ],
+    ids=["kickoff after go-live", "person headcount", "champion group", "arr decimals"],
+)
+def test_model_validation_errors_have_file_paths(workspace, change, path):
+    document = example()
+    change(document)
+    assert path in [error["path"] for error in errors_of(workspace, document)]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"{", b"\xff\xfe", b"[1, NaN]", b"[" * 100000 + b"]" * 100000, b'"just a string"'],
+    ids=["empty", "truncated", "not utf-8", "NaN", "deeply nested", "not an object"],
+)
+def test_non_json_or_wrong_shape_is_refused(workspace, raw):
+    with pytest.raises(EngagementFileInvalid) as raised:
+        import_engagement(workspace, parse(raw))
+    assert raised.value.errors
+    assert raised.value.errors[0]["path"] == []
+
+
+def test_format_path_reads_like_javascript():
+    assert format_path(["stakeholders", 2, "influence"]) == "stakeholders[2].influence"
+    assert format_path([]) == "(the whole file)"

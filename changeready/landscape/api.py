@@ -1,0 +1,413 @@
+"""API v1: the stakeholder landscape and the resistor register (DOMAIN.md section 9)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from ninja import Field, Header, Query, Router, Schema, Status
+
+from changeready.api.auth import api_engagement, api_get
+from changeready.api.errors import invalid, model_validation, responses
+from changeready.api.schemas import (
+    STRICT,
+    AdkarScore,
+    Email,
+    Level,
+    Name200,
+    PageParams,
+    Text200,
+    choice,
+    omitted,
+    parse_if_match,
+)
+from changeready.core.model import (
+    ENGAGEMENT_LEVELS,
+    INVOLVEMENTS,
+    KINDS,
+    MITIGATION_STATUSES,
+    MITIGATION_STRATEGIES,
+    RESISTANCE_SOURCES,
+    ROLES,
+)
+from changeready.engagement_file.mapping import (
+    RESISTANCE_PATHS,
+    STAKEHOLDER_PATHS,
+    resistance_changes,
+    resistance_data,
+    stakeholder_changes,
+    stakeholder_data,
+)
+from changeready.landscape import services
+from changeready.landscape.models import ResistancePoint, Stakeholder
+
+router = Router(tags=["landscape"])
+
+Kind = choice(KINDS)
+Role = choice(ROLES)
+EngagementLevel = choice(ENGAGEMENT_LEVELS)
+Involvement = choice(INVOLVEMENTS)
+Source = choice(RESISTANCE_SOURCES)
+Strategy = choice(MITIGATION_STRATEGIES)
+MitigationStatus = choice(MITIGATION_STATUSES)
+LongText = Field("", max_length=5000)
+DueWeek = Field(None, ge=-52, le=52, description="Week relative to go-live.")
+
+
+class Adkar(Schema):
+    """ADKAR scores 1-5 (a pulse survey's mean may be fractional); null when unknown."""
+
+    model_config = STRICT
+
+    awareness: AdkarScore | None = None
+    desire: AdkarScore | None = None
+    knowledge: AdkarScore | None = None
+    ability: AdkarScore | None = None
+    reinforcement: AdkarScore | None = None
+
+
+class StakeholderOut(Schema):
+    id: UUID
+    engagement_id: UUID
+    version: int
+    kind: Kind
+    name: str
+    title: str
+    email: str
+    group: UUID | None = Field(description="id of the group a person belongs to")
+    role: Role
+    opposed_purchase: bool
+    influence: int
+    interest: int
+    impact: int
+    engagement: EngagementLevel = Field(description="current engagement level")
+    desired_engagement: EngagementLevel
+    involvement: list[Involvement]
+    success_definition: str
+    resistance_triggers: str
+    job_gets_harder: bool
+    authority_decreases: bool
+    adkar: Adkar
+    headcount: int | None
+    is_champion: bool
+    notes: str
+
+
+class StakeholderPage(Schema):
+    items: list[StakeholderOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class StakeholderIn(Schema):
+    model_config = STRICT
+
+    kind: Kind = "group"
+    name: Name200
+    title: Text200 = ""
+    email: Email | None = None
+    group: UUID | None = None
+    role: Role = "daily_user"
+    opposed_purchase: bool = False
+    influence: Level = 3
+    interest: Level = 3
+    impact: Level = 3
+    engagement: EngagementLevel = "neutral"
+    desired_engagement: EngagementLevel = "supportive"
+    involvement: list[Involvement] = Field(default_factory=list, max_length=6)
+    success_definition: str = LongText
+    resistance_triggers: str = LongText
+    job_gets_harder: bool = False
+    authority_decreases: bool = False
+    adkar: Adkar | None = None
+    headcount: int | None = Field(None, ge=0, le=10**9)
+    is_champion: bool = False
+    notes: str = Field("", max_length=10000)
+
+
+class StakeholderPatch(Schema):
+    """Any subset of the writable fields. In `adkar`, only the elements given change."""
+
+    model_config = STRICT
+
+    kind: Kind = omitted()
+    name: Name200 = omitted()
+    title: Text200 | None = None
+    email: Email | None = None
+    group: UUID | None = None
+    role: Role = omitted()
+    opposed_purchase: bool = omitted()
+    influence: Level = omitted()
+    interest: Level = omitted()
+    impact: Level = omitted()
+    engagement: EngagementLevel = omitted()
+    desired_engagement: EngagementLevel = omitted()
+    involvement: list[Involvement] | None = Field(None, max_length=6)
+    success_definition: str | None = Field(None, max_length=5000)
+    resistance_triggers: str | None = Field(None, max_length=5000)
+    job_gets_harder: bool = omitted()
+    authority_decreases: bool = omitted()
+    adkar: Adkar | None = None
+    headcount: int | None = Field(None, ge=0, le=10**9)
+    is_champion: bool = omitted()
+    notes: str | None = Field(None, max_length=10000)
+
+
+class Mitigation(Schema):
+    model_config = STRICT
+
+    strategy: Strategy | None = None
+    owner: Text200 | None = None
+    due_week: int | None = DueWeek
+    status: MitigationStatus | None = None
+    notes: str | None = Field(None, max_length=5000)
+
+
+class MitigationOut(Schema):
+    strategy: Strategy | None
+    owner: str
+    due_week: int | None
+    status: MitigationStatus
+    notes: str
+
+
+class ResistanceOut(Schema):
+    id: UUID
+    engagement_id: UUID
+    version: int
+    stakeholder: UUID
+    source: Source
+    description: str
+    severity: int
+    mitigation: MitigationOut
+
+
+class ResistancePage(Schema):
+    items: list[ResistanceOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class ResistanceIn(Schema):
+    model_config = STRICT
+
+    stakeholder: UUID
+    source: Source
+    description: str = LongText
+    severity: Level = 3
+    mitigation: Mitigation | None = None
+
+
+class ResistancePatch(Schema):
+    """Any subset of the writable fields. In `mitigation`, only the fields given change."""
+
+    model_config = STRICT
+
+    stakeholder: UUID = omitted()
+    source: Source = omitted()
+    description: str | None = Field(None, max_length=5000)
+    severity: Level = omitted()
+    mitigation: Mitigation | None = None
+
+
+def stakeholder_out(stakeholder: Stakeholder) -> dict:
+    return {
+        "id": stakeholder.id,
+        "engagement_id": stakeholder.engagement_id,
+        "version": stakeholder.version,
+        **stakeholder_data(stakeholder),
+        "group": stakeholder.group_id,
+    }
+
+
+def resistance_out(point: ResistancePoint) -> dict:
+    return {
+        "id": point.id,
+        "engagement_id": point.engagement_id,
+        "version": point.version,
+        "stakeholder": point.stakeholder_id,
+        **resistance_data(point),
+    }
+
+
+def _in_engagement(engagement_id, field: str):
+    """Resolve a stakeholder id given in a body, only within the same engagement.
+
+    An id of another engagement or workspace is reported exactly like an
+    unknown one, and never attached.
+    """
+
+    def resolve(stakeholder_id) -> Stakeholder:
+        found = Stakeholder.objects.filter(engagement_id=engagement_id, id=stakeholder_id).first()
+        if found is None:
+            raise invalid([field], "No such stakeholder in this engagement.")
+        return found
+
+    return resolve
+
+
+def _page(queryset, page: PageParams, out) -> dict:
+    return {
+        "items": [out(obj) for obj in queryset[page.offset : page.offset + page.limit]],
+        "count": queryset.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+# --- stakeholders ------------------------------------------------------------
+
+
+@router.get(
+    "/engagements/{engagement_id}/stakeholders",
+    response=responses({200: StakeholderPage}, 404),
+    summary="List an engagement's stakeholders",
+    description="In the order they were added. Paginated like the engagement list.",
+)
+def list_stakeholders(request, engagement_id: UUID, page: Query[PageParams]):
+    engagement = api_engagement(request, engagement_id)
+    stakeholders = Stakeholder.objects.filter(engagement=engagement).order_by(
+        "created_at", "name", "id"
+    )
+    return _page(stakeholders, page, stakeholder_out)
+
+
+@router.post(
+    "/engagements/{engagement_id}/stakeholders",
+    response=responses({201: StakeholderOut}, 403, 404, 413),
+    summary="Add a stakeholder (a group or a person)",
+)
+def create_stakeholder(request, engagement_id: UUID, payload: StakeholderIn):
+    engagement = api_engagement(request, engagement_id, write=True)
+    changes = stakeholder_changes(payload.model_dump(), _in_engagement(engagement.id, "group"))
+    with model_validation(STAKEHOLDER_PATHS):
+        stakeholder = services.create_stakeholder(engagement, **changes)
+    return Status(201, stakeholder_out(stakeholder))
+
+
+@router.get(
+    "/stakeholders/{stakeholder_id}",
+    response=responses({200: StakeholderOut}, 404),
+    summary="Read a stakeholder",
+)
+def get_stakeholder(request, stakeholder_id: UUID):
+    return stakeholder_out(api_get(request, Stakeholder, stakeholder_id))
+
+
+@router.patch(
+    "/stakeholders/{stakeholder_id}",
+    response=responses({200: StakeholderOut}, 403, 404, 409, 413),
+    summary="Change any subset of a stakeholder's fields",
+    description="Send `If-Match: <version>` to refuse the change (409) if someone else "
+    "saved the stakeholder since you read it.",
+)
+def update_stakeholder(
+    request,
+    stakeholder_id: UUID,
+    payload: StakeholderPatch,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    expected_version = parse_if_match(if_match)
+    stakeholder = api_get(
+        request, Stakeholder.objects.select_related("engagement"), stakeholder_id, write=True
+    )
+    changes = stakeholder_changes(
+        payload.model_dump(exclude_unset=True), _in_engagement(stakeholder.engagement_id, "group")
+    )
+    with model_validation(STAKEHOLDER_PATHS):
+        services.update_stakeholder(stakeholder, expected_version=expected_version, **changes)
+    return stakeholder_out(stakeholder)
+
+
+@router.delete(
+    "/stakeholders/{stakeholder_id}",
+    response=responses({204: None}, 403, 404),
+    summary="Delete a stakeholder and its resistance points",
+)
+def delete_stakeholder(request, stakeholder_id: UUID):
+    stakeholder = api_get(
+        request, Stakeholder.objects.select_related("engagement"), stakeholder_id, write=True
+    )
+    services.delete_stakeholder(stakeholder)
+    return Status(204, None)
+
+
+# --- resistance points -------------------------------------------------------
+
+
+@router.get(
+    "/engagements/{engagement_id}/resistance",
+    response=responses({200: ResistancePage}, 404),
+    summary="List an engagement's resistor register",
+    description="Most severe first, then in the order they were added. Paginated like the "
+    "engagement list.",
+)
+def list_resistance(request, engagement_id: UUID, page: Query[PageParams]):
+    engagement = api_engagement(request, engagement_id)
+    points = ResistancePoint.objects.filter(engagement=engagement).order_by(
+        "-severity", "created_at", "id"
+    )
+    return _page(points, page, resistance_out)
+
+
+@router.post(
+    "/engagements/{engagement_id}/resistance",
+    response=responses({201: ResistanceOut}, 403, 404, 413),
+    summary="Add a resistance point with its mitigation",
+)
+def create_resistance(request, engagement_id: UUID, payload: ResistanceIn):
+    engagement = api_engagement(request, engagement_id, write=True)
+    changes = resistance_changes(
+        payload.model_dump(exclude_unset=True), _in_engagement(engagement.id, "stakeholder")
+    )
+    with model_validation(RESISTANCE_PATHS):
+        point = services.create_resistance_point(engagement, **changes)
+    return Status(201, resistance_out(point))
+
+
+@router.get(
+    "/resistance/{resistance_id}",
+    response=responses({200: ResistanceOut}, 404),
+    summary="Read a resistance point",
+)
+def get_resistance(request, resistance_id: UUID):
+    return resistance_out(api_get(request, ResistancePoint, resistance_id))
+
+
+@router.patch(
+    "/resistance/{resistance_id}",
+    response=responses({200: ResistanceOut}, 403, 404, 409, 413),
+    summary="Change any subset of a resistance point's fields",
+    description="Send `If-Match: <version>` to refuse the change (409) if someone else "
+    "saved the resistance point since you read it.",
+)
+def update_resistance(
+    request,
+    resistance_id: UUID,
+    payload: ResistancePatch,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    expected_version = parse_if_match(if_match)
+    point = api_get(
+        request, ResistancePoint.objects.select_related("engagement"), resistance_id, write=True
+    )
+    changes = resistance_changes(
+        payload.model_dump(exclude_unset=True), _in_engagement(point.engagement_id, "stakeholder")
+    )
+    with model_validation(RESISTANCE_PATHS):
+        services.update_resistance_point(point, expected_version=expected_version, **changes)
+    return resistance_out(point)
+
+
+@router.delete(
+    "/resistance/{resistance_id}",
+    response=responses({204: None}, 403, 404),
+    summary="Delete a resistance point",
+)
+def delete_resistance(request, resistance_id: UUID):
+    point = api_get(
+        request, ResistancePoint.objects.select_related("engagement"), resistance_id, write=True
+    )
+    services.delete_resistance_point(point)
+    return Status(204, None)

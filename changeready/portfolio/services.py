@@ -1,10 +1,11 @@
 """The portfolio: every engagement of a workspace, judged the same way as on its own page.
 
-Plain functions shared by the portfolio page, the go-live calendar, the API
-and the weekly digest. Readiness comes from `assess_engagements`, so a row
-always says what the engagement's own assessment says. The cost is a fixed
-number of queries whatever the number of engagements: the engagements, the
-assessment's loader, and one aggregate for plan progress.
+Plain functions shared by the portfolio page, the go-live calendar and the
+API. Readiness comes from `assess_engagements`, so a row always says what the
+engagement's own assessment says. The cost is a fixed number of queries
+whatever the number of engagements: the engagements, the assessment's loader
+(only when something changed, see `readiness_summaries`), and one aggregate
+for plan progress.
 """
 
 from __future__ import annotations
@@ -103,10 +104,6 @@ class PortfolioRow:
     plan_items: int
     plan_items_done: int
     handoff: str  # accepted, pending or not_applicable
-
-    @property
-    def id(self):
-        return self.engagement.id
 
     @property
     def band_label(self) -> str:

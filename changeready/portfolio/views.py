@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -59,6 +60,48 @@ def _sort_columns(filters: services.PortfolioFilters, extra: dict) -> dict[str, 
     return columns
 
 
+PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def _weeks_text(weeks: int) -> str:
+    if weeks > 0:
+        return f"in {weeks} wk"
+    return "go-live week" if weeks == 0 else f"live {-weeks} wk"
+
+
+def _amount(value) -> str:
+    return number_format(value, decimal_pos=0 if value == int(value) else 2, force_grouping=True)
+
+
+def _row_views(rows: list[services.PortfolioRow]) -> list[dict]:
+    """Each row's text prepared once: a thousand rows render fast with plain lookups."""
+    engagement_href = reverse("engagement", args=[PLACEHOLDER_ID])
+    assessment_href = reverse("assessment", args=[PLACEHOLDER_ID])
+    views = []
+    for row in rows:
+        e = row.engagement
+        engagement_id = str(e.id)
+        views.append(
+            {
+                "name": e.name,
+                "customer": e.customer,
+                "phase": e.get_phase_display(),
+                "href": engagement_href.replace(PLACEHOLDER_ID, engagement_id),
+                "assessment_href": assessment_href.replace(PLACEHOLDER_ID, engagement_id),
+                "band": row.readiness_band,
+                "readiness": f"{row.readiness_score} {row.band_label.lower()}",
+                "go_live_iso": e.go_live_date.isoformat(),
+                "go_live": f"{e.go_live_date.day} {e.go_live_date:%b %Y}",
+                "weeks": _weeks_text(row.weeks_to_go_live),
+                "critical": row.critical_labels,
+                "plan": f"{row.plan_items_done} of {row.plan_items} done" if row.plan_items else "",
+                "handoff": row.handoff_label,
+                "arr": _amount(e.arr) if e.arr is not None else "",
+            }
+        )
+    return views
+
+
 def portfolio_page(request, membership):
     """The signed-in home of a workspace (rendered by `workspaces.views.workspace_home`)."""
     as_of = parse_as_of(request.GET.get("as_of"))
@@ -74,6 +117,7 @@ def portfolio_page(request, membership):
             "workspace": membership.workspace,
             "membership": membership,
             "portfolio": result,
+            "rows": _row_views(result.rows),
             "filters": filters,
             "columns": _sort_columns(filters, extra),
             "sort_label": services.SORTS[filters.sort],

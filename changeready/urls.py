@@ -57,5 +57,6 @@ urlpatterns = [
     path("", include("changeready.assessment.urls")),
     path("", include("changeready.planning.urls")),
     path("", include("changeready.surveys.urls")),
+    path("", include("changeready.portfolio.urls")),
     path("", include("changeready.api.urls")),
 ]

@@ -15,6 +15,7 @@ from changeready.engagement_file.schema import openapi_components
 from changeready.engagements.api import router as engagements_router
 from changeready.landscape.api import router as landscape_router
 from changeready.planning.api import router as planning_router
+from changeready.portfolio.api import router as portfolio_router
 from changeready.surveys.api import router as surveys_router
 
 DESCRIPTION = """\
@@ -91,3 +92,4 @@ api.add_router("", engagements_router)
 api.add_router("", landscape_router)
 api.add_router("", surveys_router)
 api.add_router("", planning_router)
+api.add_router("", portfolio_router)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from changeready.common.concurrency import save_versioned
 from changeready.engagements.models import Engagement
+from changeready.portfolio.activity import field_changes, record_activity, stored_values
 
 
 def engagement_changed(engagement: Engagement) -> None:
@@ -35,27 +36,54 @@ def engagement_changed(engagement: Engagement) -> None:
     transaction.on_commit(refresh_snapshot)
 
 
+def _record(engagement: Engagement, actor, verb: str, changes=None) -> None:
+    record_activity(
+        engagement,
+        actor=actor,
+        verb=verb,
+        obj_type="engagement",
+        obj_id=engagement.id,
+        label=engagement.name,
+        changes=changes,
+    )
+
+
 @transaction.atomic
-def create_engagement(*, workspace, **fields) -> Engagement:
+def create_engagement(*, workspace, actor=None, **fields) -> Engagement:
     engagement = Engagement(workspace=workspace, **fields)
     engagement.plan_first_week = workspace.plan_first_week
     engagement.plan_last_week = workspace.plan_last_week
     save_versioned(engagement, None)
     engagement_changed(engagement)
+    _record(engagement, actor, "created")
     return engagement
 
 
 @transaction.atomic
 def update_engagement(
-    engagement: Engagement, *, expected_version: int | None, **changes
+    engagement: Engagement, *, expected_version: int | None, actor=None, **changes
 ) -> Engagement:
+    before = stored_values(engagement, changes)
     for field, value in changes.items():
         setattr(engagement, field, value)
     save_versioned(engagement, expected_version)
     engagement_changed(engagement)
+    changed = field_changes(engagement, before)
+    if changed:
+        _record(engagement, actor, "updated", changed)
     return engagement
 
 
 @transaction.atomic
-def delete_engagement(engagement: Engagement) -> None:
+def delete_engagement(engagement: Engagement, *, actor=None) -> None:
+    engagement_id = engagement.id
     engagement.delete()
+    # The engagement's history goes with it; the deletion itself stays in the workspace.
+    record_activity(
+        engagement,
+        actor=actor,
+        verb="deleted",
+        obj_type="engagement",
+        obj_id=engagement_id,
+        label=engagement.name,
+    )

@@ -1,1 +1,73 @@
-from django.db import models  # noqa: F401
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ActivityEventQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(workspace=workspace)
+
+
+class ActivityEvent(models.Model):
+    """One change to an engagement's data: who did what to which object, and when.
+
+    The object is named by type, id and a label copied at the time, never by a
+    foreign key, so the event outlives a deleted stakeholder or plan item.
+    Events belong to their engagement and go with it: deleting an engagement
+    deletes its data, names of customer people included. The deletion itself
+    is kept as a workspace event without an engagement.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    engagement = models.ForeignKey(
+        "engagements.Engagement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The actor's name at the time, kept when the account is deleted.
+    actor_label = models.CharField(max_length=200)
+    verb = models.CharField(max_length=20)
+    obj_type = models.CharField("object type", max_length=30)
+    obj_id = models.UUIDField("object id", null=True, blank=True)
+    label = models.CharField(max_length=300)
+    summary = models.TextField()
+    # {field: [old, new]} for updates, values as people read them.
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActivityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["engagement", "-created_at"]),
+            models.Index(fields=["workspace", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_label} {self.summary}"
+
+
+class DigestPreference(models.Model):
+    """A member's weekly digest setting for one workspace; no row means subscribed."""
+
+    membership = models.OneToOneField(
+        "workspaces.Membership", on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    weekly_digest = models.BooleanField("send me the weekly digest", default=True)
+    # The Monday of the last week a digest went out, so a second run that week sends nothing.
+    last_sent_week = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Digest for {self.membership}: {'on' if self.weekly_digest else 'off'}"

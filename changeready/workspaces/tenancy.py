@@ -61,3 +61,20 @@ def get_engagement_for_member(request: HttpRequest, engagement_id):
     engagement = Engagement.objects.for_workspace(membership.workspace).get(id=engagement_id)
     engagement.workspace = membership.workspace
     return engagement, membership
+
+
+def get_own_membership(request: HttpRequest, slug: str) -> Membership:
+    """The signed-in user's membership, for their own preferences (e.g. the weekly digest).
+
+    Any role may change their own preferences, viewers included: these are not
+    workspace data. An outsider gets a 404 as everywhere else.
+    """
+    membership = (
+        Membership.objects.select_related("workspace")
+        .filter(user=request.user, workspace__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace.")
+    request.membership = membership
+    return membership

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,8 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from changeready.common.forms import apply_validation_error
-from changeready.core.weeks import weeks_to_go_live
-from changeready.engagements.models import Engagement
+from changeready.portfolio.views import portfolio_page
 from changeready.workspaces import services
 from changeready.workspaces.forms import InvitationForm, RoleForm, WorkspaceForm
 from changeready.workspaces.models import Invitation, Membership
@@ -32,17 +29,11 @@ def home(request):
 @login_required
 @require_http_methods(["GET"])
 def workspace_home(request, slug):
+    """The signed-in home of a workspace is its portfolio."""
     membership = get_workspace_for_member(request, slug)
-    request.session[LAST_WORKSPACE_SESSION_KEY] = slug
-    today = date.today()
-    engagements = list(Engagement.objects.for_workspace(membership.workspace))
-    for engagement in engagements:
-        engagement.weeks_to_go_live = weeks_to_go_live(engagement.go_live_date, today)
-    return render(
-        request,
-        "workspaces/workspace_home.html",
-        {"workspace": membership.workspace, "membership": membership, "engagements": engagements},
-    )
+    if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # no session write per visit
+        request.session[LAST_WORKSPACE_SESSION_KEY] = slug
+    return portfolio_page(request, membership)
 
 
 @login_required

@@ -1,0 +1,157 @@
+"""Activity history: who changed what in an engagement, and when.
+
+The write services call `record_activity` after each successful write, in
+the same transaction, so a refused write leaves no trace and no write path
+is forgotten. An update records the fields that changed, old and new, as
+people read them ("influence 3 → 4").
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from changeready.portfolio.models import ActivityEvent
+
+VERBS = frozenset(
+    {"created", "updated", "deleted", "accepted", "generated", "imported", "sent", "closed"}
+)
+OBJECT_TYPES = {
+    "engagement": ("engagement", "engagements.Engagement"),
+    "stakeholder": ("stakeholder", "landscape.Stakeholder"),
+    "resistance_point": ("resistance point", "landscape.ResistancePoint"),
+    "plan": ("activation plan", None),
+    "plan_item": ("plan item", "planning.PlanItem"),
+    "adoption_target": ("adoption target", "planning.AdoptionTarget"),
+    "handoff": ("handoff", None),
+    "survey": ("pulse survey", "surveys.Survey"),
+}
+VERB_PHRASES = {"created": "added", "updated": "changed"}
+TEXT_PREVIEW = 60
+
+
+def _model(obj_type: str):
+    dotted = OBJECT_TYPES.get(obj_type, (None, None))[1]
+    if dotted is None:
+        return None
+    try:
+        return apps.get_model(dotted)
+    except LookupError:
+        return None
+
+
+def _field_label(model, name: str) -> str:
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            pass
+    return name.replace("_", " ")
+
+
+def _readable(field, value) -> object:
+    """A value as a person reads it, and JSON can store."""
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v).replace("_", " ") for v in value) or "—"
+    if isinstance(value, str) and len(value) > TEXT_PREVIEW:
+        return value[: TEXT_PREVIEW - 1] + "…"
+    if isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+def stored_values(instance, fields: Iterable[str]) -> dict:
+    """The values of `fields` as stored now (before an update is saved).
+
+    Read from the database because a model form has already written the new
+    values onto the instance by the time the service runs. One query.
+    """
+    attnames = {}
+    for name in fields:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.concrete and not field.many_to_many:
+            attnames[name] = field.attname
+    if not attnames or instance.pk is None:
+        return {}
+    row = type(instance)._base_manager.filter(pk=instance.pk).values(*attnames.values()).first()
+    if row is None:
+        return {}
+    return {name: row[attname] for name, attname in attnames.items()}
+
+
+def field_changes(instance, before: Mapping[str, object]) -> dict[str, list]:
+    """{field: [old, new]} for each field whose value moved, readable values."""
+    changes = {}
+    for name, old in before.items():
+        field = instance._meta.get_field(name)
+        new = getattr(instance, field.attname)
+        if old == new:
+            continue
+        if field.is_relation:  # a related object's id says nothing to a reader
+            changes[name] = ["—" if old is None else "set", "—" if new is None else "set"]
+        else:
+            changes[name] = [_readable(field, old), _readable(field, new)]
+    return changes
+
+
+def describe(verb: str, obj_type: str, label: str, changes: Mapping[str, list] | None) -> str:
+    """The sentence after the actor's name: "changed stakeholder “Shift leads”: influence 3 → 4"."""
+    type_label = OBJECT_TYPES.get(obj_type, (obj_type.replace("_", " "), None))[0]
+    text = f"{VERB_PHRASES.get(verb, verb)} {type_label} “{label}”"
+    if changes:
+        model = _model(obj_type)
+        text += ": " + "; ".join(
+            f"{_field_label(model, name)} {old} → {new}" for name, (old, new) in changes.items()
+        )
+    return text
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return "changeready"  # an automatic change: a command or a scheduled job
+    return getattr(actor, "display_name", None) or str(actor)
+
+
+def record_activity(
+    engagement, *, actor, verb: str, obj_type: str, obj_id, label: str, changes=None
+) -> ActivityEvent:
+    """Record one change to `engagement`'s data.
+
+    Call it from the write service, after the write, inside its transaction.
+    `actor` is the user who made the change (None for automatic changes);
+    `obj_type` one of OBJECT_TYPES; `changes` {field: [old, new]} for updates
+    (see `field_changes`). Recording the deletion of the engagement itself
+    keeps the event in the workspace, without the engagement.
+    """
+    if verb not in VERBS:
+        raise ValueError(f"Unknown activity verb {verb!r}; add it to VERBS.")
+    changes = dict(changes or {})
+    return ActivityEvent.objects.create(
+        workspace_id=engagement.workspace_id,
+        engagement_id=engagement.pk,  # None once the engagement itself is deleted
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor_label(actor)[:200],
+        verb=verb,
+        obj_type=obj_type,
+        obj_id=obj_id,
+        label=str(label)[:300],
+        summary=describe(verb, obj_type, str(label), changes),
+        changes=changes,
+    )

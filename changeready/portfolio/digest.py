@@ -1,0 +1,235 @@
+"""The weekly digest: per member and workspace, what needs them this week and next.
+
+Rules:
+- A plan item is the member's when its named `owner` equals the member's
+  name or email address (ignoring case and surrounding spaces). A role alone
+  (`owner_role`) names nobody, so it sends nothing.
+- Due this week or next: planned items (not done, not skipped) whose plan
+  week falls in the calendar week that holds `as_of` or the one after.
+- Readiness dropped: the engagement's latest snapshot on or before `as_of`
+  scores lower than its latest snapshot on or before `as_of` minus 7 days.
+  Every member of the workspace hears about those.
+- A member who switched the digest off gets nothing; an empty digest is not
+  sent; a digest goes out at most once per member, workspace and week, so a
+  second run of the command in the same week sends nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower, Trim
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from changeready.assessment.models import AssessmentSnapshot
+from changeready.core.weeks import monday_of, week_monday
+from changeready.engagements.models import Engagement
+from changeready.planning.models import PlanItem
+from changeready.portfolio.models import DigestPreference
+from changeready.workspaces.models import Membership, Workspace
+
+logger = logging.getLogger(__name__)
+DROP_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    item: PlanItem
+    due_week_start: date
+
+    @property
+    def engagement(self) -> Engagement:
+        return self.item.engagement
+
+
+@dataclass(frozen=True)
+class ReadinessDrop:
+    engagement: Engagement
+    earlier_score: int
+    earlier_on: date
+    score: int
+    band: str
+    on: date
+
+
+@dataclass
+class Digest:
+    membership: Membership
+    week_start: date
+    this_week: list[DueItem] = field(default_factory=list)
+    next_week: list[DueItem] = field(default_factory=list)
+    drops: list[ReadinessDrop] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.this_week or self.next_week or self.drops)
+
+    @property
+    def subject(self) -> str:
+        items = len(self.this_week) + len(self.next_week)
+        parts = []
+        if items:
+            parts.append(f"{items} plan item{'s' if items != 1 else ''} due")
+        if self.drops:
+            parts.append(f"readiness dropped in {len(self.drops)}")
+        return f"Your week in {self.membership.workspace.name}: " + ", ".join(parts)
+
+
+def owner_keys(user) -> set[str]:
+    return {value.strip().casefold() for value in (user.name, user.email) if value.strip()}
+
+
+def readiness_drops(workspace: Workspace, as_of: date) -> list[ReadinessDrop]:
+    def latest_on_or_before(day: date) -> Subquery:
+        return AssessmentSnapshot.objects.filter(
+            engagement=OuterRef("pk"), taken_on__lte=day
+        ).order_by("-taken_on")
+
+    now, then = latest_on_or_before(as_of), latest_on_or_before(as_of - DROP_WINDOW)
+    engagements = Engagement.objects.for_workspace(workspace).annotate(
+        score_now=Subquery(now.values("readiness_score")[:1]),
+        band_now=Subquery(now.values("readiness_band")[:1]),
+        taken_now=Subquery(now.values("taken_on")[:1]),
+        score_then=Subquery(then.values("readiness_score")[:1]),
+        taken_then=Subquery(then.values("taken_on")[:1]),
+    )
+    return sorted(
+        (
+            ReadinessDrop(e, e.score_then, e.taken_then, e.score_now, e.band_now, e.taken_now)
+            for e in engagements
+            if e.score_now is not None and e.score_then is not None and e.score_now < e.score_then
+        ),
+        key=lambda drop: (drop.score - drop.earlier_score, drop.engagement.name),
+    )
+
+
+def due_items(workspace: Workspace, keys: set[str], as_of: date) -> dict[str, list[DueItem]]:
+    """Planned items owned by any of `keys`, due this week or next, per owner key."""
+    this_week = monday_of(as_of)
+    weeks = {this_week, this_week + timedelta(weeks=1)}
+    items = (
+        PlanItem.objects.for_workspace(workspace)
+        .filter(status="planned")
+        .annotate(owner_key=Lower(Trim("owner")))
+        .filter(owner_key__in=keys)
+        .select_related("engagement")
+        .order_by("engagement__go_live_date", "week", "title")
+    )
+    per_owner: dict[str, list[DueItem]] = {}
+    for item in items:
+        start = week_monday(item.engagement.go_live_date, item.week)
+        if start in weeks:
+            per_owner.setdefault(item.owner_key, []).append(DueItem(item, start))
+    return per_owner
+
+
+def subscribed(memberships) -> list[Membership]:
+    return [
+        m
+        for m in memberships
+        if not hasattr(m, "digest_preference") or m.digest_preference.weekly_digest
+    ]
+
+
+def workspace_digests(workspace: Workspace, as_of: date) -> Iterator[Digest]:
+    """The non-empty digests of the workspace's subscribed members."""
+    week_start = monday_of(as_of)
+    members = subscribed(
+        Membership.objects.for_workspace(workspace)
+        .filter(user__is_active=True)
+        .select_related("user", "workspace", "digest_preference")
+    )
+    if not members:
+        return
+    keys = {m.id: owner_keys(m.user) for m in members}
+    owned = due_items(workspace, set().union(*keys.values()), as_of)
+    drops = readiness_drops(workspace, as_of)
+    for membership in members:
+        mine = sorted(
+            {
+                due.item.id: due for key in keys[membership.id] for due in owned.get(key, [])
+            }.values(),
+            key=lambda due: (due.due_week_start, due.engagement.name, due.item.title),
+        )
+        digest = Digest(
+            membership=membership,
+            week_start=week_start,
+            this_week=[d for d in mine if d.due_week_start == week_start],
+            next_week=[d for d in mine if d.due_week_start != week_start],
+            drops=drops,
+        )
+        if not digest.is_empty:
+            yield digest
+
+
+def render_digest(digest: Digest) -> str:
+    workspace = digest.membership.workspace
+    return render_to_string(
+        "portfolio/email/weekly_digest.txt",
+        {
+            "digest": digest,
+            "user": digest.membership.user,
+            "workspace": workspace,
+            "site_url": settings.SITE_URL,
+            "portfolio_url": settings.SITE_URL + reverse("workspace", args=[workspace.slug]),
+            "settings_url": settings.SITE_URL + reverse("digest_settings", args=[workspace.slug]),
+        },
+    )
+
+
+@dataclass
+class DigestRun:
+    sent: int = 0
+    already_sent: int = 0
+    failed: int = 0
+    planned: list[Digest] = field(default_factory=list)
+
+
+def send_weekly_digests(as_of: date, *, dry_run: bool = False) -> DigestRun:
+    """Send every workspace's digests for the week of `as_of`; nothing at all in a dry run."""
+    run = DigestRun()
+    week_start = monday_of(as_of)
+    for workspace in Workspace.objects.order_by("name"):
+        for digest in workspace_digests(workspace, as_of):
+            preference = getattr(digest.membership, "digest_preference", None)
+            if preference is not None and preference.last_sent_week == week_start:
+                run.already_sent += 1
+                continue
+            run.planned.append(digest)
+            if dry_run:
+                continue
+            try:
+                send_mail(
+                    subject=digest.subject,
+                    message=render_digest(digest),
+                    from_email=None,
+                    recipient_list=[digest.membership.user.email],
+                )
+            except Exception:  # one bad address must not stop everyone else's digest
+                logger.exception("Weekly digest to %s failed", digest.membership.user.email)
+                run.failed += 1
+                continue
+            DigestPreference.objects.update_or_create(
+                membership=digest.membership, defaults={"last_sent_week": week_start}
+            )
+            run.sent += 1
+    return run
+
+
+def set_weekly_digest(membership: Membership, enabled: bool) -> DigestPreference:
+    preference, _ = DigestPreference.objects.update_or_create(
+        membership=membership, defaults={"weekly_digest": enabled}
+    )
+    return preference
+
+
+def wants_weekly_digest(membership: Membership) -> bool:
+    preference = DigestPreference.objects.filter(membership=membership).first()
+    return preference is None or preference.weekly_digest

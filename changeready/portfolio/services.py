@@ -1,0 +1,422 @@
+"""The portfolio: every engagement of a workspace, judged the same way as on its own page.
+
+Plain functions shared by the portfolio page, the go-live calendar and the
+API. Readiness comes from `assess_engagements`, so a row always says what the
+engagement's own assessment says. The cost is a fixed number of queries
+whatever the number of engagements: the engagements, the assessment's loader
+(only when something changed, see `readiness_summaries`), and one aggregate
+for plan progress.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from changeready.assessment.services import assess_engagements
+from changeready.core.findings import FINDING_CATALOGUE
+from changeready.core.model import PHASES, READINESS_BANDS
+from changeready.core.weeks import weeks_to_go_live
+from changeready.engagements.models import Engagement
+from changeready.planning.models import PlanItem
+
+# Go-live windows a leader filters by: a number of weeks ahead, or past.
+WINDOWS = {
+    "next_4": "Next 4 weeks",
+    "next_8": "Next 8 weeks",
+    "next_12": "Next 12 weeks",
+    "past": "Already live",
+}
+SORTS = {
+    "readiness": "Readiness",
+    "go_live": "Go-live",
+    "arr": "ARR",
+    "name": "Name",
+}
+DEFAULT_SORT = "go_live"
+BAND_LABELS = {"ready": "Ready", "at_risk": "At risk", "not_ready": "Not ready"}
+HANDOFF_LABELS = {"accepted": "accepted", "pending": "not yet", "not_applicable": "n.a."}
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    """What the leader asked to see; every value is already validated."""
+
+    phase: str = ""
+    band: str = ""
+    delivery_lead: str = ""
+    cs_owner: str = ""
+    window: str = ""
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.phase or self.band or self.delivery_lead or self.cs_owner or self.window)
+
+    def query(self, **overrides) -> dict[str, str]:
+        """The GET parameters that reproduce these filters (for links), with overrides."""
+        values = replace(self, **overrides)
+        params = {
+            "phase": values.phase,
+            "band": values.band,
+            "lead": values.delivery_lead,
+            "cs": values.cs_owner,
+            "window": values.window,
+            "sort": values.sort if values.sort != DEFAULT_SORT else "",
+            "dir": "desc" if values.descending else "",
+        }
+        return {key: value for key, value in params.items() if value}
+
+
+def parse_filters(params: Mapping[str, str]) -> PortfolioFilters:
+    """Filters from GET parameters; an unknown value is ignored, never an error."""
+
+    def pick(name: str, allowed: Iterable[str]) -> str:
+        value = (params.get(name) or "").strip()
+        return value if value in allowed else ""
+
+    return PortfolioFilters(
+        phase=pick("phase", PHASES),
+        band=pick("band", READINESS_BANDS),
+        delivery_lead=(params.get("lead") or "").strip()[:200],
+        cs_owner=(params.get("cs") or "").strip()[:200],
+        window=pick("window", WINDOWS),
+        sort=pick("sort", SORTS) or DEFAULT_SORT,
+        descending=params.get("dir") == "desc",
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    engagement: Engagement
+    readiness_score: int
+    readiness_band: str
+    weeks_to_go_live: int
+    critical_codes: tuple[str, ...]
+    plan_items: int
+    plan_items_done: int
+    handoff: str  # accepted, pending or not_applicable
+
+    @property
+    def band_label(self) -> str:
+        return BAND_LABELS[self.readiness_band]
+
+    @property
+    def critical_labels(self) -> list[tuple[str, str]]:
+        return [(code, FINDING_CATALOGUE[code].title) for code in self.critical_codes]
+
+    @property
+    def handoff_label(self) -> str:
+        return HANDOFF_LABELS[self.handoff]
+
+    @property
+    def at_risk(self) -> bool:
+        return self.readiness_band != "ready"
+
+
+@dataclass(frozen=True)
+class PortfolioTotals:
+    ready: int
+    at_risk: int
+    not_ready: int
+    arr_at_risk: Decimal
+
+    @property
+    def engagements(self) -> int:
+        return self.ready + self.at_risk + self.not_ready
+
+
+def in_window(go_live_date: date, window: str, as_of: date) -> bool:
+    """Next N weeks: go-live from `as_of` up to N×7 days later; past: before `as_of`."""
+    if window == "past":
+        return go_live_date < as_of
+    weeks = int(window.removeprefix("next_"))
+    return as_of <= go_live_date < as_of + timedelta(weeks=weeks)
+
+
+def _matches(engagement: Engagement, filters: PortfolioFilters, as_of: date) -> bool:
+    if filters.phase and engagement.phase != filters.phase:
+        return False
+    if filters.delivery_lead and engagement.delivery_lead_name != filters.delivery_lead:
+        return False
+    if filters.cs_owner and engagement.cs_owner_name != filters.cs_owner:
+        return False
+    return not (filters.window and not in_window(engagement.go_live_date, filters.window, as_of))
+
+
+def _plan_progress(engagements: list[Engagement]) -> dict:
+    """(items, done) per engagement id; skipped items will not happen, so they do not count."""
+    rows = (
+        PlanItem.objects.filter(engagement__in=[e.id for e in engagements])
+        .exclude(status="skipped")
+        .values("engagement_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status="done")))
+        .order_by()
+    )
+    return {row["engagement_id"]: (row["total"], row["done"]) for row in rows}
+
+
+def _handoff(engagement: Engagement, as_of: date) -> str:
+    if engagement.handoff_accepted_at is not None:
+        return "accepted"
+    return "pending" if engagement.go_live_date <= as_of else "not_applicable"
+
+
+@dataclass(frozen=True)
+class ReadinessSummary:
+    """What the portfolio shows of an engagement's assessment."""
+
+    score: int
+    band: str
+    critical_codes: tuple[str, ...]
+
+
+READINESS_CACHE_SECONDS = 36 * 3600
+
+
+@contextmanager
+def _gc_paused():
+    """Assessing a thousand engagements allocates a million small, acyclic objects;
+    the cycle collector would scan them again and again for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -> dict:
+    """Each engagement's readiness as `assess_engagements` judges it, memoised.
+
+    Every write to an engagement's data goes through `engagement_changed`,
+    which moves the engagement's `updated_at`; a summary is reused only for
+    the same `updated_at` and the same `as_of`, so it always equals a fresh
+    assessment. Only the engagements that changed are assessed again (all of
+    them once a day, when `as_of` moves on). Snapshots are not part of the
+    key: they only decide `assessment_stale`, an info finding, which moves
+    neither the score, the band nor the critical codes.
+
+    One cache entry per workspace and day (a small dict), so the default
+    local-memory cache with its 300 entries holds it.
+    """
+    key = f"portfolio:readiness:{workspace.pk}:{as_of.isoformat()}"
+    cached: dict = cache.get(key) or {}
+    versions = {str(e.id): e.updated_at.isoformat() for e in engagements}
+    stale = [e for e in engagements if cached.get(str(e.id), (None,))[0] != versions[str(e.id)]]
+    if stale:
+        with _gc_paused():
+            assessments = assess_engagements(stale, as_of)
+        for engagement_id, assessment in assessments.items():
+            # One code per kind of problem: a finding repeated per stakeholder is one label.
+            critical = dict.fromkeys(
+                f.code for f in assessment.findings if f.severity == "critical"
+            )
+            cached[engagement_id] = (
+                versions[engagement_id],
+                ReadinessSummary(
+                    assessment.readiness.score, assessment.readiness.band, tuple(critical)
+                ),
+            )
+        cache.set(key, cached, READINESS_CACHE_SECONDS)
+    return {e.id: cached[str(e.id)][1] for e in engagements}
+
+
+def build_rows(workspace, engagements: Iterable[Engagement], as_of: date) -> list[PortfolioRow]:
+    """One row per engagement, with its assessment as of a day."""
+    engagements = list(engagements)
+    if not engagements:
+        return []
+    summaries = readiness_summaries(workspace, engagements, as_of)
+    progress = _plan_progress(engagements)
+    rows = []
+    for engagement in engagements:
+        summary = summaries[engagement.id]
+        total, done = progress.get(engagement.id, (0, 0))
+        rows.append(
+            PortfolioRow(
+                engagement=engagement,
+                readiness_score=summary.score,
+                readiness_band=summary.band,
+                weeks_to_go_live=weeks_to_go_live(engagement.go_live_date, as_of),
+                critical_codes=summary.critical_codes,
+                plan_items=total,
+                plan_items_done=done,
+                handoff=_handoff(engagement, as_of),
+            )
+        )
+    return rows
+
+
+def _sort_key(sort: str):
+    if sort == "readiness":
+        return lambda row: (row.readiness_score, row.engagement.name.lower())
+    if sort == "arr":
+        return lambda row: (row.engagement.arr or Decimal(0), row.engagement.name.lower())
+    if sort == "name":
+        return lambda row: (row.engagement.name.lower(), row.engagement.customer.lower())
+    return lambda row: (row.engagement.go_live_date, row.engagement.name.lower())
+
+
+def sort_rows(rows: list[PortfolioRow], sort: str, *, descending: bool = False) -> list:
+    return sorted(rows, key=_sort_key(sort), reverse=descending)
+
+
+def compute_totals(rows: Iterable[PortfolioRow]) -> PortfolioTotals:
+    counts = dict.fromkeys(READINESS_BANDS, 0)
+    arr_at_risk = Decimal(0)
+    for row in rows:
+        counts[row.readiness_band] += 1
+        if row.at_risk and row.engagement.arr is not None:
+            arr_at_risk += row.engagement.arr
+    return PortfolioTotals(**counts, arr_at_risk=arr_at_risk)
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    rows: list[PortfolioRow]
+    totals: PortfolioTotals
+    filters: PortfolioFilters
+    as_of: date
+    engagement_count: int  # in the workspace, before filtering
+    delivery_leads: list[str]
+    cs_owners: list[str]
+
+
+def workspace_engagements(workspace) -> list[Engagement]:
+    return list(Engagement.objects.for_workspace(workspace).order_by("go_live_date", "name"))
+
+
+def portfolio(workspace, as_of: date, filters: PortfolioFilters | None = None) -> Portfolio:
+    """The workspace's engagements, filtered and sorted, with totals over what is shown.
+
+    Filters on stored fields apply before assessing (so a narrow view assesses
+    less); the band filter needs the assessment and applies after it.
+    """
+    filters = filters or PortfolioFilters()
+    engagements = workspace_engagements(workspace)
+    chosen = [e for e in engagements if _matches(e, filters, as_of)]
+    rows = build_rows(workspace, chosen, as_of)
+    if filters.band:
+        rows = [row for row in rows if row.readiness_band == filters.band]
+    rows = sort_rows(rows, filters.sort, descending=filters.descending)
+    return Portfolio(
+        rows=rows,
+        totals=compute_totals(rows),
+        filters=filters,
+        as_of=as_of,
+        engagement_count=len(engagements),
+        delivery_leads=sorted({e.delivery_lead_name for e in engagements} - {""}),
+        cs_owners=sorted({e.cs_owner_name for e in engagements} - {""}),
+    )
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def portfolio_body(workspace, as_of: date) -> dict:
+    """`GET /api/v1/portfolio` (DOMAIN.md section 9): every engagement, no filters.
+
+    `critical` lists each critical finding code once; `arr` and `arr_at_risk`
+    are JSON numbers (whole amounts as integers).
+    """
+    rows = build_rows(workspace, workspace_engagements(workspace), as_of)
+    totals = compute_totals(rows)
+    return {
+        "engagements": [
+            {
+                "id": str(row.engagement.id),
+                "name": row.engagement.name,
+                "customer": row.engagement.customer,
+                "readiness": {"score": row.readiness_score, "band": row.readiness_band},
+                "go_live_date": row.engagement.go_live_date.isoformat(),
+                "weeks_to_go_live": row.weeks_to_go_live,
+                "critical": list(row.critical_codes),
+                "arr": _number(row.engagement.arr),
+            }
+            for row in rows
+        ],
+        "totals": {
+            "ready": totals.ready,
+            "at_risk": totals.at_risk,
+            "not_ready": totals.not_ready,
+            "arr_at_risk": _number(totals.arr_at_risk),
+        },
+    }
+
+
+# --- Go-live calendar ----------------------------------------------------------
+
+# Phases that mean "not live yet": a go-live date behind them has slipped.
+PRE_GO_LIVE_PHASES = frozenset({"discovery", "build", "test"})
+CALENDAR_WEEKS = 12
+RECENTLY_LIVE_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class CalendarWeek:
+    monday: date
+    weeks_ahead: int  # 0 for the current week
+    rows: list[PortfolioRow]
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class GoLiveCalendar:
+    as_of: date
+    overdue: list[PortfolioRow]  # go-live date passed while the phase says not live yet
+    recently_live: list[PortfolioRow]  # went live in the weeks before the current one
+    weeks: list[CalendarWeek]
+
+
+def go_live_calendar(workspace, as_of: date, weeks: int = CALENDAR_WEEKS) -> GoLiveCalendar:
+    """The coming weeks from the current Monday, each with the engagements going live.
+
+    Only the engagements on the calendar are assessed. An engagement whose
+    go-live date has passed while its phase is still discovery, build or test
+    is listed as overdue instead of in its week.
+    """
+    this_monday = as_of - timedelta(days=as_of.weekday())
+    recent_start = this_monday - timedelta(weeks=RECENTLY_LIVE_WEEKS)
+    end = this_monday + timedelta(weeks=weeks)
+    engagements = [
+        e
+        for e in workspace_engagements(workspace)
+        if recent_start <= e.go_live_date < end
+        or (e.go_live_date < as_of and e.phase in PRE_GO_LIVE_PHASES)
+    ]
+    rows = sort_rows(build_rows(workspace, engagements, as_of), "go_live")
+    overdue = [
+        r
+        for r in rows
+        if r.engagement.go_live_date < as_of and r.engagement.phase in PRE_GO_LIVE_PHASES
+    ]
+    rest = [r for r in rows if r not in overdue]
+    by_week: dict[int, list[PortfolioRow]] = {}
+    for row in rest:
+        offset = (row.engagement.go_live_date - this_monday).days // 7
+        by_week.setdefault(offset, []).append(row)
+    return GoLiveCalendar(
+        as_of=as_of,
+        overdue=overdue,
+        recently_live=[r for r in rest if r.engagement.go_live_date < this_monday],
+        weeks=[
+            CalendarWeek(this_monday + timedelta(weeks=n), n, by_week.get(n, []))
+            for n in range(weeks)
+        ],
+    )

@@ -1,0 +1,57 @@
+import pytest
+
+from changeready.assessment.services import assess_engagement
+from changeready.conftest import PEOPLE
+from changeready.portfolio.tests.builders import (
+    AS_OF,
+    at_risk_engagement,
+    not_ready_engagement,
+    ready_engagement,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/portfolio"
+
+
+@pytest.fixture
+def engagements(workspace, other_workspace):
+    not_ready_engagement(other_workspace, "Rival secret", arr="999")
+    return [
+        ready_engagement(workspace, "Alpha", arr="100000"),
+        at_risk_engagement(workspace, "Bravo", arr="2500.50"),
+        not_ready_engagement(workspace, "Charlie"),
+    ]
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_portfolio_access(api_client_as, engagements, person):
+    response = api_client_as(person).get(URL, {"as_of": AS_OF.isoformat()})
+    expected = {"anonymous": 401}.get(person, 200)
+    assert response.status_code == expected
+    if person == "outsider":  # their own workspace, never ours
+        assert [e["name"] for e in response.json()["engagements"]] == ["Rival secret"]
+    elif expected == 200:
+        assert "Rival secret" not in response.content.decode()
+
+
+def test_portfolio_agrees_with_each_engagements_own_assessment(api_client_as, engagements):
+    body = api_client_as("viewer").get(URL, {"as_of": AS_OF.isoformat()}).json()
+    for engagement in engagements:
+        row = next(e for e in body["engagements"] if e["id"] == str(engagement.id))
+        own = assess_engagement(engagement, AS_OF)
+        assert row["readiness"] == {"score": own.readiness.score, "band": own.readiness.band}
+        assert row["critical"] == list(
+            dict.fromkeys(f.code for f in own.findings if f.severity == "critical")
+        )
+    assert body["totals"] == {"ready": 1, "at_risk": 1, "not_ready": 1, "arr_at_risk": 2500.5}
+
+
+def test_bad_as_of_is_a_422_naming_the_parameter(api_client_as, engagements):
+    response = api_client_as("member").get(URL, {"as_of": "soon"})
+    assert response.status_code == 422
+    assert any("as_of" in error["path"] for error in response.json()["errors"])
+
+
+def test_portfolio_is_documented(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/portfolio" in schema["paths"]

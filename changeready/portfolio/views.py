@@ -1,0 +1,249 @@
+"""Portfolio pages: thin views over `services`; every fetch goes through tenancy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from changeready.core.model import PHASES
+from changeready.portfolio import digest, insights, services
+from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
+from changeready.portfolio.models import ActivityEvent
+from changeready.workspaces.tenancy import (
+    get_engagement_for_member,
+    get_own_membership,
+    get_workspace_for_member,
+)
+
+
+def parse_as_of(raw: str | None) -> date:
+    """`?as_of=YYYY-MM-DD` to look ahead (or back); today without it."""
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("as_of must be a date like 2027-02-22.") from None
+
+
+def _link(filters: services.PortfolioFilters, extra: dict, **overrides) -> str:
+    return "?" + urlencode({**filters.query(**overrides), **extra})
+
+
+def _sort_columns(filters: services.PortfolioFilters, extra: dict) -> dict[str, dict]:
+    """Per sortable column: the link that sorts by it and its `aria-sort` value."""
+    columns = {}
+    for key, label in services.SORTS.items():
+        current = filters.sort == key
+        # A first click shows what a leader looks for first: the weakest readiness,
+        # the nearest go-live, the largest contract.
+        descending = not filters.descending if current else key == "arr"
+        columns[key] = {
+            "label": label,
+            "href": _link(filters, extra, sort=key, descending=descending),
+            "aria_sort": ("descending" if filters.descending else "ascending")
+            if current
+            else "none",
+            "current": current,
+        }
+    return columns
+
+
+PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def _weeks_text(weeks: int) -> str:
+    if weeks > 0:
+        return f"in {weeks} wk"
+    return "go-live week" if weeks == 0 else f"live {-weeks} wk"
+
+
+def _amount(value) -> str:
+    return number_format(value, decimal_pos=0 if value == int(value) else 2, force_grouping=True)
+
+
+def _row_views(rows: list[services.PortfolioRow]) -> list[dict]:
+    """Each row's text prepared once: a thousand rows render fast with plain lookups."""
+    engagement_href = reverse("engagement", args=[PLACEHOLDER_ID])
+    assessment_href = reverse("assessment", args=[PLACEHOLDER_ID])
+    views = []
+    for row in rows:
+        e = row.engagement
+        engagement_id = str(e.id)
+        views.append(
+            {
+                "name": e.name,
+                "customer": e.customer,
+                "phase": e.get_phase_display(),
+                "href": engagement_href.replace(PLACEHOLDER_ID, engagement_id),
+                "assessment_href": assessment_href.replace(PLACEHOLDER_ID, engagement_id),
+                "band": row.readiness_band,
+                "readiness": f"{row.readiness_score} {row.band_label.lower()}",
+                "go_live_iso": e.go_live_date.isoformat(),
+                "go_live": f"{e.go_live_date.day} {e.go_live_date:%b %Y}",
+                "weeks": _weeks_text(row.weeks_to_go_live),
+                "critical": row.critical_labels,
+                "plan": f"{row.plan_items_done} of {row.plan_items} done" if row.plan_items else "",
+                "handoff": row.handoff_label,
+                "arr": _amount(e.arr) if e.arr is not None else "",
+            }
+        )
+    return views
+
+
+def portfolio_page(request, membership):
+    """The signed-in home of a workspace (rendered by `workspaces.views.workspace_home`)."""
+    as_of = parse_as_of(request.GET.get("as_of"))
+    filters = services.parse_filters(request.GET)
+    result = services.portfolio(membership.workspace, as_of, filters)
+    is_today = as_of == timezone.localdate()
+    # Links keep a look-ahead date, so sorting does not jump back to today.
+    extra = {} if is_today else {"as_of": as_of.isoformat()}
+    return render(
+        request,
+        "portfolio/portfolio.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "portfolio": result,
+            "rows": _row_views(result.rows),
+            "filters": filters,
+            "columns": _sort_columns(filters, extra),
+            "sort_label": services.SORTS[filters.sort],
+            "phases": [(value, value.replace("_", " ").capitalize()) for value in PHASES],
+            "bands": services.BAND_LABELS,
+            "windows": services.WINDOWS,
+            "sorts": services.SORTS,
+            "band_links": {band: _link(filters, extra, band=band) for band in services.BAND_LABELS},
+            "is_today": is_today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def calendar_page(request, slug):
+    membership = get_workspace_for_member(request, slug)
+    as_of = parse_as_of(request.GET.get("as_of"))
+    return render(
+        request,
+        "portfolio/calendar.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "calendar": services.go_live_calendar(membership.workspace, as_of),
+            "is_today": as_of == timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def insights_page(request, slug):
+    membership = get_workspace_for_member(request, slug)
+    as_of = parse_as_of(request.GET.get("as_of"))
+    result = insights.portfolio_insights(membership.workspace, as_of)
+    points = [
+        ScatterPoint(
+            label=o.engagement.name,
+            readiness=o.readiness_at_go_live,
+            adoption=o.adoption_at_week_8,
+            band=o.readiness_band or "",
+            href=reverse("engagement", args=[o.engagement.id]),
+        )
+        for o in result.outcomes
+    ]
+    return render(
+        request,
+        "portfolio/insights.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "insights": result,
+            "as_of": as_of,
+            "scatter_svg": readiness_adoption_svg(points),
+            "adoption_week": insights.ADOPTION_WEEK,
+        },
+    )
+
+
+ACTIVITY_PER_PAGE = 50
+
+
+def _page(request, events):
+    return Paginator(events, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def engagement_activity(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    return render(
+        request,
+        "portfolio/engagement_activity.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "page": _page(request, ActivityEvent.objects.filter(engagement=engagement)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def workspace_activity(request, slug):
+    membership = get_workspace_for_member(request, slug)
+    events = ActivityEvent.objects.for_workspace(membership.workspace).select_related("engagement")
+    return render(
+        request,
+        "portfolio/workspace_activity.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "page": _page(request, events),
+        },
+    )
+
+
+class DigestForm(forms.Form):
+    weekly_digest = forms.BooleanField(
+        label="Email me a weekly digest",
+        required=False,
+        help_text=(
+            "Every Monday: the plan items named after you (your name or email as the item's "
+            "owner) due this week and next, and the engagements whose readiness dropped."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest_settings(request, slug):
+    membership = get_own_membership(request, slug)
+    if request.method == "POST":
+        form = DigestForm(request.POST)
+        if form.is_valid():
+            enabled = form.cleaned_data["weekly_digest"]
+            digest.set_weekly_digest(membership, enabled)
+            messages.success(
+                request, "Weekly digest switched on." if enabled else "Weekly digest switched off."
+            )
+            return redirect("digest_settings", slug)
+    else:
+        form = DigestForm(initial={"weekly_digest": digest.wants_weekly_digest(membership)})
+    return render(
+        request,
+        "portfolio/digest_settings.html",
+        {"workspace": membership.workspace, "membership": membership, "form": form},
+    )

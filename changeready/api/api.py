@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 
 from changeready.api.auth import TokenAuth
 from changeready.api.errors import InvalidInput, install_error_handlers
+from changeready.assessment.api import router as assessment_router
 from changeready.engagement_file import api as engagement_file_api
 from changeready.engagement_file.schema import openapi_components
 from changeready.engagements.api import router as engagements_router
@@ -90,6 +91,7 @@ api.add_decorator(reject_unknown_query_parameters, mode="operation")
 api.add_router("", engagement_file_api.router)
 api.add_router("", engagements_router)
 api.add_router("", landscape_router)
+api.add_router("", assessment_router)
 api.add_router("", surveys_router)
 api.add_router("", planning_router)
 api.add_router("", portfolio_router)

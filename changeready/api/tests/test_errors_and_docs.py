@@ -90,6 +90,8 @@ CONTRACT_OPERATIONS = {
     ("GET", "/api/v1/surveys/{survey_id}"),
     ("POST", "/api/v1/engagements/import"),
     ("GET", "/api/v1/engagements/{engagement_id}/export"),
+    ("GET", "/api/v1/engagements/{engagement_id}/assessment"),
+    ("GET", "/api/v1/portfolio"),
 }
 
 

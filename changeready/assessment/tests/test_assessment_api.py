@@ -1,0 +1,80 @@
+import datetime
+import json
+
+import jsonschema
+import pytest
+
+from changeready.assessment import services
+from changeready.conftest import PEOPLE
+from changeready.landscape.tests.factories import ResistancePointFactory, StakeholderFactory
+
+
+def url(engagement, **query):
+    suffix = "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+    return f"/api/v1/engagements/{engagement.id}/assessment{suffix}"
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_assessment_api_access(api_client_as, engagement, person):
+    response = api_client_as(person).get(url(engagement))
+    expected = {"anonymous": 401, "outsider": 404}.get(person, 200)
+    assert response.status_code == expected
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_unknown_engagement_is_a_404_like_a_foreign_one(api_client_as, engagement):
+    response = api_client_as("owner").get(
+        "/api/v1/engagements/00000000-0000-0000-0000-000000000000/assessment"
+    )
+    assert response.status_code == 404
+
+
+def test_body_is_the_assessment_as_of_the_given_day(api_client_as, engagement):
+    shift_leads = StakeholderFactory(
+        engagement=engagement,
+        name="Shift leads",
+        role="people_manager",
+        influence=4,
+        impact=4,
+        engagement_level="resistant",
+        desired_engagement="leading",
+        authority_decreases=True,
+    )
+    ResistancePointFactory(stakeholder=shift_leads, severity=4, source="loss_of_authority")
+    response = api_client_as("viewer").get(url(engagement, as_of="2027-02-22"))
+    body = response.json()
+    expected = services.assessment_body(
+        engagement,
+        services.assess_engagement(engagement, datetime.date(2027, 2, 22)),
+    )
+    assert body == json.loads(json.dumps(expected))
+    assert body["as_of"] == "2027-02-22"
+    assert body["engagement_id"] == str(engagement.id)
+    (stakeholder,) = body["stakeholders"]
+    assert stakeholder["resistor"] is True
+    assert set(stakeholder["terms"]) >= {
+        "consequence",
+        "engagement",
+        "resistance",
+        "signals",
+        "barrier",
+        "not_involved",
+    }
+    codes = {finding["code"] for finding in body["findings"]}
+    assert "resistor_without_plan" in codes
+
+
+def test_body_matches_its_documented_schema(api_client_as, engagement, client):
+    StakeholderFactory(engagement=engagement, name="Pickers")
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/engagements/{engagement_id}/assessment"]["get"]
+    body_schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    resolver_root = {"components": schema["components"], **body_schema}
+    body = api_client_as("member").get(url(engagement)).json()
+    jsonschema.validate(body, resolver_root)
+
+
+def test_bad_as_of_is_a_422_with_its_path(api_client_as, engagement):
+    response = api_client_as("owner").get(url(engagement, as_of="soon"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == ["query", "as_of"]

@@ -52,9 +52,34 @@ def _xlsx(playbook: Playbook, **_) -> bytes:
     return render_xlsx(playbook)
 
 
+def _pdf(playbook: Playbook, **_) -> bytes:
+    from changeready.handoff.renderers.pdf import render_pdf
+
+    return render_pdf(playbook)
+
+
+def _docx(playbook: Playbook, **_) -> bytes:
+    from changeready.handoff.renderers.docx import render_docx
+
+    return render_docx(playbook)
+
+
+def _ics(playbook: Playbook, **_) -> bytes:
+    from changeready.handoff.renderers.ics import render_ics
+
+    return render_ics(playbook)
+
+
 # Renderers are imported when used: WeasyPrint and friends are heavy, and a
 # request for Markdown should not pay for them.
 EXPORT_FORMATS: dict[str, ExportFormat] = {
+    "pdf": ExportFormat("pdf", "application/pdf", "PDF", _pdf),
+    "docx": ExportFormat(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word",
+        _docx,
+    ),
     "md": ExportFormat("md", "text/markdown; charset=utf-8", "Markdown", _markdown),
     "csv": ExportFormat("csv", "text/csv; charset=utf-8", "CSV", _csv),
     "xlsx": ExportFormat(
@@ -63,6 +88,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         "Excel",
         _xlsx,
     ),
+    "ics": ExportFormat("ics", "text/calendar; charset=utf-8", "Calendar", _ics),
 }
 
 

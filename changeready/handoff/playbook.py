@@ -39,6 +39,8 @@ from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+AUDIENCE_NAMES_SHOWN = 8
+HISTORY_POINTS_LISTED = 12
 
 
 def label(value: str | None) -> str:
@@ -61,6 +63,8 @@ class Cover:
     as_of: date
     accepted_at: datetime | None
     accepted_by: str
+    # The vendor's delivery organisation (the workspace), who prepared the document.
+    prepared_by: str
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,14 @@ class PlanItemRow:
     audience: tuple[str, ...]
     adkar_target: str
     status: str
+
+    @property
+    def audience_summary(self) -> str:
+        """The audience for a page: a sponsor's note to 500 groups names a few."""
+        if len(self.audience) <= AUDIENCE_NAMES_SHOWN:
+            return ", ".join(self.audience)
+        shown = ", ".join(self.audience[:AUDIENCE_NAMES_SHOWN])
+        return f"{shown} and {len(self.audience) - AUDIENCE_NAMES_SHOWN} more"
 
     @property
     def owner_label(self) -> str:
@@ -189,6 +201,29 @@ class Playbook:
         return tuple(s for s in self.stakeholders if s.resistor)
 
     @property
+    def critical_findings(self) -> tuple[FindingRow, ...]:
+        return tuple(f for f in self.findings if f.severity == "critical")
+
+    @property
+    def weeks_with_items(self) -> tuple[PlanWeek, ...]:
+        return tuple(week for week in self.weeks if week.items)
+
+    @property
+    def adoption_table(self) -> list[dict]:
+        """Per group, one cell per target week: (target, actual, actual below 80 % of target)."""
+        return [
+            {
+                "group": row.group,
+                "cells": [_adoption_cell(row.by_week.get(week)) for week in self.adoption_weeks],
+            }
+            for row in self.adoption
+        ]
+
+    @property
+    def history_recent(self) -> tuple[tuple[date, int], ...]:
+        return self.history[-HISTORY_POINTS_LISTED:]
+
+    @property
     def gauge_svg(self) -> str:
         return readiness_gauge_svg(self.cover.readiness_score, self.cover.readiness_band)
 
@@ -212,6 +247,14 @@ class Playbook:
     @property
     def history_svg(self) -> str:
         return readiness_history_svg(self.history)
+
+
+def _adoption_cell(value: tuple[float, float | None] | None):
+    if value is None:
+        return None
+    target, actual = value
+    # The `adoption_behind_target` threshold: below 80 % of the target.
+    return (target, actual, actual is not None and actual < 0.8 * target)
 
 
 def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
@@ -271,6 +314,8 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
     assessment = assess(data, as_of)
     scored = {s.id: s for s in assessment.stakeholders}
     names = {row.id: row.name for row in stakeholder_rows}
+    # Audiences read in landscape order, whatever order the link table returns.
+    position = {row.id: index for index, row in enumerate(stakeholder_rows)}
 
     stakeholders = []
     for row in stakeholder_rows:
@@ -327,7 +372,11 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
                 kind=row.kind,
                 owner_role=row.owner_role,
                 owner=row.owner,
-                audience=tuple(names[sid] for sid in audience_ids[row.id] if sid in names),
+                audience=tuple(
+                    names[sid]
+                    for sid in sorted(audience_ids[row.id], key=lambda sid: position.get(sid, 0))
+                    if sid in names
+                ),
                 adkar_target=row.adkar_target,
                 status=row.status,
             )
@@ -382,6 +431,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         as_of=as_of,
         accepted_at=engagement.handoff_accepted_at,
         accepted_by=accepted_by.display_name if accepted_by else "",
+        prepared_by=engagement.workspace.name,
     )
     return Playbook(
         cover=cover,

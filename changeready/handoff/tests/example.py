@@ -43,19 +43,20 @@ STAKEHOLDER_FIELDS = (
 def load_example(workspace, **engagement_changes) -> Engagement:
     document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     fields = document["engagement"]
+    engagement_fields = {
+        "name": fields["name"],
+        "customer": fields["customer"],
+        "product": fields["product"],
+        "kickoff_date": fields["kickoff_date"],
+        "go_live_date": fields["go_live_date"],
+        "phase": fields["phase"],
+        "change_summary": fields["change_summary"],
+        "delivery_lead_name": fields["delivery_lead"]["name"],
+        "delivery_lead_email": fields["delivery_lead"]["email"],
+        "opposition_reviewed": fields["opposition_reviewed"],
+    }
     engagement = Engagement.objects.create(
-        workspace=workspace,
-        name=fields["name"],
-        customer=fields["customer"],
-        product=fields["product"],
-        kickoff_date=fields["kickoff_date"],
-        go_live_date=fields["go_live_date"],
-        phase=fields["phase"],
-        change_summary=fields["change_summary"],
-        delivery_lead_name=fields["delivery_lead"]["name"],
-        delivery_lead_email=fields["delivery_lead"]["email"],
-        opposition_reviewed=fields["opposition_reviewed"],
-        **engagement_changes,
+        workspace=workspace, **{**engagement_fields, **engagement_changes}
     )
     engagement.refresh_from_db()
     by_key = {}

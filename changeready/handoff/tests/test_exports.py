@@ -7,6 +7,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from changeready.engagements.models import Engagement
 from changeready.handoff.exports import EXPORT_FORMATS, UnknownFormat, render_export
 from changeready.handoff.playbook import build_playbook
 from changeready.handoff.tests.example import AS_OF, load_example
@@ -25,6 +26,10 @@ def test_the_example_has_a_plan_to_export(northwind):
 
 
 def test_playbook_loads_in_a_fixed_number_of_queries(northwind, django_assert_num_queries):
+    # As the views fetch it: with its workspace (and who accepted) already joined.
+    northwind = Engagement.objects.select_related("workspace", "handoff_accepted_by").get(
+        id=northwind.id
+    )
     # stakeholders, resistance points, plan items, audiences, targets, snapshots
     with django_assert_num_queries(6):
         small = build_playbook(northwind, as_of=AS_OF)

@@ -56,5 +56,6 @@ urlpatterns = [
         name="engagement_delete",
     ),
     path("", include("changeready.assessment.urls")),
+    path("", include("changeready.handoff.urls")),
     path("api/v1/", api.urls),
 ]

@@ -56,6 +56,7 @@ urlpatterns = [
         name="engagement_delete",
     ),
     path("", include("changeready.assessment.urls")),
+    path("", include("changeready.landscape.urls")),
     path("", include("changeready.handoff.urls")),
     path("api/v1/", api.urls),
 ]

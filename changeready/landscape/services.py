@@ -6,10 +6,13 @@ The web views and the API both call these, so validation (the models'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from changeready.common.concurrency import save_versioned
-from changeready.engagements.services import engagement_changed
+from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
 
 
@@ -66,3 +69,162 @@ def delete_resistance_point(point: ResistancePoint) -> None:
     engagement = point.engagement
     point.delete()
     engagement_changed(engagement)
+
+
+def set_opposition_reviewed(engagement, reviewed: bool):
+    """Record (or undo) the team's answer "nobody opposed the purchase"."""
+    return update_engagement(engagement, expected_version=None, opposition_reviewed=reviewed)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason an import row cannot be saved: spreadsheet row number and column."""
+
+    row: int
+    column: str
+    message: str
+
+
+class StakeholderImportError(Exception):
+    """The import was refused; nothing was written. `problems` lists every reason."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the import; nothing was imported.")
+
+
+# Engagement-file names of the import rows that differ from the model's fields.
+IMPORT_FIELD_TO_MODEL = {"engagement": "engagement_level"}
+MODEL_FIELD_TO_IMPORT = {model: name for name, model in IMPORT_FIELD_TO_MODEL.items()}
+# Keys of an import row that are not stakeholder fields.
+IMPORT_META_KEYS = ("row", "key", "group")
+
+
+def _problems_from(error: ValidationError, row_number: int) -> list[ImportProblem]:
+    problems = []
+    for field, messages in error.message_dict.items():
+        column = MODEL_FIELD_TO_IMPORT.get(field, field)
+        if column == "__all__":
+            column = "name" if any("already exists" in m for m in messages) else "row"
+        problems.extend(ImportProblem(row_number, column, message) for message in messages)
+    return problems
+
+
+@transaction.atomic
+def import_stakeholders(engagement, rows: list[dict]) -> list[Stakeholder]:
+    """Create every stakeholder of `rows`, or none of them.
+
+    Each row is a dict of engagement-file field names (`engagement`, not the
+    model's `engagement_level`) with typed values, plus `row` (its number in the
+    uploaded file, for messages), an optional `key`, and `group`: the key or
+    name of a group earlier or later in the rows, or of a group already in the
+    engagement. Groups are created first so a person may name a group that
+    comes after it in the file. Every row is validated (the model's
+    `full_clean`, so the rules are the ones the forms and the API apply) and
+    every problem is collected before `StakeholderImportError` rolls the whole
+    import back. Returns the created stakeholders in the order of `rows`.
+    """
+    # Callers without a file (the API) may leave out row numbers: count from 1.
+    rows = [{"row": number, **row} for number, row in enumerate(rows, start=1)]
+    problems: list[ImportProblem] = []
+    existing_groups = {
+        group.name.casefold(): group for group in engagement.stakeholders.filter(kind="group")
+    }
+    existing_names = {
+        name.casefold() for name in engagement.stakeholders.values_list("name", flat=True)
+    }
+    first_row_by_name: dict[str, int] = {}
+    for row in rows:
+        folded = (row.get("name") or "").strip().casefold()
+        if not folded:
+            continue
+        if folded in existing_names:
+            problems.append(
+                ImportProblem(
+                    row["row"],
+                    "name",
+                    f"“{row['name']}” already exists in this engagement; rename it or leave it "
+                    "out (an import never merges into an existing stakeholder).",
+                )
+            )
+        elif folded in first_row_by_name:
+            problems.append(
+                ImportProblem(
+                    row["row"],
+                    "name",
+                    f"“{row['name']}” is also on row {first_row_by_name[folded]}; "
+                    "each stakeholder can appear once.",
+                )
+            )
+        else:
+            first_row_by_name[folded] = row["row"]
+
+    file_group_refs = {}
+    for row in rows:
+        if row.get("kind") == "group":
+            for ref in (row.get("key"), row.get("name")):
+                if ref:
+                    file_group_refs.setdefault(ref.strip().casefold(), row)
+    created_by_row: dict[int, Stakeholder] = {}
+    ordered = sorted(rows, key=lambda r: (r.get("kind") != "group", r["row"]))
+    for row in ordered:
+        fields = {
+            IMPORT_FIELD_TO_MODEL.get(name, name): value
+            for name, value in row.items()
+            if name not in IMPORT_META_KEYS
+        }
+        group_ref = (row.get("group") or "").strip()
+        if group_ref:
+            folded = group_ref.casefold()
+            if folded in file_group_refs:
+                # None when the group's own row failed; its problem is reported there.
+                fields["group"] = created_by_row.get(file_group_refs[folded]["row"])
+            elif folded in existing_groups:
+                fields["group"] = existing_groups[folded]
+            else:
+                problems.append(
+                    ImportProblem(
+                        row["row"],
+                        "group",
+                        f"No group “{group_ref}” in the file or in this engagement.",
+                    )
+                )
+        stakeholder = Stakeholder(engagement=engagement, **fields)
+        try:
+            stakeholder.full_clean()
+        except ValidationError as error:
+            problems.extend(
+                p
+                for p in _problems_from(error, row["row"])
+                # Duplicates are reported above with the row they clash with.
+                if not (p.column == "name" and "already exists" in p.message)
+            )
+            continue
+        # Saved even when an earlier row failed, so later rows are checked
+        # against it; the transaction is rolled back before anything is kept.
+        stakeholder.save()
+        created_by_row[row["row"]] = stakeholder
+    if problems:
+        problems.sort(key=lambda p: (p.row, p.column))
+        raise StakeholderImportError(problems)
+    engagement_changed(engagement)
+    return [created_by_row[row["row"]] for row in rows]
+
+
+class _DryRun(Exception):
+    pass
+
+
+def preview_stakeholder_import(engagement, rows: list[dict]) -> list[Stakeholder]:
+    """What `import_stakeholders` would create, without keeping any of it.
+
+    Runs the real import (so the preview is checked by exactly the same rules)
+    and rolls it back. The returned stakeholders are unsaved snapshots.
+    """
+    try:
+        with transaction.atomic():
+            created = import_stakeholders(engagement, rows)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return created

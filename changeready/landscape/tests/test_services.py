@@ -46,3 +46,28 @@ def test_resistance_point_must_name_a_stakeholder_of_the_engagement(engagement):
         services.create_resistance_point(
             engagement, stakeholder=stranger, source="habit", severity=3
         )
+
+
+def test_import_without_row_numbers_creates_everything_or_nothing(engagement):
+    rows = [
+        {"name": "Tom", "kind": "person", "group": "leads"},
+        {"key": "leads", "name": "Shift leads", "kind": "group", "headcount": 36},
+    ]
+    created = services.import_stakeholders(engagement, rows)
+    assert [s.name for s in created] == ["Tom", "Shift leads"]
+    assert created[0].group == created[1]
+    with pytest.raises(services.StakeholderImportError) as error:
+        services.import_stakeholders(
+            engagement, [{"name": "Fine"}, {"name": "Bad", "influence": 9}]
+        )
+    assert [(p.row, p.column) for p in error.value.problems] == [(2, "influence")]
+    assert engagement.stakeholders.count() == 2
+
+
+def test_opposition_answer_is_recorded_and_undone(engagement):
+    services.set_opposition_reviewed(engagement, True)
+    engagement.refresh_from_db()
+    assert engagement.opposition_reviewed
+    services.set_opposition_reviewed(engagement, False)
+    engagement.refresh_from_db()
+    assert not engagement.opposition_reviewed

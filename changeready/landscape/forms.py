@@ -1,0 +1,237 @@
+from django import forms
+
+from changeready.core.model import ADKAR_ELEMENTS, INVOLVEMENTS
+from changeready.landscape.labels import (
+    ADKAR_HELP,
+    ADKAR_LEVEL_CHOICES,
+    INVOLVEMENT_LABELS,
+    LEVEL_CHOICES,
+    ROLE_LABELS,
+    SEVERITY_CHOICES,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    STRATEGY_LABELS,
+)
+from changeready.landscape.models import ResistancePoint, Stakeholder
+
+STAKEHOLDER_FIELDS = [
+    "kind",
+    "name",
+    "title",
+    "email",
+    "role",
+    "group",
+    "headcount",
+    "is_champion",
+    "success_definition",
+    "resistance_triggers",
+    "opposed_purchase",
+    "job_gets_harder",
+    "authority_decreases",
+    "influence",
+    "interest",
+    "impact",
+    "engagement_level",
+    "desired_engagement",
+    "involvement",
+    *(f"adkar_{element}" for element in ADKAR_ELEMENTS),
+    "notes",
+]
+
+
+def _adkar_field(element: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=element.capitalize(),
+        choices=ADKAR_LEVEL_CHOICES,
+        coerce=float,
+        empty_value=None,
+        required=False,
+        help_text=ADKAR_HELP[element],
+    )
+
+
+class StakeholderForm(forms.ModelForm):
+    # The version the user's edit is based on, so a concurrent save is caught.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    involvement = forms.MultipleChoiceField(
+        label="In the room for",
+        choices=list(INVOLVEMENT_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-row"}),
+        required=False,
+        help_text="The implementation activities they took part in. "
+        "Daily users who were in none of them are the first adoption risk.",
+    )
+    adkar_awareness = _adkar_field("awareness")
+    adkar_desire = _adkar_field("desire")
+    adkar_knowledge = _adkar_field("knowledge")
+    adkar_ability = _adkar_field("ability")
+    adkar_reinforcement = _adkar_field("reinforcement")
+
+    class Meta:
+        model = Stakeholder
+        fields = STAKEHOLDER_FIELDS
+        labels = {
+            "kind": "Kind",
+            "name": "Name",
+            "title": "Job title",
+            "role": "Relation to the change",
+            "group": "Belongs to group",
+            "headcount": "Headcount",
+            "is_champion": "A designated champion",
+            "success_definition": "What does success look like for them, specifically?",
+            "resistance_triggers": "What would make them resist adoption?",
+            "opposed_purchase": "Did not want the purchase",
+            "job_gets_harder": "Their job gets harder at go-live",
+            "authority_decreases": "They lose authority, control, approvals or visibility",
+            "influence": "Influence",
+            "interest": "Interest",
+            "impact": "Impact",
+            "engagement_level": "Current engagement",
+            "desired_engagement": "Desired engagement",
+            "notes": "Notes",
+        }
+        help_texts = {
+            "kind": "A group is a population (“Ward nurses, 2,300 people”); "
+            "a person is a named individual.",
+            "title": "For a person.",
+            "email": "For a person; used for pulse surveys.",
+            "group": "For a person: the group of this engagement they belong to.",
+            "headcount": "Groups only: how many people are in the group.",
+            "is_champion": "People only: someone who promotes the change among their peers.",
+            "success_definition": "In their words: the outcome that would make them say it "
+            "worked (“no paper pick lists; accuracy above 99.5%”).",
+            "resistance_triggers": "What, at go-live or after, would make them work around it "
+            "or push back (“scanners slower than paper in the first weeks”).",
+            "opposed_purchase": "Who did not want it: they argued against buying the product.",
+            "job_gets_harder": "More steps, more scrutiny or new skills to learn.",
+            "authority_decreases": "Prosci: managers’ top reason to resist.",
+            "influence": "Power to help or block the change (Mendelow’s power axis). "
+            "1 = none, 5 = can stop it.",
+            "interest": "How much they care about the change. 1 = indifferent, 5 = intensely.",
+            "impact": "How much their daily work changes at go-live. 1 = barely, 5 = completely.",
+            "engagement_level": "Where they are today (PMBOK engagement matrix).",
+            "desired_engagement": "Where they need to be for adoption to succeed.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect(attrs={"class": "choice-row"}),
+            "influence": forms.RadioSelect(attrs={"class": "choice-row"}),
+            "interest": forms.RadioSelect(attrs={"class": "choice-row"}),
+            "impact": forms.RadioSelect(attrs={"class": "choice-row"}),
+            "success_definition": forms.Textarea(attrs={"rows": 3}),
+            "resistance_triggers": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        engagement = self.instance.engagement
+        groups = engagement.stakeholders.filter(kind="group").order_by("name")
+        if self.instance.pk:
+            groups = groups.exclude(pk=self.instance.pk)
+        self.fields["group"].queryset = groups
+        self.fields["group"].empty_label = "No group"
+        self.fields["role"].choices = list(ROLE_LABELS.items())
+        for name in ("influence", "interest", "impact"):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                help_text=self.fields[name].help_text,
+                choices=LEVEL_CHOICES[name],
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "choice-row"}),
+            )
+        for element in ADKAR_ELEMENTS:
+            name = f"adkar_{element}"
+            value = getattr(self.instance, name)
+            # Survey means can be fractional; keep them selectable so an edit
+            # of another field does not round the measurement away.
+            if value is not None and value not in dict(ADKAR_LEVEL_CHOICES):
+                self.fields[name].choices = [
+                    *ADKAR_LEVEL_CHOICES,
+                    (value, f"{value:g} (measured)"),
+                ]
+        if not self.instance._state.adding and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_involvement(self):
+        chosen = set(self.cleaned_data["involvement"])
+        return [value for value in INVOLVEMENTS if value in chosen]
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in STAKEHOLDER_FIELDS}
+
+
+RESISTANCE_POINT_FIELDS = [
+    "stakeholder",
+    "source",
+    "severity",
+    "description",
+    "strategy",
+    "owner",
+    "due_week",
+    "status",
+    "notes",
+]
+
+
+class ResistancePointForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ResistancePoint
+        fields = RESISTANCE_POINT_FIELDS
+        labels = {
+            "stakeholder": "Who resists",
+            "source": "Why (source of resistance)",
+            "severity": "Severity",
+            "description": "What exactly",
+            "strategy": "Mitigation strategy",
+            "owner": "Mitigation owner",
+            "due_week": "Due week",
+            "status": "Mitigation status",
+        }
+        help_texts = {
+            "source": "The root cause (Prosci’s resistance research; Kotter & Schlesinger).",
+            "description": "What they lose or fear, in a sentence.",
+            "strategy": "How you will address it (Kotter & Schlesinger’s responses).",
+            "owner": "The named person who will carry the mitigation out.",
+            "due_week": "Week relative to go-live: −2 is two weeks before, 1 the first week after.",
+            "status": "Open means no plan yet; accepted means the risk is knowingly taken.",
+        }
+        widgets = {
+            "severity": forms.RadioSelect(attrs={"class": "choice-row"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder"].queryset = self.instance.engagement.stakeholders.order_by("name")
+        self.fields["stakeholder"].empty_label = None
+        self.fields["source"].choices = [("", "Choose…"), *SOURCE_LABELS.items()]
+        self.fields["strategy"].choices = [("", "Not chosen yet"), *STRATEGY_LABELS.items()]
+        self.fields["status"].choices = list(STATUS_LABELS.items())
+        self.fields["severity"] = forms.TypedChoiceField(
+            label="Severity",
+            choices=SEVERITY_CHOICES,
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "choice-row"}),
+            help_text="How much this would hold back adoption. 3 or more, while open, "
+            "makes the stakeholder a resistor.",
+        )
+        if not self.instance._state.adding and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in RESISTANCE_POINT_FIELDS}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Stakeholder file (.csv or .xlsx)",
+        help_text="Use the template's columns. Nothing is saved until you confirm the preview.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)

@@ -1,0 +1,36 @@
+from django import template
+
+from changeready.landscape import importing, labels
+from changeready.landscape.overview import build_landscape
+
+register = template.Library()
+
+
+def _labeller(mapping):
+    return lambda code: mapping.get(code, code or "—")
+
+
+register.filter("role_label", _labeller(labels.ROLE_LABELS))
+register.filter("engagement_label", _labeller(labels.ENGAGEMENT_LABELS))
+register.filter("risk_label", _labeller(labels.RISK_BAND_LABELS))
+register.filter("quadrant_label", _labeller(labels.QUADRANT_LABELS))
+register.filter("source_label", _labeller(labels.SOURCE_LABELS))
+register.filter("strategy_label", _labeller(labels.STRATEGY_LABELS))
+register.filter("status_label", _labeller(labels.STATUS_LABELS))
+register.filter("involvement_label", _labeller(labels.INVOLVEMENT_LABELS))
+
+
+@register.inclusion_tag("landscape/_summary.html")
+def landscape_summary(engagement):
+    """Counts per landscape question and resistors, for the engagement's overview."""
+    landscape = build_landscape(engagement)
+    return {
+        "engagement": engagement,
+        "landscape": landscape,
+        "sections": landscape.sections,
+    }
+
+
+@register.simple_tag
+def column_values(column):
+    return importing.column_values(column)

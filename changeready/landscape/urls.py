@@ -1,0 +1,54 @@
+from django.urls import path
+
+from changeready.landscape import views
+
+PREFIX = "engagements/<uuid:engagement_id>/"
+
+urlpatterns = [
+    path(f"{PREFIX}landscape/", views.landscape, name="landscape"),
+    path(
+        f"{PREFIX}landscape/opposition/",
+        views.opposition_reviewed,
+        name="opposition_reviewed",
+    ),
+    path(f"{PREFIX}landscape/import/", views.import_upload, name="landscape_import"),
+    path(
+        f"{PREFIX}landscape/import/confirm/",
+        views.import_confirm,
+        name="landscape_import_confirm",
+    ),
+    path(
+        f"{PREFIX}landscape/import/template.<str:file_type>",
+        views.import_template,
+        name="landscape_import_template",
+    ),
+    path(f"{PREFIX}map/", views.stakeholder_map, name="stakeholder_map"),
+    path(f"{PREFIX}stakeholders/new/", views.stakeholder_create, name="stakeholder_create"),
+    path(
+        f"{PREFIX}stakeholders/<uuid:stakeholder_id>/",
+        views.stakeholder_detail,
+        name="stakeholder",
+    ),
+    path(
+        f"{PREFIX}stakeholders/<uuid:stakeholder_id>/edit/",
+        views.stakeholder_edit,
+        name="stakeholder_edit",
+    ),
+    path(
+        f"{PREFIX}stakeholders/<uuid:stakeholder_id>/delete/",
+        views.stakeholder_delete,
+        name="stakeholder_delete",
+    ),
+    path(f"{PREFIX}resistors/", views.resistors, name="resistors"),
+    path(f"{PREFIX}resistance-points/new/", views.point_create, name="resistance_point_create"),
+    path(
+        f"{PREFIX}resistance-points/<uuid:point_id>/edit/",
+        views.point_edit,
+        name="resistance_point_edit",
+    ),
+    path(
+        f"{PREFIX}resistance-points/<uuid:point_id>/delete/",
+        views.point_delete,
+        name="resistance_point_delete",
+    ),
+]

@@ -1,0 +1,475 @@
+"""The landscape, the power/interest map, the resistor register and the import.
+
+Thin views: every object is fetched through the tenancy helper and the
+engagement's own relations, every write goes through `services`. Forms work as
+plain POSTs; with htmx, a form swaps itself in place while it has errors and,
+once saved, the page's section (questions or register) is re-rendered from the
+same partial template the page includes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from changeready.common.concurrency import EditConflict
+from changeready.common.forms import apply_validation_error
+from changeready.landscape import charts, importing, services
+from changeready.landscape.forms import (
+    ImportConfirmForm,
+    ImportUploadForm,
+    ResistancePointForm,
+    StakeholderForm,
+)
+from changeready.landscape.labels import (
+    ENGAGEMENT_LABELS,
+    QUESTIONS,
+    QUESTIONS_BY_SLUG,
+)
+from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.overview import build_landscape
+from changeready.workspaces.tenancy import get_engagement_for_member
+
+IMPORT_SALT = "changeready.landscape.import"
+IMPORT_TOKEN_MAX_AGE = 2 * 3600
+CONFLICT_HINT = " Your changes are kept below; copy what you need, then reload."
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _require_writer(membership) -> None:
+    """Form pages are for people who can save them; viewers read the landscape pages."""
+    if not membership.can_write:
+        raise PermissionDenied("Viewers can look but not change anything.")
+
+
+def _stakeholder(engagement, stakeholder_id) -> Stakeholder:
+    try:
+        return engagement.stakeholders.get(id=stakeholder_id)
+    except Stakeholder.DoesNotExist:
+        raise Http404("No such stakeholder.") from None
+
+
+def _point(engagement, point_id) -> ResistancePoint:
+    try:
+        return engagement.resistance_points.select_related("stakeholder").get(id=point_id)
+    except ResistancePoint.DoesNotExist:
+        raise Http404("No such resistance point.") from None
+
+
+def _section_response(request, engagement, membership, section: str) -> HttpResponse:
+    """After an htmx save: the refreshed questions or register, swapped in place of the old."""
+    template = {
+        "questions": "landscape/_questions.html",
+        "register": "landscape/_register.html",
+    }[section]
+    response = render(
+        request,
+        template,
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "landscape": build_landscape(engagement),
+            "swapped": True,
+        },
+    )
+    response["HX-Retarget"] = f"#{section}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+# --- The landscape -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def landscape(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    return render(
+        request,
+        "landscape/landscape.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "landscape": build_landscape(engagement),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opposition_reviewed(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    reviewed = request.POST.get("reviewed") == "yes"
+    services.set_opposition_reviewed(engagement, reviewed)
+    if _is_htmx(request):
+        return _section_response(request, engagement, membership, "questions")
+    messages.success(
+        request,
+        "Recorded: nobody opposed the purchase."
+        if reviewed
+        else "Undone: the question “who did not want it?” is open again.",
+    )
+    return redirect(reverse("landscape", args=[engagement.id]) + "#question-opposed")
+
+
+@login_required
+@require_http_methods(["GET"])
+def stakeholder_detail(request, engagement_id, stakeholder_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    stakeholder = _stakeholder(engagement, stakeholder_id)
+    entries = build_landscape(engagement).entries
+    entry = next((e for e in entries if e.stakeholder.id == stakeholder.id), None)
+    if entry is None:
+        raise Http404("No such stakeholder.")
+    return render(
+        request,
+        "landscape/stakeholder_detail.html",
+        {"engagement": engagement, "membership": membership, "entry": entry},
+    )
+
+
+def _stakeholder_form_page(request, context, *, inline: bool) -> HttpResponse:
+    template = "landscape/_stakeholder_form.html" if inline else "landscape/stakeholder_form.html"
+    return render(request, template, {**context, "inline": inline})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_create(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    _require_writer(membership)
+    question = QUESTIONS_BY_SLUG.get(request.GET.get("question", ""), QUESTIONS[0])
+    initial = {"role": question.add_role, "opposed_purchase": question.opposed}
+    form = StakeholderForm(
+        request.POST or None, instance=Stakeholder(engagement=engagement), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stakeholder = services.create_stakeholder(engagement, **form.changes())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if _is_htmx(request):
+                return _section_response(request, engagement, membership, "questions")
+            messages.success(request, f"“{stakeholder.name}” added.")
+            return redirect(reverse("landscape", args=[engagement.id]) + f"#s-{stakeholder.id}")
+    context = {"engagement": engagement, "membership": membership, "form": form}
+    context["question"] = question
+    return _stakeholder_form_page(request, context, inline=_is_htmx(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request, engagement_id, stakeholder_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    _require_writer(membership)
+    stakeholder = _stakeholder(engagement, stakeholder_id)
+    form = StakeholderForm(request.POST or None, instance=stakeholder)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_stakeholder(
+                stakeholder, expected_version=form.cleaned_data["version"], **form.changes()
+            )
+        except EditConflict as conflict:
+            form.add_error(None, f"{conflict}{CONFLICT_HINT}")
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if _is_htmx(request):
+                return _section_response(request, engagement, membership, "questions")
+            messages.success(request, f"“{stakeholder.name}” saved.")
+            return redirect(reverse("landscape", args=[engagement.id]) + f"#s-{stakeholder.id}")
+    context = {
+        "engagement": engagement,
+        "membership": membership,
+        "form": form,
+        "stakeholder": stakeholder,
+    }
+    return _stakeholder_form_page(request, context, inline=_is_htmx(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stakeholder_delete(request, engagement_id, stakeholder_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    _require_writer(membership)
+    stakeholder = _stakeholder(engagement, stakeholder_id)
+    if request.method == "POST":
+        name = stakeholder.name
+        services.delete_stakeholder(stakeholder)
+        messages.success(request, f"“{name}” deleted.")
+        return redirect("landscape", engagement.id)
+    return render(
+        request,
+        "landscape/stakeholder_confirm_delete.html",
+        {
+            "engagement": engagement,
+            "stakeholder": stakeholder,
+            "point_count": stakeholder.resistance_points.count(),
+        },
+    )
+
+
+# --- Map and matrix -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def stakeholder_map(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    landscape = build_landscape(engagement)
+    points = [
+        charts.MapPoint(
+            id=str(entry.stakeholder.id),
+            name=entry.stakeholder.name,
+            influence=entry.stakeholder.influence,
+            interest=entry.stakeholder.interest,
+            engagement=entry.stakeholder.engagement_level,
+            kind=entry.stakeholder.kind,
+            headcount=entry.stakeholder.headcount,
+            href=reverse("stakeholder", args=[engagement.id, entry.stakeholder.id]),
+        )
+        for entry in landscape.entries
+    ]
+    return render(
+        request,
+        "landscape/map.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "landscape": landscape,
+            "svg": charts.power_interest_svg(
+                points, title=f"Power/interest map of {engagement.name}"
+            ),
+            "levels": list(ENGAGEMENT_LABELS.items()),
+        },
+    )
+
+
+# --- Resistor register ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def resistors(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    return render(
+        request,
+        "landscape/resistors.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "landscape": build_landscape(engagement),
+        },
+    )
+
+
+def _point_form_page(request, context) -> HttpResponse:
+    inline = _is_htmx(request)
+    template = "landscape/_point_form.html" if inline else "landscape/point_form.html"
+    return render(request, template, {**context, "inline": inline})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_create(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    _require_writer(membership)
+    initial = {}
+    chosen = request.GET.get("stakeholder", "")
+    if _is_uuid(chosen):
+        # Only a stakeholder of this engagement can be pre-selected.
+        initial["stakeholder"] = engagement.stakeholders.filter(id=chosen).first()
+    form = ResistancePointForm(
+        request.POST or None, instance=ResistancePoint(engagement=engagement), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.create_resistance_point(engagement, **form.changes())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if _is_htmx(request):
+                return _section_response(request, engagement, membership, "register")
+            messages.success(request, f"Resistance point added for “{point.stakeholder.name}”.")
+            return redirect(reverse("resistors", args=[engagement.id]) + f"#p-{point.id}")
+    return _point_form_page(
+        request,
+        {"engagement": engagement, "membership": membership, "form": form, "slot": "new"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_edit(request, engagement_id, point_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    _require_writer(membership)
+    point = _point(engagement, point_id)
+    form = ResistancePointForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_resistance_point(
+                point, expected_version=form.cleaned_data["version"], **form.changes()
+            )
+        except EditConflict as conflict:
+            form.add_error(None, f"{conflict}{CONFLICT_HINT}")
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if _is_htmx(request):
+                return _section_response(request, engagement, membership, "register")
+            messages.success(request, "Resistance point saved.")
+            return redirect(reverse("resistors", args=[engagement.id]) + f"#p-{point.id}")
+    return _point_form_page(
+        request,
+        {"engagement": engagement, "membership": membership, "form": form, "point": point},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_delete(request, engagement_id, point_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    _require_writer(membership)
+    point = _point(engagement, point_id)
+    if request.method == "POST":
+        services.delete_resistance_point(point)
+        messages.success(request, "Resistance point deleted.")
+        return redirect("resistors", engagement.id)
+    return render(
+        request,
+        "landscape/point_confirm_delete.html",
+        {"engagement": engagement, "point": point},
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+# --- Import ---------------------------------------------------------------------
+
+
+def _import_page(request, context) -> HttpResponse:
+    return render(
+        request,
+        "landscape/import.html",
+        {
+            "columns": importing.COLUMNS,
+            "max_rows": importing.MAX_ROWS,
+            "max_megabytes": importing.MAX_FILE_BYTES // 1024 // 1024,
+            **context,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, engagement_id):
+    """Upload, check everything, and show a preview; nothing is written here."""
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    _require_writer(membership)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"engagement": engagement, "membership": membership, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            parsed = importing.read_upload(form.cleaned_data["file"])
+        except importing.ImportFileError as error:
+            form.add_error("file", str(error))
+            return _import_page(request, context)
+        context["parsed"] = parsed
+        problems = list(parsed.problems)
+        preview = []
+        # With readable headers, the rows are checked even when some cells were
+        # not (those cells are left out), so every problem shows at once.
+        if not any(problem.row == 1 for problem in problems):
+            try:
+                preview = services.preview_stakeholder_import(engagement, parsed.rows)
+            except services.StakeholderImportError as error:
+                problems.extend(error.problems)
+        problems.sort(key=lambda problem: (problem.row, problem.column))
+        context["problems"] = problems
+        if not problems:
+            context["preview"] = preview
+            context["confirm_form"] = ImportConfirmForm(
+                initial={
+                    "token": signing.dumps(
+                        {"engagement": str(engagement.id), "rows": parsed.rows},
+                        salt=IMPORT_SALT,
+                        compress=True,
+                    )
+                }
+            )
+    return _import_page(request, context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    form = ImportConfirmForm(request.POST)
+    payload = None
+    if form.is_valid():
+        try:
+            payload = signing.loads(
+                form.cleaned_data["token"], salt=IMPORT_SALT, max_age=IMPORT_TOKEN_MAX_AGE
+            )
+        except signing.BadSignature:
+            payload = None
+    if not payload or payload.get("engagement") != str(engagement.id):
+        messages.error(request, "This import preview has expired or is not valid; upload again.")
+        return redirect("landscape_import", engagement.id)
+    try:
+        created = services.import_stakeholders(engagement, payload["rows"])
+    except (services.StakeholderImportError, IntegrityError) as error:
+        problems = getattr(error, "problems", [])
+        # A second click on "Import" finds its stakeholders already there.
+        context = {
+            "engagement": engagement,
+            "membership": membership,
+            "form": ImportUploadForm(),
+            "problems": problems,
+            "confirm_failed": True,
+        }
+        return _import_page(request, context)
+    messages.success(request, f"Imported {len(created)} stakeholder{'s' * (len(created) != 1)}.")
+    return redirect("landscape", engagement.id)
+
+
+@login_required
+@require_http_methods(["GET"])
+def import_template(request, engagement_id, file_type):
+    get_engagement_for_member(request, engagement_id)
+    if file_type not in ("csv", "xlsx"):
+        raise Http404("The template comes as .csv or .xlsx.")
+    if file_type == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(importing.template_rows())
+        response = HttpResponse(
+            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            importing.template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="stakeholders-template.{file_type}"'
+    return response

@@ -35,6 +35,7 @@ from changeready.core.assessment import assess
 from changeready.core.findings import FINDING_CATALOGUE
 from changeready.core.weeks import plan_week, week_monday
 from changeready.engagements.models import Engagement
+from changeready.landscape.charts import MapPoint, power_interest_svg
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
 
@@ -229,17 +230,30 @@ class Playbook:
 
     @property
     def stakeholder_map_svg(self) -> str:
-        """The stakeholder map: the risk heatmap (influence against likelihood).
+        """The stakeholder map: Mendelow's power/interest grid, as the landscape draws it.
 
-        No links: the document travels outside the app.
+        Marks carry their position in the list as id and no links: the
+        document travels outside the app.
         """
         points = [
-            HeatPoint(
+            MapPoint(
+                id=str(index),
                 name=s.name,
                 influence=s.influence,
-                likelihood=s.likelihood,
-                band=s.band,
+                interest=s.interest,
+                engagement=s.engagement,
+                kind=s.kind,
+                headcount=s.headcount,
             )
+            for index, s in enumerate(self.stakeholders)
+        ]
+        return power_interest_svg(points, title="Stakeholder map", id_prefix="pb-map")
+
+    @property
+    def risk_map_svg(self) -> str:
+        """Where resistance would hurt: influence against likelihood of resisting."""
+        points = [
+            HeatPoint(name=s.name, influence=s.influence, likelihood=s.likelihood, band=s.band)
             for s in self.stakeholders
         ]
         return risk_heatmap_svg(points)

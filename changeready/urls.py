@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("changeready.assessment.urls")),
     path("", include("changeready.planning.urls")),
     path("", include("changeready.surveys.urls")),
+    path("", include("changeready.handoff.urls")),
     path("", include("changeready.portfolio.urls")),
     path("", include("changeready.api.urls")),
 ]

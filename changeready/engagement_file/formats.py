@@ -41,6 +41,8 @@ class ExportFormat:
     description: str = ""
     # JSON Schema of the body for the OpenAPI description; None means binary.
     openapi_schema: dict | None = field(default=None, compare=False)
+    # The download's file name; None means the engagement's name and the extension.
+    filename: Callable[[Engagement], str] | None = field(default=None, compare=False)
 
 
 _FORMATS: dict[str, ExportFormat] = {}
@@ -59,6 +61,8 @@ def export_formats() -> list[ExportFormat]:
 
 
 def export_filename(engagement: Engagement, export_format: ExportFormat) -> str:
+    if export_format.filename is not None:
+        return export_format.filename(engagement)
     return f"{slugify(engagement.name) or 'engagement'}.{export_format.extension}"
 
 

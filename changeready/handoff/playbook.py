@@ -1,0 +1,462 @@
+"""The activation playbook as plain data: one design, rendered to every format.
+
+`build_playbook(engagement, as_of=...)` reads the engagement's data in a fixed
+number of queries (one per table, whatever the size of the landscape),
+assesses it with the core and returns a `Playbook` that the renderers (PDF,
+DOCX, Markdown, CSV/XLSX, ICS and the HTML pages) turn into documents without
+touching the database again.
+
+What the playbook leaves out, because it travels outside the workspace (a
+share link, a PDF forwarded to the customer): record ids, stakeholder email
+addresses, internal notes, ARR and renewal date. The one address it carries is
+the CS owner's, the customer's contact once the handoff is done.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from changeready.assessment.charts import (
+    HeatPoint,
+    readiness_gauge_svg,
+    readiness_history_svg,
+    risk_heatmap_svg,
+)
+from changeready.assessment.loading import (
+    engagement_fields,
+    resistance_point_data,
+    stakeholder_data,
+)
+from changeready.assessment.models import AssessmentSnapshot
+from changeready.core import model as core
+from changeready.core.assessment import assess
+from changeready.core.findings import FINDING_CATALOGUE
+from changeready.core.weeks import plan_week, week_monday
+from changeready.engagements.models import Engagement
+from changeready.landscape.charts import MapPoint, power_interest_svg
+from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.planning.models import AdoptionTarget, PlanItem
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+AUDIENCE_NAMES_SHOWN = 8
+HISTORY_POINTS_LISTED = 12
+
+
+def label(value: str | None) -> str:
+    """`loss_of_authority` → `Loss of authority`: how codes read in documents."""
+    return value.replace("_", " ").capitalize() if value else ""
+
+
+@dataclass(frozen=True)
+class Cover:
+    engagement_name: str
+    customer: str
+    product: str
+    go_live_date: date
+    phase: str
+    delivery_lead: str
+    cs_owner_name: str
+    cs_owner_email: str
+    readiness_score: int
+    readiness_band: str
+    as_of: date
+    accepted_at: datetime | None
+    accepted_by: str
+    # The vendor's delivery organisation (the workspace), who prepared the document.
+    prepared_by: str
+
+
+@dataclass(frozen=True)
+class StakeholderRow:
+    name: str
+    kind: str
+    title: str
+    group: str
+    role: str
+    headcount: int | None
+    influence: int
+    interest: int
+    impact: int
+    quadrant: str
+    engagement: str
+    desired_engagement: str
+    risk: int
+    band: str
+    # The likelihood of resisting (0–1), which places the stakeholder on the map.
+    likelihood: float
+    barrier: str | None
+    resistor: bool
+    is_champion: bool
+    success_definition: str
+    resistance_triggers: str
+
+    @property
+    def described_as(self) -> str:
+        """ "Group of 420" or the person's title: who this row stands for."""
+        if self.kind == "group":
+            return f"Group of {self.headcount:,}" if self.headcount else "Group"
+        return self.title or "Person"
+
+
+@dataclass(frozen=True)
+class ResistanceRow:
+    stakeholder: str
+    source: str
+    severity: int
+    description: str
+    strategy: str
+    owner: str
+    due_week: int | None
+    status: str
+
+
+@dataclass(frozen=True)
+class PlanItemRow:
+    # The record's id: only the calendar uses it, to derive a stable event UID.
+    key: str
+    version: int
+    week: int
+    week_starts: date
+    title: str
+    description: str
+    kind: str
+    owner_role: str
+    owner: str
+    audience: tuple[str, ...]
+    adkar_target: str
+    status: str
+
+    @property
+    def audience_summary(self) -> str:
+        """The audience for a page: a sponsor's note to 500 groups names a few."""
+        if len(self.audience) <= AUDIENCE_NAMES_SHOWN:
+            return ", ".join(self.audience)
+        shown = ", ".join(self.audience[:AUDIENCE_NAMES_SHOWN])
+        return f"{shown} and {len(self.audience) - AUDIENCE_NAMES_SHOWN} more"
+
+    @property
+    def owner_label(self) -> str:
+        """The named owner with their role, or the role alone."""
+        role = label(self.owner_role)
+        return f"{self.owner} ({role})" if self.owner else role
+
+
+@dataclass(frozen=True)
+class PlanWeek:
+    week: int
+    starts: date
+    items: tuple[PlanItemRow, ...]
+
+    @property
+    def heading(self) -> str:
+        if self.week == 0:
+            name = "Week 0 · go-live week"
+        elif self.week < 0:
+            weeks = -self.week
+            name = f"Week {self.week} · {weeks} week{'s' if weeks > 1 else ''} before go-live"
+        else:
+            name = f"Week {self.week} · live"
+        return f"{name} · from {self.starts:%a %-d %b %Y}"
+
+
+@dataclass(frozen=True)
+class AdoptionRow:
+    group: str
+    headcount: int | None
+    # week → (target %, actual % or None)
+    by_week: dict[int, tuple[float, float | None]]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    code: str
+    severity: str
+    title: str
+    message: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Playbook:
+    cover: Cover
+    change_summary: str
+    stakeholders: tuple[StakeholderRow, ...]
+    resistance: tuple[ResistanceRow, ...]
+    weeks: tuple[PlanWeek, ...]
+    adoption: tuple[AdoptionRow, ...]
+    adoption_weeks: tuple[int, ...]
+    findings: tuple[FindingRow, ...]
+    history: tuple[tuple[date, int], ...]
+    current_week: int
+    # Kept for the handoff checklist, which reads the same data as the document.
+    daily_user_groups_without_targets: tuple[str, ...]
+
+    @property
+    def plan_items(self) -> tuple[PlanItemRow, ...]:
+        return tuple(item for week in self.weeks for item in week.items)
+
+    @property
+    def resistors(self) -> tuple[StakeholderRow, ...]:
+        return tuple(s for s in self.stakeholders if s.resistor)
+
+    @property
+    def critical_findings(self) -> tuple[FindingRow, ...]:
+        return tuple(f for f in self.findings if f.severity == "critical")
+
+    @property
+    def weeks_with_items(self) -> tuple[PlanWeek, ...]:
+        return tuple(week for week in self.weeks if week.items)
+
+    @property
+    def adoption_table(self) -> list[dict]:
+        """Per group, one cell per target week: (target, actual, actual below 80 % of target)."""
+        return [
+            {
+                "group": row.group,
+                "cells": [_adoption_cell(row.by_week.get(week)) for week in self.adoption_weeks],
+            }
+            for row in self.adoption
+        ]
+
+    @property
+    def history_recent(self) -> tuple[tuple[date, int], ...]:
+        return self.history[-HISTORY_POINTS_LISTED:]
+
+    @property
+    def gauge_svg(self) -> str:
+        return readiness_gauge_svg(self.cover.readiness_score, self.cover.readiness_band)
+
+    @property
+    def stakeholder_map_svg(self) -> str:
+        """The stakeholder map: Mendelow's power/interest grid, as the landscape draws it.
+
+        Marks carry their position in the list as id and no links: the
+        document travels outside the app.
+        """
+        points = [
+            MapPoint(
+                id=str(index),
+                name=s.name,
+                influence=s.influence,
+                interest=s.interest,
+                engagement=s.engagement,
+                kind=s.kind,
+                headcount=s.headcount,
+            )
+            for index, s in enumerate(self.stakeholders)
+        ]
+        return power_interest_svg(points, title="Stakeholder map", id_prefix="pb-map")
+
+    @property
+    def risk_map_svg(self) -> str:
+        """Where resistance would hurt: influence against likelihood of resisting."""
+        points = [
+            HeatPoint(name=s.name, influence=s.influence, likelihood=s.likelihood, band=s.band)
+            for s in self.stakeholders
+        ]
+        return risk_heatmap_svg(points)
+
+    @property
+    def history_svg(self) -> str:
+        return readiness_history_svg(self.history)
+
+
+def _adoption_cell(value: tuple[float, float | None] | None):
+    if value is None:
+        return None
+    target, actual = value
+    # The `adoption_behind_target` threshold: below 80 % of the target.
+    return (target, actual, actual is not None and actual < 0.8 * target)
+
+
+def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
+    """The playbook of an engagement as of a day, in a fixed number of queries."""
+    stakeholder_rows = list(
+        Stakeholder.objects.filter(engagement=engagement).order_by("created_at", "name")
+    )
+    point_rows = list(
+        ResistancePoint.objects.filter(engagement=engagement).order_by("-severity", "created_at")
+    )
+    item_rows = list(PlanItem.objects.filter(engagement=engagement).order_by("week", "created_at"))
+    audience_ids = defaultdict(list)
+    for item_id, stakeholder_id in PlanItem.audience.through.objects.filter(
+        planitem__engagement=engagement
+    ).values_list("planitem_id", "stakeholder_id"):
+        audience_ids[item_id].append(stakeholder_id)
+    target_rows = list(AdoptionTarget.objects.filter(engagement=engagement).order_by("week"))
+    history = tuple(
+        AssessmentSnapshot.objects.filter(engagement=engagement)
+        .order_by("taken_on")
+        .values_list("taken_on", "readiness_score")
+    )
+    accepted_by = engagement.handoff_accepted_by if engagement.handoff_accepted_by_id else None
+
+    data = core.EngagementData(
+        engagement=engagement_fields(engagement, [taken_on for taken_on, _ in history]),
+        stakeholders=tuple(stakeholder_data(row) for row in stakeholder_rows),
+        resistance_points=tuple(resistance_point_data(row) for row in point_rows),
+        plan_items=tuple(
+            core.PlanItem(
+                id=str(row.id),
+                week=row.week,
+                title=row.title,
+                kind=row.kind,
+                owner_role=row.owner_role,
+                owner=row.owner,
+                audience_ids=tuple(str(sid) for sid in audience_ids[row.id]),
+                adkar_target=row.adkar_target or None,
+                resistance_point_id=str(row.resistance_point_id)
+                if row.resistance_point_id
+                else None,
+                status=row.status,
+                origin=row.origin,
+            )
+            for row in item_rows
+        ),
+        adoption_targets=tuple(
+            core.AdoptionTarget(
+                stakeholder_id=str(row.stakeholder_id),
+                week=row.week,
+                target_pct=row.target_pct,
+                actual_pct=row.actual_pct,
+            )
+            for row in target_rows
+        ),
+    )
+    assessment = assess(data, as_of)
+    scored = {s.id: s for s in assessment.stakeholders}
+    names = {row.id: row.name for row in stakeholder_rows}
+    # Audiences read in landscape order, whatever order the link table returns.
+    position = {row.id: index for index, row in enumerate(stakeholder_rows)}
+
+    stakeholders = []
+    for row in stakeholder_rows:
+        score = scored[str(row.id)]
+        stakeholder = StakeholderRow(
+            name=row.name,
+            kind=row.kind,
+            title=row.title,
+            group=names.get(row.group_id, ""),
+            role=row.role,
+            headcount=row.headcount,
+            influence=row.influence,
+            interest=row.interest,
+            impact=row.impact,
+            quadrant=score.quadrant,
+            engagement=row.engagement_level,
+            desired_engagement=row.desired_engagement,
+            risk=score.risk,
+            band=score.band,
+            likelihood=score.terms.likelihood,
+            barrier=score.barrier,
+            resistor=score.resistor,
+            is_champion=row.is_champion,
+            success_definition=row.success_definition,
+            resistance_triggers=row.resistance_triggers,
+        )
+        stakeholders.append(stakeholder)
+
+    resistance = tuple(
+        ResistanceRow(
+            stakeholder=names.get(row.stakeholder_id, ""),
+            source=row.source,
+            severity=row.severity,
+            description=row.description,
+            strategy=row.strategy,
+            owner=row.owner,
+            due_week=row.due_week,
+            status=row.status,
+        )
+        for row in point_rows
+    )
+
+    go_live = engagement.go_live_date
+    items_by_week: dict[int, list[PlanItemRow]] = defaultdict(list)
+    for row in item_rows:
+        items_by_week[row.week].append(
+            PlanItemRow(
+                key=str(row.id),
+                version=row.version,
+                week=row.week,
+                week_starts=week_monday(go_live, row.week),
+                title=row.title,
+                description=row.description,
+                kind=row.kind,
+                owner_role=row.owner_role,
+                owner=row.owner,
+                audience=tuple(
+                    names[sid]
+                    for sid in sorted(audience_ids[row.id], key=lambda sid: position.get(sid, 0))
+                    if sid in names
+                ),
+                adkar_target=row.adkar_target,
+                status=row.status,
+            )
+        )
+    # Every week of the plan window is listed (an empty week is information
+    # too), plus any week outside it that holds items.
+    week_numbers = sorted(
+        set(range(engagement.plan_first_week, engagement.plan_last_week + 1)) | set(items_by_week)
+    )
+    weeks = tuple(
+        PlanWeek(week, week_monday(go_live, week), tuple(items_by_week.get(week, ())))
+        for week in week_numbers
+    )
+
+    adoption_by_group: dict = defaultdict(dict)
+    for row in target_rows:
+        adoption_by_group[row.stakeholder_id][row.week] = (row.target_pct, row.actual_pct)
+    adoption = tuple(
+        AdoptionRow(group=row.name, headcount=row.headcount, by_week=adoption_by_group[row.id])
+        for row in stakeholder_rows
+        if row.id in adoption_by_group
+    )
+    adoption_weeks = tuple(sorted({row.week for row in target_rows}))
+    without_targets = tuple(
+        row.name
+        for row in stakeholder_rows
+        if row.kind == "group" and row.role == "daily_user" and row.id not in adoption_by_group
+    )
+
+    findings = tuple(
+        FindingRow(
+            code=finding.code,
+            severity=finding.severity,
+            title=FINDING_CATALOGUE[finding.code].title,
+            message=finding.message,
+            action=finding.action,
+        )
+        for finding in sorted(assessment.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    )
+
+    cover = Cover(
+        engagement_name=engagement.name,
+        customer=engagement.customer,
+        product=engagement.product,
+        go_live_date=go_live,
+        phase=engagement.phase,
+        delivery_lead=engagement.delivery_lead_name,
+        cs_owner_name=engagement.cs_owner_name,
+        cs_owner_email=engagement.cs_owner_email,
+        readiness_score=assessment.readiness.score,
+        readiness_band=assessment.readiness.band,
+        as_of=as_of,
+        accepted_at=engagement.handoff_accepted_at,
+        accepted_by=accepted_by.display_name if accepted_by else "",
+        prepared_by=engagement.workspace.name,
+    )
+    return Playbook(
+        cover=cover,
+        change_summary=engagement.change_summary,
+        stakeholders=tuple(stakeholders),
+        resistance=resistance,
+        weeks=weeks,
+        adoption=adoption,
+        adoption_weeks=adoption_weeks,
+        findings=findings,
+        history=history,
+        current_week=plan_week(go_live, as_of),
+        daily_user_groups_without_targets=without_targets,
+    )

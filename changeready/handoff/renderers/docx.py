@@ -1,0 +1,202 @@
+"""The playbook as a Word document, for teams that edit the handoff in Word."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from changeready.handoff.playbook import Playbook, label
+
+MUTED = RGBColor(0x5F, 0x6B, 0x7A)
+
+
+def _repeat_header(row) -> None:
+    """Word repeats a row marked as header at the top of every page the table spans."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _keep_row_together(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    properties.append(cant_split)
+
+
+def _table(document, headers: list[str], rows: list[list[str]]):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    _repeat_header(table.rows[0])
+    for values in rows:
+        row = table.add_row()
+        _keep_row_together(row)
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = str(text)
+    document.add_paragraph()
+    return table
+
+
+def _muted(paragraph, text: str) -> None:
+    run = paragraph.add_run(text)
+    run.font.color.rgb = MUTED
+
+
+def render_docx(playbook: Playbook) -> bytes:
+    cover = playbook.cover
+    document = Document()
+    document.core_properties.title = f"{cover.engagement_name} — activation playbook"
+    document.core_properties.author = cover.prepared_by
+    document.styles["Normal"].font.name = "Calibri"
+    document.styles["Normal"].font.size = Pt(10)
+
+    document.add_paragraph("Activation playbook").style = "Subtitle"
+    document.add_heading(cover.engagement_name, level=0)
+    facts = [
+        ("Customer", cover.customer),
+        ("Product", cover.product or "—"),
+        ("Go-live", f"{cover.go_live_date:%A %-d %B %Y}"),
+        ("Delivery lead", cover.delivery_lead or "Not named"),
+        (
+            "Customer Success owner",
+            (cover.cs_owner_name or "Not named yet")
+            + (f" ({cover.cs_owner_email})" if cover.cs_owner_email else ""),
+        ),
+        (
+            "Readiness",
+            f"{cover.readiness_score} / 100, {label(cover.readiness_band).lower()}"
+            f" (as of {cover.as_of:%-d %B %Y})",
+        ),
+        (
+            "Handoff",
+            f"accepted by {cover.accepted_by or 'a former member'} on {cover.accepted_at:%-d %B %Y}"
+            if cover.accepted_at
+            else "not yet accepted",
+        ),
+    ]
+    for name, value in facts:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{name}: ").bold = True
+        paragraph.add_run(value)
+    paragraph = document.add_paragraph()
+    _muted(paragraph, f"Prepared by {cover.prepared_by} on {cover.as_of:%-d %B %Y}.")
+
+    document.add_heading("What changes, for whom", level=1)
+    document.add_paragraph(playbook.change_summary or "Not described yet.")
+
+    document.add_heading("Stakeholder map", level=1)
+    if playbook.stakeholders:
+        _table(
+            document,
+            ["Stakeholder", "Position", "Success looks like", "Would resist if"],
+            [
+                [
+                    f"{s.name}\n{s.described_as}" + (f" in {s.group}" if s.group else ""),
+                    f"{label(s.role)}\n{label(s.quadrant)}\nrisk {s.risk} ({s.band})"
+                    + ("\nresistor" if s.resistor else ""),
+                    s.success_definition or "not defined yet",
+                    s.resistance_triggers or "not explored yet",
+                ]
+                for s in playbook.stakeholders
+            ],
+        )
+    else:
+        document.add_paragraph("No stakeholders mapped yet.")
+
+    document.add_heading("Resistor register", level=1)
+    if playbook.resistance:
+        _table(
+            document,
+            ["Stakeholder", "Why they may resist", "Mitigation", "Owner", "Due", "Status"],
+            [
+                [
+                    f"{r.stakeholder}\nseverity {r.severity}/5",
+                    label(r.source) + (f"\n{r.description}" if r.description else ""),
+                    label(r.strategy) or "none yet",
+                    r.owner or "—",
+                    f"week {r.due_week}" if r.due_week is not None else "—",
+                    label(r.status),
+                ]
+                for r in playbook.resistance
+            ],
+        )
+    else:
+        document.add_paragraph("No resistance points recorded.")
+
+    document.add_heading("Week-by-week plan", level=1)
+    for week in playbook.weeks:
+        document.add_heading(week.heading, level=2)
+        if not week.items:
+            _muted(document.add_paragraph(), "Nothing planned.")
+            continue
+        _table(
+            document,
+            ["Kind", "Action", "Owner", "Audience", "Status"],
+            [
+                [
+                    label(item.kind),
+                    item.title + (f"\n{item.description}" if item.description else ""),
+                    item.owner_label if item.owner else f"{label(item.owner_role)}, no one named",
+                    item.audience_summary or "—",
+                    label(item.status),
+                ]
+                for item in week.items
+            ],
+        )
+
+    document.add_heading("Adoption targets", level=1)
+    if playbook.adoption:
+        document.add_paragraph(
+            "Weekly active users as a share of each group: target (actual, once measured)."
+        )
+        _table(
+            document,
+            ["Group", *(f"Wk {w}" for w in playbook.adoption_weeks)],
+            [
+                [row["group"], *(_target(cell) for cell in row["cells"])]
+                for row in playbook.adoption_table
+            ],
+        )
+    else:
+        document.add_paragraph("No adoption targets set.")
+
+    document.add_heading("Open findings", level=1)
+    if playbook.findings:
+        for finding in playbook.findings:
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{finding.severity.upper()} · {finding.title}. ").bold = True
+            paragraph.add_run(f"{finding.message} ")
+            paragraph.add_run("Next step: ").italic = True
+            paragraph.add_run(finding.action)
+    else:
+        document.add_paragraph("None: every check passes.")
+
+    document.add_heading("Readiness over time", level=1)
+    if playbook.history:
+        _table(
+            document,
+            ["Date", "Readiness"],
+            [[f"{day:%-d %b %Y}", str(score)] for day, score in playbook.history],
+        )
+    else:
+        document.add_paragraph("No history yet.")
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _target(cell) -> str:
+    if cell is None:
+        return "—"
+    target, actual, _behind = cell
+    return f"{target:.0f}%" + (f" ({actual:.0f}%)" if actual is not None else "")

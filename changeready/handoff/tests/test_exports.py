@@ -1,0 +1,148 @@
+"""Every export format opens in its reader and holds the engagement, its people and its plan."""
+
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from changeready.engagements.models import Engagement
+from changeready.handoff.exports import EXPORT_FORMATS, UnknownFormat, render_export
+from changeready.handoff.playbook import build_playbook
+from changeready.handoff.tests.example import AS_OF, load_example
+from changeready.landscape.tests.factories import StakeholderFactory
+from changeready.planning.tests.factories import PlanItemFactory
+
+STAKEHOLDER_NAMES = ("Pickers and packers", "Shift leads", "Marcus Webb", "Tom Avery")
+
+
+def plan_titles(engagement):
+    return list(engagement.plan_items.values_list("title", flat=True))
+
+
+def test_the_example_has_a_plan_to_export(northwind):
+    assert len(plan_titles(northwind)) > 20
+
+
+def test_playbook_loads_in_a_fixed_number_of_queries(northwind, django_assert_num_queries):
+    # As the views fetch it: with its workspace (and who accepted) already joined.
+    northwind = Engagement.objects.select_related("workspace", "handoff_accepted_by").get(
+        id=northwind.id
+    )
+    # stakeholders, resistance points, plan items, audiences, targets, snapshots
+    with django_assert_num_queries(6):
+        small = build_playbook(northwind, as_of=AS_OF)
+    for n in range(40):
+        item = PlanItemFactory(engagement=northwind, week=n % 10)
+        item.audience.set([StakeholderFactory(engagement=northwind)])
+    with django_assert_num_queries(6):
+        large = build_playbook(northwind, as_of=AS_OF)
+    assert len(large.plan_items) == len(small.plan_items) + 40
+
+
+def test_file_names_and_content_types(northwind):
+    base = "northwind-logistics-warehouse-management-rollout-playbook"
+    expected = {
+        "md": (f"{base}.md", "text/markdown; charset=utf-8"),
+        "csv": (f"{base}-plan.csv", "text/csv; charset=utf-8"),
+        "xlsx": (
+            f"{base}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    }
+    for fmt, (filename, content_type) in expected.items():
+        export = render_export(northwind, fmt, as_of=AS_OF)
+        assert (export.filename, export.content_type) == (filename, content_type)
+
+
+def test_unknown_format_and_table_are_refused(northwind):
+    with pytest.raises(UnknownFormat):
+        render_export(northwind, "exe", as_of=AS_OF)
+    with pytest.raises(UnknownFormat):
+        render_export(northwind, "csv", as_of=AS_OF, table="secrets")
+    assert "json" not in EXPORT_FORMATS  # the API owns the engagement file
+
+
+def test_markdown_holds_names_and_plan(northwind):
+    text = render_export(northwind, "md", as_of=AS_OF).content.decode()
+    assert text.startswith("# Warehouse management rollout — activation playbook")
+    assert "Northwind Logistics" in text
+    for name in STAKEHOLDER_NAMES:
+        assert name in text
+    for title in plan_titles(northwind):
+        assert title in text
+    assert "### Week 0 · go-live week · from Mon 5 Apr 2027" in text
+
+
+def test_markdown_escapes_pipes_in_table_cells(northwind):
+    StakeholderFactory(engagement=northwind, name="Night | weekend shift")
+    text = render_export(northwind, "md", as_of=AS_OF).content.decode()
+    row = next(line for line in text.splitlines() if "Night" in line)
+    assert "Night \\| weekend shift" in row
+    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # eight cells, no extra column
+
+
+def test_markdown_leaves_out_stakeholder_emails(northwind):
+    text = render_export(northwind, "md", as_of=AS_OF).content.decode()
+    assert "m.webb@northwind.example" not in text
+
+
+def read_csv(export):
+    return list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+
+
+def test_csv_of_the_plan(northwind):
+    rows = read_csv(render_export(northwind, "csv", as_of=AS_OF))
+    assert [row["title"] for row in rows] == plan_titles(northwind)
+    first = rows[0]
+    assert first["week"] == "-4" and first["week_starts"] == "2027-03-08"
+
+
+def test_csv_of_the_stakeholders(northwind):
+    export = render_export(northwind, "csv", as_of=AS_OF, table="stakeholders")
+    assert export.filename.endswith("-playbook-stakeholders.csv")
+    rows = read_csv(export)
+    assert [row["name"] for row in rows][:4] == [
+        "Pickers and packers",
+        "Shift leads",
+        "Marcus Webb",
+        "Lena Kovacs",
+    ]
+    assert "email" not in rows[0]
+
+
+def test_xlsx_has_both_tables_and_weeks_stay_numbers(northwind):
+    content = render_export(northwind, "xlsx", as_of=AS_OF).content
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["Plan", "Stakeholders"]
+    plan = list(workbook["Plan"].iter_rows(values_only=True))
+    assert plan[0][:3] == ("week", "week_starts", "title")
+    assert [row[2] for row in plan[1:]] == plan_titles(northwind)
+    weeks = [row[0] for row in plan[1:]]
+    assert all(type(week) is int for week in weeks)
+    assert min(weeks) == -4
+    people = [row[0] for row in workbook["Stakeholders"].iter_rows(min_row=2, values_only=True)]
+    for name in STAKEHOLDER_NAMES:
+        assert name in people
+
+
+def test_formulas_in_user_text_are_neutralised_in_csv_and_xlsx(workspace):
+    engagement = load_example(workspace)
+    StakeholderFactory(engagement=engagement, name='=HYPERLINK("http://evil")')
+    PlanItemFactory(engagement=engagement, week=-2, title="@SUM(A1:A9)", owner="+44 20 7946")
+
+    people = read_csv(render_export(engagement, "csv", as_of=AS_OF, table="stakeholders"))
+    assert people[-1]["name"] == '\'=HYPERLINK("http://evil")'
+    plan = read_csv(render_export(engagement, "csv", as_of=AS_OF))
+    item = next(row for row in plan if "SUM" in row["title"])
+    assert (item["title"], item["owner"], item["week"]) == ("'@SUM(A1:A9)", "'+44 20 7946", "-2")
+
+    workbook = load_workbook(io.BytesIO(render_export(engagement, "xlsx", as_of=AS_OF).content))
+    plan_rows = list(workbook["Plan"].iter_rows(min_row=2, values_only=True))
+    row = next(r for r in plan_rows if "SUM" in r[2])
+    assert (row[0], row[2]) == (-2, "'@SUM(A1:A9)")
+    names = [r[0] for r in workbook["Stakeholders"].iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://evil")' in names
+    cell = workbook["Stakeholders"].cell(row=len(names) + 1, column=1)
+    assert cell.data_type == "s"

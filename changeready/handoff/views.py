@@ -1,0 +1,234 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from changeready.assessment.services import today
+from changeready.common.concurrency import EditConflict
+from changeready.handoff import services
+from changeready.handoff.checklist import handoff_checklist
+from changeready.handoff.exports import (
+    UnknownFormat,
+    download_response,
+    render_export,
+)
+from changeready.handoff.forms import CsOwnerForm, ShareLinkForm
+from changeready.handoff.models import ShareLink
+from changeready.handoff.playbook import build_playbook
+from changeready.workspaces.models import Membership
+from changeready.workspaces.tenancy import get_engagement_for_member
+
+# What the download buttons offer, in order; CSV comes as two tables.
+DOWNLOADS = (
+    ("pdf", "", "PDF"),
+    ("docx", "", "Word"),
+    ("md", "", "Markdown"),
+    ("xlsx", "", "Excel"),
+    ("csv", "plan", "CSV: plan"),
+    ("csv", "stakeholders", "CSV: stakeholders"),
+    ("ics", "", "Calendar"),
+)
+NOINDEX = "noindex, nofollow"
+
+
+def _memberships(workspace):
+    return (
+        Membership.objects.for_workspace(workspace).select_related("user").order_by("user__email")
+    )
+
+
+def _handoff_page(request, engagement, membership, *, cs_form=None, link_form=None, status=200):
+    playbook = build_playbook(engagement, as_of=today())
+    links = ShareLink.objects.for_workspace(membership.workspace).filter(engagement=engagement)
+    return render(
+        request,
+        "handoff/handoff.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "playbook": playbook,
+            "checklist": handoff_checklist(playbook),
+            "downloads": DOWNLOADS,
+            "active_links": [
+                (link, services.share_url(link))
+                for link in links.active().select_related("created_by")
+            ],
+            "cs_form": cs_form
+            or CsOwnerForm(
+                memberships=_memberships(membership.workspace),
+                initial={
+                    "name": engagement.cs_owner_name,
+                    "email": engagement.cs_owner_email,
+                    "version": engagement.version,
+                },
+            ),
+            "link_form": link_form or ShareLinkForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def handoff_page(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    return _handoff_page(request, engagement, membership)
+
+
+def _download(engagement, request, fmt):
+    try:
+        export = render_export(
+            engagement, fmt, as_of=today(), table=request.GET.get("table") or "plan"
+        )
+    except UnknownFormat:
+        raise Http404("No such format.") from None
+    return download_response(export)
+
+
+@login_required
+@require_GET
+def handoff_download(request, engagement_id, fmt):
+    engagement, _ = get_engagement_for_member(request, engagement_id)
+    return _download(engagement, request, fmt)
+
+
+@login_required
+@require_POST
+def cs_owner(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    form = CsOwnerForm(request.POST, memberships=_memberships(membership.workspace))
+    if form.is_valid():
+        try:
+            services.set_cs_owner(
+                engagement,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            form.add_error(None, f"{conflict} Your entry is kept below.")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Customer Success owner saved.")
+            return redirect("handoff", engagement.id)
+    return _handoff_page(request, engagement, membership, cs_form=form, status=422)
+
+
+@login_required
+@require_POST
+def send_handoff(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        return _handoff_page(request, engagement, membership, link_form=form, status=422)
+    try:
+        services.send_handoff(engagement, sent_by=request.user, days=form.cleaned_data["days"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Handoff sent to {engagement.cs_owner_email}.")
+    return redirect("handoff", engagement.id)
+
+
+@login_required
+@require_POST
+def accept_handoff(request, engagement_id):
+    engagement, _ = get_engagement_for_member(request, engagement_id)
+    try:
+        services.accept_handoff(engagement, accepted_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Handoff accepted: Customer Success owns the activation now.")
+    return redirect("handoff", engagement.id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def undo_acceptance(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    if not membership.can_write:
+        raise PermissionDenied("Viewers can look but not change anything.")
+    if engagement.handoff_accepted_at is None:
+        return redirect("handoff", engagement.id)
+    if request.method == "POST":
+        services.undo_handoff_acceptance(engagement)
+        messages.success(request, "Acceptance undone: the handoff is open again.")
+        return redirect("handoff", engagement.id)
+    return render(
+        request,
+        "handoff/undo_acceptance.html",
+        {"engagement": engagement, "membership": membership},
+    )
+
+
+@login_required
+@require_POST
+def create_link(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        return _handoff_page(request, engagement, membership, link_form=form, status=422)
+    link = services.create_share_link(
+        engagement, created_by=request.user, days=form.cleaned_data["days"]
+    )
+    messages.success(
+        request, f"Read-only link created; it works until {link.expires_at:%-d %B %Y}."
+    )
+    return redirect("handoff", engagement.id)
+
+
+@login_required
+@require_POST
+def revoke_link(request, engagement_id, link_id):
+    engagement, _ = get_engagement_for_member(request, engagement_id)
+    link = get_object_or_404(ShareLink, id=link_id, engagement=engagement)
+    services.revoke_share_link(link)
+    messages.success(request, "Link revoked: it no longer opens the playbook.")
+    return redirect("handoff", engagement.id)
+
+
+# --- the read-only share link (no account) -------------------------------------------
+
+
+def _shared_link(token):
+    link = services.share_link_from_token(token)
+    if link is None:
+        raise Http404("This link does not work: it expired, was revoked or is mistyped.")
+    return link
+
+
+def _noindex(response):
+    response["X-Robots-Tag"] = NOINDEX
+    # A revoked link must stop working at once, so no cache keeps a copy.
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def share_page(request, token):
+    link = _shared_link(token)
+    playbook = build_playbook(link.engagement, as_of=today())
+    response = render(
+        request,
+        "handoff/share.html",
+        {
+            "playbook": playbook,
+            "token": token,
+            "downloads": DOWNLOADS,
+            "expires_at": link.expires_at,
+            "now": timezone.now(),
+        },
+    )
+    return _noindex(response)
+
+
+@require_GET
+def share_download(request, token, fmt):
+    link = _shared_link(token)
+    return _noindex(_download(link.engagement, request, fmt))

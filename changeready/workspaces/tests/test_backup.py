@@ -1,0 +1,378 @@
+"""Workspace backups: export, restore into an empty database, export again — the same document."""
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from changeready.accounts.models import User
+from changeready.accounts.tests.factories import UserFactory
+from changeready.api.models import ApiToken
+from changeready.api.tokens import issue_token
+from changeready.assessment.models import AssessmentSnapshot
+from changeready.assessment.services import assess_engagement, record_snapshot
+from changeready.engagement_file.importing import import_engagement, parse
+from changeready.engagements.models import Engagement
+from changeready.engagements.services import update_engagement
+from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.services import create_resistance_point
+from changeready.planning import services as planning
+from changeready.planning.models import AdoptionTarget, PlanItem, PlanState, WorkspaceRule
+from changeready.portfolio.models import ActivityEvent, DigestPreference
+from changeready.workspaces.backup import (
+    BackupInvalid,
+    dumps,
+    export_workspace,
+    import_workspace,
+)
+from changeready.workspaces.models import Membership, Role, Workspace
+from changeready.workspaces.tests.factories import MembershipFactory, WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "engagement_file" / "examples"
+AS_OF = date(2027, 3, 15)
+PULSE = "baseline.pulse_survey"
+CUSTOM_RULE = {
+    "key": "team.weekly_standup",
+    "family": "baseline",
+    "title": "Weekly adoption stand-up",
+    "kind": "checkpoint",
+    "owner_role": "customer_success",
+    "weeks": [1, 2],
+    "audience": "engagement",
+}
+# Every table a workspace's data lives in: all empty before a restore "into an empty database".
+TABLES = (
+    Workspace,
+    User,
+    Membership,
+    DigestPreference,
+    WorkspaceRule,
+    Engagement,
+    Stakeholder,
+    ResistancePoint,
+    PlanItem,
+    AdoptionTarget,
+    PlanState,
+    AssessmentSnapshot,
+    ActivityEvent,
+    ApiToken,
+)
+
+
+def _member(workspace, role, email, name):
+    return MembershipFactory(
+        workspace=workspace, role=role, user=UserFactory(email=email, name=name)
+    )
+
+
+@pytest.fixture
+def acme():
+    """A workspace with a bit of everything a backup has to carry."""
+    workspace = WorkspaceFactory(
+        name="Acme Delivery", slug="acme", plan_first_week=-6, plan_last_week=10
+    )
+    owner = _member(workspace, Role.OWNER, "owner@acme.example", "Olive Owner")
+    _member(workspace, Role.ADMIN, "admin@acme.example", "Ada Admin")
+    member = _member(workspace, Role.MEMBER, "member@acme.example", "Max Member")
+    viewer = _member(workspace, Role.VIEWER, "viewer@acme.example", "")
+    DigestPreference.objects.create(membership=viewer, weekly_digest=False)
+    issue_token(membership=owner, name="CI")
+
+    planning.create_rule(workspace, CUSTOM_RULE)
+    planning.set_rule_enabled(workspace, PULSE, False)
+
+    engagements = [
+        import_engagement(workspace, parse(path.read_bytes()))
+        for path in sorted(EXAMPLES.glob("*.json"))
+    ]
+    northwind = Engagement.objects.get(workspace=workspace, customer="Northwind Logistics")
+    pickers = northwind.stakeholders.get(name="Pickers and packers")
+    create_resistance_point(
+        northwind,
+        stakeholder=pickers,
+        source="lack_of_awareness",
+        severity=4,
+        description="Night shift never used handhelds.",
+        strategy="educate",
+        owner="Lena Kovacs",
+        due_week=-1,
+        status="in_progress",
+        notes="Two sessions booked.",
+    )
+    planning.update_plan_settings(
+        northwind,
+        expected_version=None,
+        plan_first_week=-6,
+        plan_last_week=12,
+        adoption_target_pct=70,
+        adoption_target_week=6,
+    )
+    planning.regenerate_plan(northwind, actor=owner.user)
+    edited, dismissed, done = northwind.plan_items.filter(origin__startswith="generated")[:3]
+    planning.update_item(edited, expected_version=None, title="Kick-off, with the night shift")
+    planning.delete_item(dismissed)
+    planning.set_item_status(done, "done", expected_version=None)
+    planning.create_item(
+        northwind, week=2, title="Floor walk", kind="training", owner_role="delivery"
+    )
+    first, second = northwind.adoption_targets.order_by("week")[:2]
+    planning.set_actual(first, 42.5, expected_version=None)
+    planning.set_target(second, 55, expected_version=None)
+    # A pulse survey's means are not whole levels.
+    Stakeholder.objects.filter(pk=pickers.pk).update(
+        adkar_desire=2.5, adkar_ability=3.25, adkar_measured_on=date(2027, 3, 1), adkar_responses=7
+    )
+
+    harbor = Engagement.objects.get(workspace=workspace, name__icontains="close")
+    update_engagement(
+        harbor,
+        expected_version=None,
+        handoff_accepted_at=datetime(2027, 2, 1, 9, 30, tzinfo=UTC),
+        handoff_accepted_by=member.user,
+    )
+    for engagement in engagements:
+        record_snapshot(engagement.id, on=date(2027, 2, 1))
+        record_snapshot(engagement.id, on=date(2027, 3, 1))
+    return workspace
+
+
+def text(document) -> str:
+    return dumps({**document, "exported_at": "(ignored)"})
+
+
+def readiness(workspace) -> dict:
+    result = {}
+    for engagement in Engagement.objects.for_workspace(workspace):
+        assessment = assess_engagement(engagement, AS_OF)
+        findings = sorted((f.code, f.severity, f.message) for f in assessment.findings)
+        result[engagement.name] = (assessment.readiness.to_dict(), findings)
+    return result
+
+
+def wipe(workspace) -> None:
+    """Delete the workspace and its people: the database is as empty as a new one."""
+    users = list(User.objects.filter(memberships__workspace=workspace))
+    workspace.delete()
+    for user in users:
+        user.delete()
+    assert all(not model.objects.exists() for model in TABLES)
+
+
+def test_two_exports_of_the_same_data_are_the_same(acme):
+    assert text(export_workspace(acme)) == text(export_workspace(acme))
+
+
+def test_the_backup_holds_members_rules_and_every_engagement(acme):
+    document = export_workspace(acme)
+
+    assert document["format"] == "changeready.workspace-backup/v1"
+    assert document["workspace"] == {
+        "slug": "acme",
+        "name": "Acme Delivery",
+        "plan_first_week": -6,
+        "plan_last_week": 10,
+    }
+    assert [(m["email"], m["role"], m["weekly_digest"]) for m in document["members"]] == [
+        ("admin@acme.example", "admin", True),
+        ("member@acme.example", "member", True),
+        ("owner@acme.example", "owner", True),
+        ("viewer@acme.example", "viewer", False),
+    ]
+    assert {(r["key"], r["enabled"]) for r in document["rules"]} == {
+        (PULSE, False),
+        ("team.weekly_standup", True),
+    }
+    assert len(document["engagements"]) == 3
+    northwind = next(e["extra"] for e in document["engagements"] if e["extra"]["plan_state"])
+    # Generation keys name stakeholders by the file's keys, not by ids a restore changes.
+    keys = [item["generation_key"] for item in northwind["plan_items"]]
+    assert any("|1:@stakeholder:" in key for key in keys)
+    assert any("@audience:" in key for key in keys) and northwind["audiences"]
+    assert northwind["measured_adkar"]["pickers-and-packers"]["adkar"]["desire"] == 2.5
+    raw = dumps(document)
+    assert "password" not in raw and "pbkdf2" not in raw
+    assert ApiToken.objects.get().prefix not in raw
+
+
+def test_restoring_into_an_empty_database_reproduces_the_workspace(acme):
+    original = export_workspace(acme)
+    before = readiness(acme)
+    wipe(acme)
+
+    summary = import_workspace(json.loads(dumps(original)))
+
+    restored = summary.workspace
+    assert (summary.engagements, summary.members, summary.existing_accounts) == (3, 4, ())
+    assert text(export_workspace(restored)) == text(original)
+    assert readiness(restored) == before
+    owner = User.objects.get(email="owner@acme.example")
+    assert owner.name == "Olive Owner"
+    assert not owner.has_usable_password()
+    assert not ApiToken.objects.exists()
+    northwind = Engagement.objects.get(customer="Northwind Logistics")
+    assert northwind.plan_items.filter(edited_by_hand=True).count() == 1
+    assert len(northwind.plan_state.dismissed_keys) == 1
+    assert northwind.plan_state.generated_by == owner
+    # Regenerating the restored plan adds and removes nothing: generated items kept
+    # their identity, hand work and dismissals survived. The generator lists an
+    # audience's names in id order and the ids are new, so at most the order of
+    # names in an untouched item's reason changes.
+    preview = planning.preview_regeneration(northwind)
+    assert (preview.items_to_add, preview.items_to_remove) == ((), ())
+    for refresh in preview.items_to_refresh:
+        assert refresh.item.title == refresh.generated.title
+        assert sorted(refresh.item.reason) == sorted(refresh.generated.reason)
+    harbor = Engagement.objects.get(name__icontains="close")
+    assert harbor.handoff_accepted_by.email == "member@acme.example"
+    snapshot = harbor.snapshots.get(taken_on=date(2027, 3, 1))
+    assert snapshot.assessment["engagement_id"] == str(harbor.id)
+
+
+def test_restoring_under_a_new_slug_reuses_existing_accounts(acme):
+    original = export_workspace(acme)
+    users = User.objects.count()
+
+    summary = import_workspace(original, slug="acme-copy")
+
+    assert User.objects.count() == users
+    assert sorted(summary.existing_accounts) == sorted(m["email"] for m in original["members"])
+    owner = User.objects.get(email="owner@acme.example")
+    assert owner.check_password("correct-horse-battery-staple")
+    copy = export_workspace(summary.workspace)
+    assert copy["workspace"]["slug"] == "acme-copy"
+    copy["workspace"]["slug"] = "acme"
+    assert text(copy) == text(original)
+
+
+def test_a_taken_slug_is_refused_and_nothing_is_written(acme):
+    document = export_workspace(acme)
+    counts = [model.objects.count() for model in TABLES]
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    assert raised.value.lines() == ["workspace.slug: The workspace slug 'acme' is already taken."]
+    assert [model.objects.count() for model in TABLES] == counts
+
+
+def test_a_wrong_format_is_refused(acme):
+    document = {**export_workspace(acme), "format": "changeready.engagement/v1"}
+    wipe(acme)
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    assert [error["path"] for error in raised.value.errors] == [["format"]]
+    assert not Workspace.objects.exists()
+
+
+def test_every_broken_engagement_file_is_reported_with_its_path(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    document["engagements"][0]["file"]["stakeholders"][0]["influence"] = 9
+    document["engagements"][2]["file"]["resistance"][0]["stakeholder"] = "nobody"
+    document["members"][0]["role"] = "boss"
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    paths = [line.split(":")[0] for line in raised.value.lines()]
+    assert paths == [
+        "engagements[0].file.stakeholders[0].influence",
+        "engagements[2].file.resistance[0].stakeholder",
+        "members[0].role",
+    ]
+    assert all(not model.objects.exists() for model in TABLES)
+
+
+def test_an_engagement_the_models_refuse_rolls_the_whole_restore_back(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    # Valid for the schema; only the model's own check (kickoff before go-live) sees it.
+    document["engagements"][1]["file"]["engagement"]["kickoff_date"] = "2030-01-01"
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    assert [error["path"] for error in raised.value.errors] == [
+        ["engagements", 1, "file", "engagement", "kickoff_date"]
+    ]
+    assert all(not model.objects.exists() for model in TABLES)
+
+
+def test_extras_that_do_not_match_their_file_are_refused(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    northwind = next(
+        index for index, entry in enumerate(document["engagements"]) if entry["extra"]["plan_items"]
+    )
+    document["engagements"][northwind]["extra"]["plan_items"].pop()
+    document["rules"][0]["data"] = {"key": "team.weekly_standup"}
+    document["members"] = [m for m in document["members"] if m["role"] != "owner"]
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    assert [format_line.split(":")[0] for format_line in raised.value.lines()] == [
+        f"engagements[{northwind}].extra.plan_items",
+        "members",
+        "rules[0].data",
+    ]
+    assert not Workspace.objects.exists()
+
+
+# --- the commands ------------------------------------------------------------------------
+
+
+def test_the_commands_round_trip_through_a_file(
+    acme, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    backup = tmp_path / "acme.json"
+    call_command("export_workspace", workspace="acme", output=str(backup))
+    original = json.loads(backup.read_text())
+    wipe(acme)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_workspace", input=str(backup))
+
+    assert "Imported workspace acme: 3 engagements, 4 members" in capsys.readouterr().out
+    # Like every change to an engagement, the restore records today's snapshot.
+    today = timezone.localdate().isoformat()
+    again = export_workspace(Workspace.objects.get(slug="acme"))
+    for entry in again["engagements"]:
+        snapshots = entry["extra"]["snapshots"]
+        assert [s["taken_on"] for s in snapshots].count(today) == 1
+        entry["extra"]["snapshots"] = [s for s in snapshots if s["taken_on"] != today]
+    assert text(again) == text(original)
+
+
+def test_export_writes_to_standard_output_without_a_file(acme, capsys):
+    call_command("export_workspace", workspace="acme")
+    assert json.loads(capsys.readouterr().out)["workspace"]["slug"] == "acme"
+
+
+def test_export_of_an_unknown_workspace_fails():
+    with pytest.raises(CommandError, match="no workspace with the slug 'nope'"):
+        call_command("export_workspace", workspace="nope")
+
+
+def test_import_lists_every_problem_and_fails(acme, tmp_path, capsys):
+    backup = tmp_path / "acme.json"
+    call_command("export_workspace", workspace="acme", output=str(backup))
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_workspace", input=str(backup))
+
+    assert "workspace.slug: The workspace slug 'acme' is already taken." in capsys.readouterr().err
+
+
+def test_import_of_a_file_that_is_not_json_fails(db, tmp_path):
+    backup = tmp_path / "broken.json"
+    backup.write_text("{not json")
+    with pytest.raises(CommandError, match="The backup is not JSON"):
+        call_command("import_workspace", input=str(backup))

@@ -172,6 +172,12 @@ LOGIN_THROTTLE_WINDOW = 15 * 60
 PASSWORD_RESETS_PER_EMAIL = 3
 PASSWORD_RESETS_PER_ADDRESS = 10
 PASSWORD_RESET_THROTTLE_WINDOW = 60 * 60
+# API: failed token checks allowed per client address in a window, and
+# requests allowed per token in a window (changeready.api.auth.TokenAuth).
+API_TOKEN_FAILURES_PER_ADDRESS = 20
+API_TOKEN_FAILURE_WINDOW = 15 * 60
+API_REQUESTS_PER_TOKEN = 600
+API_REQUEST_WINDOW = 60
 # How many proxies in front of the app append to X-Forwarded-For; the client
 # address is read that many entries from its right (0: REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

@@ -6,6 +6,7 @@ registered here. Handlers reach data only through `changeready.api.auth`.
 
 from functools import wraps
 
+from django.conf import settings
 from ninja import NinjaAPI, Swagger
 
 from changeready.api.auth import TokenAuth
@@ -19,7 +20,7 @@ from changeready.planning.api import router as planning_router
 from changeready.portfolio.api import router as portfolio_router
 from changeready.surveys.api import router as surveys_router
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Engagements, stakeholder landscapes, resistor registers and the engagement file.
 
 **Authentication**: every request sends `Authorization: Bearer <token>`. Owners
@@ -33,7 +34,21 @@ object of another workspace is a 404, exactly like one that does not exist.
 
 **Concurrency**: objects carry a `version`. Send `If-Match: <version>` with a
 PATCH to have it refused with 409 if someone saved the object in between.
+
+**Rate limits**: a token makes at most {settings.API_REQUESTS_PER_TOKEN} requests in \
+{settings.API_REQUEST_WINDOW} seconds, and an address at most \
+{settings.API_TOKEN_FAILURES_PER_ADDRESS} failed token checks in \
+{settings.API_TOKEN_FAILURE_WINDOW // 60} minutes (then even a valid token from it is \
+refused until the window ends). Beyond either, the answer is 429 with a
+`message` and a `Retry-After` header in seconds.
 """
+
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds until the rate limit's window ends.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 
 class ChangereadyAPI(NinjaAPI):
@@ -42,6 +57,11 @@ class ChangereadyAPI(NinjaAPI):
         schema["components"]["schemas"].update(openapi_components())
         prefix = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
         engagement_file_api.describe_formats(schema, prefix)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                too_many = operation.get("responses", {}).get(429)
+                if too_many is not None:
+                    too_many["headers"] = RETRY_AFTER_HEADER
         return schema
 
 

@@ -1,7 +1,11 @@
 """Authentication and tenancy for the API: the one place handlers get objects from.
 
 A request carries `Authorization: Bearer <token>`. The token belongs to one
-workspace and acts with its creator's current role there. Handlers never fetch
+workspace and acts with its creator's current role there. Two rate limits
+(settings `API_TOKEN_FAILURES_PER_ADDRESS` and `API_REQUESTS_PER_TOKEN`)
+answer 429 with `Retry-After`: failed token checks per client address, so
+tokens cannot be guessed, and requests per token, so one script cannot take
+the service from everyone else. Handlers never fetch
 by id alone: they use `api_engagement` or `api_get`, which scope through the
 model's `objects.for_workspace(workspace)`; an object of another workspace is
 a 404, exactly like one that does not exist. Writes need a writer's role.
@@ -12,14 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from changeready.api.errors import Forbidden
+from changeready.api.errors import Forbidden, TooManyRequests
 from changeready.api.models import ApiToken
 from changeready.api.tokens import resolve_token
+from changeready.common import throttle
 from changeready.engagements.models import Engagement
 from changeready.workspaces.models import Membership, Workspace
 
@@ -31,13 +37,40 @@ class ApiAuth:
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer cr_…`; anything missing, malformed or revoked is a 401."""
+    """`Authorization: Bearer cr_…`; anything missing, malformed or revoked is a 401.
+
+    An address that used up its failed checks is refused before its token is
+    looked at, so a correct guess during the lock-out is refused like a wrong one.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiAuth | None:
+        address = throttle.client_ip(request)
+        failures = (
+            "api-token-failures",
+            address,
+            settings.API_TOKEN_FAILURES_PER_ADDRESS,
+            settings.API_TOKEN_FAILURE_WINDOW,
+        )
+        locked_out = throttle.check(*failures)
+        if locked_out:
+            raise TooManyRequests(locked_out.message, locked_out.retry_after)
         resolved = resolve_token(token.strip())
         if resolved is None:
+            throttle.hit(*failures)
             return None
         api_token, membership = resolved
+        over_rate = throttle.hit(
+            "api-token-requests",
+            str(api_token.id),
+            settings.API_REQUESTS_PER_TOKEN,
+            settings.API_REQUEST_WINDOW,
+        )
+        if over_rate:
+            seconds = over_rate.retry_after
+            raise TooManyRequests(
+                f"Too many requests. Try again in {seconds} second{'s' * (seconds != 1)}.",
+                seconds,
+            )
         return ApiAuth(token=api_token, membership=membership)
 
 

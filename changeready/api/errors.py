@@ -74,6 +74,16 @@ class PayloadTooLarge(ApiError):
         return {"message": self.message, "max_bytes": self.max_bytes}
 
 
+class TooManyRequests(ApiError):
+    """429, with `Retry-After` (seconds) set by its handler."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class InvalidInput(ApiError):
     status = 422
 
@@ -127,17 +137,19 @@ ERROR_RESPONSES = {
     409: ConflictOut,
     413: TooLargeOut,
     422: InvalidOut,
+    429: ErrorOut,
 }
 
 
 def responses(ok: Mapping[int, object], *errors: int) -> dict:
     """The `response=` of an operation: its success statuses plus the listed errors.
 
-    401 and 422 are always possible (token, parameters); pass 403 for writes,
-    404 for operations on an id, 409 for versioned updates, 413 for bodies.
+    401, 422 and 429 are always possible (token, parameters, rate limits); pass
+    403 for writes, 404 for operations on an id, 409 for versioned updates,
+    413 for bodies.
     """
     result: dict = dict(ok)
-    for status in sorted({401, 422, *errors}):
+    for status in sorted({401, 422, 429, *errors}):
         result[status] = ERROR_RESPONSES[status]
     return result
 
@@ -149,6 +161,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
         return respond(request, exc.body(), exc.status)
+
+    @api.exception_handler(TooManyRequests)
+    def too_many(request, exc: TooManyRequests):
+        response = respond(request, exc.body(), exc.status)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):

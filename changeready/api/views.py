@@ -107,7 +107,9 @@ def engagement_import(request, slug):
         message = f"The file is larger than the limit of {limit // 1024} KiB."
         return _import_page(request, membership, form, [], message, status=413)
     try:
-        engagement = import_engagement(membership.workspace, parse(upload.read()))
+        engagement = import_engagement(
+            membership.workspace, parse(upload.read()), actor=request.user
+        )
     except EngagementFileInvalid as error:
         message = f"{error.message} Nothing was imported."
         return _import_page(request, membership, form, error.errors, message)

@@ -23,6 +23,9 @@ KINDS = ("group", "person")
 ENGAGEMENT_LEVELS = ("unaware", "resistant", "neutral", "supportive", "leading")
 INVOLVEMENTS = ("discovery", "design", "configuration", "uat", "training", "go_live_planning")
 ADKAR_ELEMENTS = ("awareness", "desire", "knowledge", "ability", "reinforcement")
+# Survey responses needed before anything measured from them is shown to the
+# team: below it, values would stand for one or two people's answers.
+ANONYMITY_THRESHOLD = 3
 RESISTANCE_SOURCES = (
     "lack_of_awareness",
     "no_personal_benefit",

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.conf import settings
 from ninja import Query, Router, Status
 
-from changeready.api.auth import api_engagement, api_workspace, require_write
+from changeready.api.auth import api_engagement, api_membership, api_workspace, require_write
 from changeready.api.errors import InvalidInput, PayloadTooLarge, invalid, responses
 from changeready.engagement_file.formats import export_format, export_formats, export_response
 from changeready.engagement_file.importing import EngagementFileInvalid, import_engagement, parse
@@ -53,7 +53,9 @@ def import_engagement_file(request):
     require_write(request)
     body = read_limited_body(request, settings.ENGAGEMENT_FILE_MAX_BYTES)
     try:
-        engagement = import_engagement(api_workspace(request), parse(body))
+        engagement = import_engagement(
+            api_workspace(request), parse(body), actor=api_membership(request).user
+        )
     except EngagementFileInvalid as error:
         raise InvalidInput(error.errors, error.message) from None
     return Status(201, engagement_out(engagement))

@@ -240,7 +240,7 @@ def _keep_file_order(model, objects: list) -> None:
         model.objects.bulk_update(objects, ["created_at"], batch_size=500)
 
 
-def import_engagement(workspace, document: Any) -> Engagement:
+def import_engagement(workspace, document: Any, *, actor=None) -> Engagement:
     """Create one engagement with everything in `document`, or raise EngagementFileInvalid."""
     errors = check_document(document)
     if errors:
@@ -317,7 +317,9 @@ def import_engagement(workspace, document: Any) -> Engagement:
 
     if errors:
         raise EngagementFileInvalid(sorted(errors, key=_sort_key))
-    return _write(workspace, engagement_fields, candidate, stakeholders, points, items, targets)
+    return _write(
+        workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor
+    )
 
 
 def _prefixed(candidate: Engagement, paths: dict) -> dict:
@@ -327,8 +329,11 @@ def _prefixed(candidate: Engagement, paths: dict) -> dict:
 
 
 @transaction.atomic
-def _write(workspace, engagement_fields, candidate, stakeholders, points, items, targets):
-    engagement = engagement_services.create_engagement(workspace=workspace, **engagement_fields)
+def _write(workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor):
+    # One "imported" event stands for the engagement and everything in it.
+    engagement = engagement_services.create_engagement(
+        workspace=workspace, actor=actor, activity_verb="imported", **engagement_fields
+    )
     if (candidate.plan_first_week, candidate.plan_last_week) != (
         engagement.plan_first_week,
         engagement.plan_last_week,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
-from changeready.api.auth import api_engagement, api_workspace, require_write
+from changeready.api.auth import api_engagement, api_membership, api_workspace, require_write
 from changeready.api.errors import model_validation, responses
 from changeready.api.schemas import (
     STRICT,
@@ -133,7 +133,9 @@ def create_engagement(request, payload: EngagementIn):
     require_write(request)
     with model_validation(ENGAGEMENT_PATHS):
         engagement = services.create_engagement(
-            workspace=api_workspace(request), **engagement_changes(payload.model_dump())
+            workspace=api_workspace(request),
+            actor=api_membership(request).user,
+            **engagement_changes(payload.model_dump()),
         )
     return Status(201, engagement_out(engagement))
 
@@ -164,7 +166,12 @@ def update_engagement(
     engagement = api_engagement(request, engagement_id, write=True)
     changes = engagement_changes(payload.model_dump(exclude_unset=True))
     with model_validation(ENGAGEMENT_PATHS):
-        services.update_engagement(engagement, expected_version=expected_version, **changes)
+        services.update_engagement(
+            engagement,
+            expected_version=expected_version,
+            actor=api_membership(request).user,
+            **changes,
+        )
     return engagement_out(engagement)
 
 
@@ -174,5 +181,6 @@ def update_engagement(
     summary="Delete an engagement with everything in it",
 )
 def delete_engagement(request, engagement_id: UUID):
-    services.delete_engagement(api_engagement(request, engagement_id, write=True))
+    engagement = api_engagement(request, engagement_id, write=True)
+    services.delete_engagement(engagement, actor=api_membership(request).user)
     return Status(204, None)

@@ -49,13 +49,16 @@ def _record(engagement: Engagement, actor, verb: str, changes=None) -> None:
 
 
 @transaction.atomic
-def create_engagement(*, workspace, actor=None, **fields) -> Engagement:
+def create_engagement(
+    *, workspace, actor=None, activity_verb: str = "created", **fields
+) -> Engagement:
+    """`activity_verb` says how the history names the creation ("imported" for a file)."""
     engagement = Engagement(workspace=workspace, **fields)
     engagement.plan_first_week = workspace.plan_first_week
     engagement.plan_last_week = workspace.plan_last_week
     save_versioned(engagement, None)
     engagement_changed(engagement)
-    _record(engagement, actor, "created")
+    _record(engagement, actor, activity_verb)
     return engagement
 
 

@@ -24,7 +24,9 @@ def engagement_create(request, slug):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
         try:
-            engagement = services.create_engagement(workspace=membership.workspace, **fields)
+            engagement = services.create_engagement(
+                workspace=membership.workspace, actor=request.user, **fields
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -61,7 +63,10 @@ def engagement_edit(request, engagement_id):
         changes = {name: form.cleaned_data[name] for name in FORM_FIELDS}
         try:
             services.update_engagement(
-                engagement, expected_version=form.cleaned_data["version"], **changes
+                engagement,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                **changes,
             )
         except EditConflict as conflict:
             form.add_error(
@@ -86,7 +91,7 @@ def engagement_delete(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     if request.method == "POST":
         name = engagement.name
-        services.delete_engagement(engagement)
+        services.delete_engagement(engagement, actor=request.user)
         messages.success(request, f"Engagement “{name}” deleted.")
         return redirect("workspace", membership.workspace.slug)
     return render(request, "engagements/engagement_confirm_delete.html", {"engagement": engagement})

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
-from changeready.api.auth import api_engagement, api_get
+from changeready.api.auth import api_engagement, api_get, api_membership
 from changeready.api.errors import invalid, model_validation, responses
 from changeready.api.schemas import (
     STRICT,
@@ -285,7 +285,9 @@ def create_stakeholder(request, engagement_id: UUID, payload: StakeholderIn):
     engagement = api_engagement(request, engagement_id, write=True)
     changes = stakeholder_changes(payload.model_dump(), _in_engagement(engagement.id, "group"))
     with model_validation(STAKEHOLDER_PATHS):
-        stakeholder = services.create_stakeholder(engagement, **changes)
+        stakeholder = services.create_stakeholder(
+            engagement, actor=api_membership(request).user, **changes
+        )
     return Status(201, stakeholder_out(stakeholder))
 
 
@@ -319,7 +321,12 @@ def update_stakeholder(
         payload.model_dump(exclude_unset=True), _in_engagement(stakeholder.engagement_id, "group")
     )
     with model_validation(STAKEHOLDER_PATHS):
-        services.update_stakeholder(stakeholder, expected_version=expected_version, **changes)
+        services.update_stakeholder(
+            stakeholder,
+            expected_version=expected_version,
+            actor=api_membership(request).user,
+            **changes,
+        )
     return stakeholder_out(stakeholder)
 
 
@@ -332,7 +339,7 @@ def delete_stakeholder(request, stakeholder_id: UUID):
     stakeholder = api_get(
         request, Stakeholder.objects.select_related("engagement"), stakeholder_id, write=True
     )
-    services.delete_stakeholder(stakeholder)
+    services.delete_stakeholder(stakeholder, actor=api_membership(request).user)
     return Status(204, None)
 
 
@@ -365,7 +372,9 @@ def create_resistance(request, engagement_id: UUID, payload: ResistanceIn):
         payload.model_dump(exclude_unset=True), _in_engagement(engagement.id, "stakeholder")
     )
     with model_validation(RESISTANCE_PATHS):
-        point = services.create_resistance_point(engagement, **changes)
+        point = services.create_resistance_point(
+            engagement, actor=api_membership(request).user, **changes
+        )
     return Status(201, resistance_out(point))
 
 
@@ -399,7 +408,12 @@ def update_resistance(
         payload.model_dump(exclude_unset=True), _in_engagement(point.engagement_id, "stakeholder")
     )
     with model_validation(RESISTANCE_PATHS):
-        services.update_resistance_point(point, expected_version=expected_version, **changes)
+        services.update_resistance_point(
+            point,
+            expected_version=expected_version,
+            actor=api_membership(request).user,
+            **changes,
+        )
     return resistance_out(point)
 
 
@@ -412,5 +426,5 @@ def delete_resistance(request, resistance_id: UUID):
     point = api_get(
         request, ResistancePoint.objects.select_related("engagement"), resistance_id, write=True
     )
-    services.delete_resistance_point(point)
+    services.delete_resistance_point(point, actor=api_membership(request).user)
     return Status(204, None)

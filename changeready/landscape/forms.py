@@ -139,8 +139,14 @@ class StakeholderForm(forms.ModelForm):
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "choice-row"}),
             )
+        # Scores measured from too few survey responses are neither shown nor
+        # editable here: an edit of another field keeps them as measured.
+        self.adkar_withheld = self.instance.adkar_withheld
         for element in ADKAR_ELEMENTS:
             name = f"adkar_{element}"
+            if self.adkar_withheld:
+                del self.fields[name]
+                continue
             value = getattr(self.instance, name)
             # Survey means can be fractional; keep them selectable so an edit
             # of another field does not round the measurement away.
@@ -157,7 +163,7 @@ class StakeholderForm(forms.ModelForm):
         return [value for value in INVOLVEMENTS if value in chosen]
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in STAKEHOLDER_FIELDS}
+        return {name: self.cleaned_data[name] for name in STAKEHOLDER_FIELDS if name in self.fields}
 
 
 RESISTANCE_POINT_FIELDS = [

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from changeready.common.concurrency import VersionedModel
 from changeready.core.model import (
     ADKAR_ELEMENTS,
+    ANONYMITY_THRESHOLD,
     ENGAGEMENT_LEVELS,
     INVOLVEMENTS,
     KINDS,
@@ -113,6 +114,16 @@ class Stakeholder(VersionedModel):
     @property
     def adkar(self) -> dict[str, float | None]:
         return {element: getattr(self, f"adkar_{element}") for element in ADKAR_ELEMENTS}
+
+    @property
+    def adkar_withheld(self) -> bool:
+        """Measured by a survey from too few responses to show the scores to the team.
+
+        The assessment still uses them; pages show how many responses there are instead.
+        """
+        return self.adkar_measured_on is not None and (self.adkar_responses or 0) < (
+            ANONYMITY_THRESHOLD
+        )
 
     def clean(self):
         errors = {}

@@ -50,13 +50,21 @@ def create_stakeholder(engagement, *, actor=None, **fields) -> Stakeholder:
 
 @transaction.atomic
 def update_stakeholder(
-    stakeholder: Stakeholder, *, expected_version: int | None, actor=None, **changes
+    stakeholder: Stakeholder,
+    *,
+    expected_version: int | None,
+    actor=None,
+    record: bool = True,
+    **changes,
 ) -> Stakeholder:
+    """`record=False` is for a caller that records its own event instead
+    (survey results, whose values must not appear in the history)."""
     before = _apply(stakeholder, changes)
     save_versioned(stakeholder, expected_version)
     engagement_changed(stakeholder.engagement)
-    changed = field_changes(stakeholder, before)
-    _record(stakeholder.engagement, stakeholder, "stakeholder", actor, "updated", changed)
+    if record:
+        changed = field_changes(stakeholder, before)
+        _record(stakeholder.engagement, stakeholder, "stakeholder", actor, "updated", changed)
     return stakeholder
 
 
@@ -113,9 +121,11 @@ def delete_resistance_point(point: ResistancePoint, *, actor=None) -> None:
     )
 
 
-def set_opposition_reviewed(engagement, reviewed: bool):
+def set_opposition_reviewed(engagement, reviewed: bool, *, actor=None):
     """Record (or undo) the team's answer "nobody opposed the purchase"."""
-    return update_engagement(engagement, expected_version=None, opposition_reviewed=reviewed)
+    return update_engagement(
+        engagement, expected_version=None, actor=actor, opposition_reviewed=reviewed
+    )
 
 
 @dataclass(frozen=True)

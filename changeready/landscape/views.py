@@ -114,7 +114,7 @@ def landscape(request, engagement_id):
 def opposition_reviewed(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     reviewed = request.POST.get("reviewed") == "yes"
-    services.set_opposition_reviewed(engagement, reviewed)
+    services.set_opposition_reviewed(engagement, reviewed, actor=request.user)
     if _is_htmx(request):
         return _section_response(request, engagement, membership, "questions")
     messages.success(
@@ -159,7 +159,9 @@ def stakeholder_create(request, engagement_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            stakeholder = services.create_stakeholder(engagement, **form.changes())
+            stakeholder = services.create_stakeholder(
+                engagement, actor=request.user, **form.changes()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -182,7 +184,10 @@ def stakeholder_edit(request, engagement_id, stakeholder_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_stakeholder(
-                stakeholder, expected_version=form.cleaned_data["version"], **form.changes()
+                stakeholder,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                **form.changes(),
             )
         except EditConflict as conflict:
             form.add_error(None, f"{conflict}{CONFLICT_HINT}")
@@ -210,7 +215,7 @@ def stakeholder_delete(request, engagement_id, stakeholder_id):
     stakeholder = _stakeholder(engagement, stakeholder_id)
     if request.method == "POST":
         name = stakeholder.name
-        services.delete_stakeholder(stakeholder)
+        services.delete_stakeholder(stakeholder, actor=request.user)
         messages.success(request, f"“{name}” deleted.")
         return redirect("landscape", engagement.id)
     return render(
@@ -299,7 +304,9 @@ def point_create(request, engagement_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            point = services.create_resistance_point(engagement, **form.changes())
+            point = services.create_resistance_point(
+                engagement, actor=request.user, **form.changes()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -323,7 +330,10 @@ def point_edit(request, engagement_id, point_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_resistance_point(
-                point, expected_version=form.cleaned_data["version"], **form.changes()
+                point,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                **form.changes(),
             )
         except EditConflict as conflict:
             form.add_error(None, f"{conflict}{CONFLICT_HINT}")
@@ -347,7 +357,7 @@ def point_delete(request, engagement_id, point_id):
     _require_writer(membership)
     point = _point(engagement, point_id)
     if request.method == "POST":
-        services.delete_resistance_point(point)
+        services.delete_resistance_point(point, actor=request.user)
         messages.success(request, "Resistance point deleted.")
         return redirect("resistors", engagement.id)
     return render(

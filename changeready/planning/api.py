@@ -12,7 +12,7 @@ from uuid import UUID
 from ninja import Field, Header, Router, Schema, Status
 from pydantic import StringConstraints
 
-from changeready.api.auth import api_engagement, api_get
+from changeready.api.auth import api_engagement, api_get, api_membership
 from changeready.api.errors import InvalidInput, model_validation, responses
 from changeready.api.schemas import STRICT, choice, omitted, parse_if_match
 from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
@@ -215,7 +215,7 @@ def get_plan(request, engagement_id: UUID):
 )
 def generate(request, engagement_id: UUID):
     engagement = api_engagement(request, engagement_id, write=True)
-    services.regenerate_plan(engagement)
+    services.regenerate_plan(engagement, actor=api_membership(request).user)
     return plan_out(engagement)
 
 
@@ -229,7 +229,9 @@ def create_item(request, engagement_id: UUID, payload: PlanItemIn):
     changes = _item_changes(payload.model_dump())
     audience = changes.pop("audience")
     with model_validation(ITEM_PATHS):
-        item = services.create_item(engagement, audience=audience, **changes)
+        item = services.create_item(
+            engagement, audience=audience, actor=api_membership(request).user, **changes
+        )
     return Status(201, item_out(item))
 
 
@@ -251,7 +253,13 @@ def update_item(
     changes = _item_changes(payload.model_dump(exclude_unset=True))
     audience = changes.pop("audience", None)
     with model_validation(ITEM_PATHS):
-        services.update_item(item, expected_version=expected_version, audience=audience, **changes)
+        services.update_item(
+            item,
+            expected_version=expected_version,
+            audience=audience,
+            actor=api_membership(request).user,
+            **changes,
+        )
     return item_out(item)
 
 
@@ -263,7 +271,9 @@ def update_item(
 def delete_item(request, item_id: UUID, if_match: str | None = Header(None, alias="If-Match")):
     expected_version = parse_if_match(if_match)
     item = api_get(request, PlanItem.objects.select_related("engagement"), item_id, write=True)
-    services.delete_item(item, expected_version=expected_version)
+    services.delete_item(
+        item, expected_version=expected_version, actor=api_membership(request).user
+    )
     return Status(204, None)
 
 
@@ -285,12 +295,17 @@ def update_target(
         request, AdoptionTarget.objects.select_related("engagement"), target_id, write=True
     )
     changes = payload.model_dump(exclude_unset=True)
+    actor = api_membership(request).user
     with model_validation({"target_pct": ["target_pct"], "actual_pct": ["actual_pct"]}):
         if "target_pct" in changes:
-            services.set_target(target, changes["target_pct"], expected_version=expected_version)
+            services.set_target(
+                target, changes["target_pct"], expected_version=expected_version, actor=actor
+            )
             expected_version = None if expected_version is None else target.version
         if "actual_pct" in changes:
-            services.set_actual(target, changes["actual_pct"], expected_version=expected_version)
+            services.set_actual(
+                target, changes["actual_pct"], expected_version=expected_version, actor=actor
+            )
     return target_out(target)
 
 
@@ -321,7 +336,7 @@ def record_actuals(request, engagement_id: UUID, payload: ActualsIn):
     if errors:
         raise InvalidInput(errors)
     try:
-        updated = services.record_actuals(engagement, rows)
+        updated = services.record_actuals(engagement, rows, actor=api_membership(request).user)
     except services.ActualsImportError as error:
         raise InvalidInput(
             [{"path": ["actuals", row.line], "message": row.message} for row in error.errors]

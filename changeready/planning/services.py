@@ -44,6 +44,13 @@ from changeready.core.rules import BUILTIN_RULES, Rule, check_unique_keys
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState, WorkspaceRule
+from changeready.portfolio.activity import (
+    dict_changes,
+    field_changes,
+    record_activity,
+    record_workspace_activity,
+    stored_values,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +134,23 @@ def rule_validation_error(error: ValueError) -> ValidationError:
     return ValidationError(message)
 
 
+def _record_rule(workspace, rule_id, actor, verb: str, title: str, changes=None):
+    # The playbook belongs to the workspace, not to one engagement.
+    record_workspace_activity(
+        workspace,
+        actor=actor,
+        verb=verb,
+        obj_type="plan_rule",
+        obj_id=rule_id,
+        label=title,
+        changes=changes,
+    )
+
+
 @transaction.atomic
-def save_rule(workspace, data: dict, *, expected_version: int | None = None) -> WorkspaceRule:
+def save_rule(
+    workspace, data: dict, *, expected_version: int | None = None, actor=None
+) -> WorkspaceRule:
     """Create or update a rule of the workspace from its dict form.
 
     A built-in key stores an edited copy of that rule; any other key is the
@@ -146,14 +168,23 @@ def save_rule(workspace, data: dict, *, expected_version: int | None = None) -> 
             last = WorkspaceRule.objects.for_workspace(workspace).aggregate(Max("position"))
             position = (last["position__max"] or 0) + 1
         row = WorkspaceRule(workspace=workspace, key=rule.key, based_on=based_on, position=position)
+    previous = _stored_rule(row, BUILTIN_BY_KEY.get(row.based_on)) if row.pk else None
+    if previous is None and row.based_on:
+        previous = BUILTIN_BY_KEY[row.based_on]
     row.data = rule.to_dict()
     row.enabled = rule.enabled
     save_versioned(row, expected_version)
+    if previous is None:
+        _record_rule(workspace, row.id, actor, "created", rule.title)
+    else:
+        changes = dict_changes(previous.to_dict(), row.data)
+        if changes:
+            _record_rule(workspace, row.id, actor, "updated", rule.title, changes)
     return row
 
 
 @transaction.atomic
-def create_rule(workspace, data: dict) -> WorkspaceRule:
+def create_rule(workspace, data: dict, *, actor=None) -> WorkspaceRule:
     """Add the workspace's own rule; its key must be new."""
     key = data.get("key")
     if key in BUILTIN_BY_KEY:
@@ -162,39 +193,57 @@ def create_rule(workspace, data: dict) -> WorkspaceRule:
         )
     if WorkspaceRule.objects.for_workspace(workspace).filter(key=key).exists():
         raise ValidationError({"key": "The playbook already has a rule with this key."})
-    return save_rule(workspace, data)
+    return save_rule(workspace, data, actor=actor)
+
+
+def _rule_title(row: WorkspaceRule) -> str:
+    if row.data is not None:
+        return row.data.get("title") or row.key
+    return BUILTIN_BY_KEY[row.based_on].title if row.based_on in BUILTIN_BY_KEY else row.key
 
 
 @transaction.atomic
-def set_rule_enabled(workspace, key: str, enabled: bool) -> WorkspaceRule:
+def set_rule_enabled(workspace, key: str, enabled: bool, *, actor=None) -> WorkspaceRule:
     row = WorkspaceRule.objects.for_workspace(workspace).select_for_update().filter(key=key).first()
     if row is None:
         if key not in BUILTIN_BY_KEY:
             raise WorkspaceRule.DoesNotExist(key)
         row = WorkspaceRule(workspace=workspace, key=key, based_on=key, data=None)
+    was_enabled = row.enabled
     row.enabled = enabled
     if row.data is not None:
         row.data = {**row.data, "enabled": enabled}
     save_versioned(row, None)
+    if was_enabled != enabled:
+        changes = dict_changes({"enabled": was_enabled}, {"enabled": enabled})
+        _record_rule(workspace, row.id, actor, "updated", _rule_title(row), changes)
     return row
 
 
 @transaction.atomic
-def reset_rule(workspace, key: str) -> None:
+def reset_rule(workspace, key: str, *, actor=None) -> None:
     """Back to the built-in rule as shipped (edits and the on/off switch are dropped)."""
-    WorkspaceRule.objects.for_workspace(workspace).filter(key=key, based_on__isnull=False).delete()
+    rows = WorkspaceRule.objects.for_workspace(workspace).filter(key=key, based_on__isnull=False)
+    row = rows.first()
+    if row is None:
+        return
+    rows.delete()
+    _record_rule(workspace, row.id, actor, "reset", _rule_title(row))
 
 
 @transaction.atomic
-def delete_rule(workspace, key: str) -> None:
+def delete_rule(workspace, key: str, *, actor=None) -> None:
     """Delete one of the workspace's own rules (built-ins are switched off instead)."""
-    deleted, _ = (
+    row = (
         WorkspaceRule.objects.for_workspace(workspace)
         .filter(key=key, based_on__isnull=True)
-        .delete()
+        .first()
     )
-    if not deleted:
+    if row is None:
         raise WorkspaceRule.DoesNotExist(key)
+    rule_id, title = row.id, _rule_title(row)
+    row.delete()
+    _record_rule(workspace, rule_id, actor, "deleted", title)
 
 
 # --- plan state ---------------------------------------------------------------
@@ -216,19 +265,34 @@ def update_plan_settings(
     plan_last_week: int,
     adoption_target_pct: float,
     adoption_target_week: int,
+    actor=None,
 ) -> Engagement:
     """The plan window (on the engagement) and the adoption ramp (on the plan state)."""
     state = plan_state(engagement, for_update=True)
+    before = stored_values(state, ["adoption_target_pct", "adoption_target_week"])
     state.adoption_target_pct = adoption_target_pct
     state.adoption_target_week = adoption_target_week
     state.full_clean()
     state.save()
-    return update_engagement(
+    updated = update_engagement(
         engagement,
         expected_version=expected_version,
+        actor=actor,
         plan_first_week=plan_first_week,
         plan_last_week=plan_last_week,
     )
+    ramp_changes = field_changes(state, before)
+    if ramp_changes:
+        record_activity(
+            engagement,
+            actor=actor,
+            verb="updated",
+            obj_type="plan",
+            obj_id=None,
+            label=engagement.name,
+            changes=ramp_changes,
+        )
+    return updated
 
 
 # --- regeneration ---------------------------------------------------------------
@@ -409,15 +473,28 @@ def regenerate_plan(engagement: Engagement, *, actor=None) -> RegenerationSummar
         state.generated_by = actor
         state.save(update_fields=["generated_at", "generated_by"])
         engagement_changed(engagement)
-    return RegenerationSummary(
-        added=len(changes.to_add),
-        removed=len(changes.to_remove),
-        refreshed=len(preview.items_to_refresh),
-        kept=len(changes.kept) - len(preview.items_to_refresh),
-        targets_added=len(target_changes.to_add),
-        targets_updated=len(target_changes.to_update),
-        targets_removed=len(target_changes.to_remove),
-    )
+        summary = RegenerationSummary(
+            added=len(changes.to_add),
+            removed=len(changes.to_remove),
+            refreshed=len(preview.items_to_refresh),
+            kept=len(changes.kept) - len(preview.items_to_refresh),
+            targets_added=len(target_changes.to_add),
+            targets_updated=len(target_changes.to_update),
+            targets_removed=len(target_changes.to_remove),
+        )
+        # One event for the whole regeneration: hundreds of item events would
+        # bury every hand edit in the history.
+        if preview.changes_anything:
+            record_activity(
+                engagement,
+                actor=actor,
+                verb="generated",
+                obj_type="plan",
+                obj_id=None,
+                label=engagement.name,
+                detail=str(summary),
+            )
+    return summary
 
 
 def _create_generated_items(engagement: Engagement, generated: Sequence[GeneratedItem]) -> None:
@@ -530,8 +607,22 @@ def _resolve_resistance_point(engagement: Engagement, fields: dict) -> None:
     fields["resistance_point"] = found
 
 
+def _record_item(item: PlanItem, actor, verb: str, changes=None, *, item_id=None) -> None:
+    record_activity(
+        item.engagement,
+        actor=actor,
+        verb=verb,
+        obj_type="plan_item",
+        obj_id=item_id or item.id,
+        label=item.title,
+        changes=changes,
+    )
+
+
 @transaction.atomic
-def create_item(engagement: Engagement, *, audience: Iterable = (), **fields) -> PlanItem:
+def create_item(
+    engagement: Engagement, *, audience: Iterable = (), actor=None, **fields
+) -> PlanItem:
     """A plan item added by hand (`origin` manual)."""
     _resolve_resistance_point(engagement, fields)
     members = _audience(engagement, audience)
@@ -539,23 +630,35 @@ def create_item(engagement: Engagement, *, audience: Iterable = (), **fields) ->
     save_versioned(item, None)
     item.audience.set(members)
     engagement_changed(engagement)
+    _record_item(item, actor, "created")
     return item
 
 
 @transaction.atomic
 def update_item(
-    item: PlanItem, *, expected_version: int | None, audience: Iterable | None = None, **changes
+    item: PlanItem,
+    *,
+    expected_version: int | None,
+    audience: Iterable | None = None,
+    actor=None,
+    **changes,
 ) -> PlanItem:
     """Change an item; a generated item that really changes becomes hand work."""
     engagement = item.engagement
     _resolve_resistance_point(engagement, changes)
     members = None if audience is None else _audience(engagement, audience)
+    before = stored_values(item, changes)
     content_changed = any(
         getattr(item, name) != value for name, value in changes.items() if name != "status"
     )
+    audience_change = None
     if members is not None:
         current = set(item.audience.values_list("id", flat=True))
-        content_changed = content_changed or current != {member.pk for member in members}
+        wanted = {member.pk for member in members}
+        if current != wanted:
+            content_changed = True
+            # Counts, not names: an engagement-wide item addresses hundreds.
+            audience_change = [len(current), len(wanted)]
     for name, value in changes.items():
         setattr(item, name, value)
     if content_changed and item.is_generated:
@@ -564,21 +667,28 @@ def update_item(
     if members is not None:
         item.audience.set(members)
     engagement_changed(engagement)
+    changed = field_changes(item, before)
+    if audience_change:
+        changed["audience"] = audience_change
+    if changed:
+        _record_item(item, actor, "updated", changed)
     return item
 
 
-def move_item(item: PlanItem, week: int, *, expected_version: int | None) -> PlanItem:
-    return update_item(item, expected_version=expected_version, week=week)
+def move_item(item: PlanItem, week: int, *, expected_version: int | None, actor=None) -> PlanItem:
+    return update_item(item, expected_version=expected_version, actor=actor, week=week)
 
 
-def set_item_status(item: PlanItem, status: str, *, expected_version: int | None) -> PlanItem:
+def set_item_status(
+    item: PlanItem, status: str, *, expected_version: int | None, actor=None
+) -> PlanItem:
     """Done, skipped or planned again. Progress keeps the item through regeneration
     without marking its content as edited (see `_is_touched`)."""
-    return update_item(item, expected_version=expected_version, status=status)
+    return update_item(item, expected_version=expected_version, actor=actor, status=status)
 
 
 @transaction.atomic
-def delete_item(item: PlanItem, *, expected_version: int | None = None) -> None:
+def delete_item(item: PlanItem, *, expected_version: int | None = None, actor=None) -> None:
     """Delete an item; a generated one is remembered so regeneration does not bring it back."""
     engagement = item.engagement
     current = PlanItem.objects.select_for_update().filter(pk=item.pk).first()
@@ -591,34 +701,55 @@ def delete_item(item: PlanItem, *, expected_version: int | None = None) -> None:
         if current.generation_key not in state.dismissed_keys:
             state.dismissed_keys = [*state.dismissed_keys, current.generation_key]
             state.save(update_fields=["dismissed_keys"])
+    item_id = current.id
     current.delete()
     engagement_changed(engagement)
+    current.engagement = engagement
+    _record_item(current, actor, "deleted", item_id=item_id)
 
 
 # --- adoption targets and actuals -----------------------------------------------------------
 
 
+def _record_target(target: AdoptionTarget, actor, before: dict) -> None:
+    changes = field_changes(target, before)
+    if changes:
+        record_activity(
+            target.engagement,
+            actor=actor,
+            verb="updated",
+            obj_type="adoption_target",
+            obj_id=target.id,
+            label=f"{target.stakeholder.name}, week {target.week}",
+            changes=changes,
+        )
+
+
 @transaction.atomic
 def set_target(
-    target: AdoptionTarget, target_pct: float, *, expected_version: int | None
+    target: AdoptionTarget, target_pct: float, *, expected_version: int | None, actor=None
 ) -> AdoptionTarget:
     """A target set by hand; regeneration keeps it."""
+    before = stored_values(target, ["target_pct"])
     if target.target_pct != target_pct:
         target.edited_by_hand = True
     target.target_pct = target_pct
     save_versioned(target, expected_version)
     engagement_changed(target.engagement)
+    _record_target(target, actor, before)
     return target
 
 
 @transaction.atomic
 def set_actual(
-    target: AdoptionTarget, actual_pct: float | None, *, expected_version: int | None
+    target: AdoptionTarget, actual_pct: float | None, *, expected_version: int | None, actor=None
 ) -> AdoptionTarget:
     """The measured weekly-active share for the target's group and week (None clears it)."""
+    before = stored_values(target, ["actual_pct"])
     target.actual_pct = actual_pct
     save_versioned(target, expected_version)
     engagement_changed(target.engagement)
+    _record_target(target, actor, before)
     return target
 
 
@@ -737,7 +868,9 @@ def _cell(values: list[str], position: int) -> str:
 
 
 @transaction.atomic
-def record_actuals(engagement: Engagement, actuals: Sequence[tuple[int, Actual]]) -> int:
+def record_actuals(
+    engagement: Engagement, actuals: Sequence[tuple[int, Actual]], *, actor=None
+) -> int:
     """Store actual figures against the engagement's adoption targets, all or nothing.
 
     Each row needs a stakeholder of the engagement (by name, any case) with an
@@ -782,13 +915,22 @@ def record_actuals(engagement: Engagement, actuals: Sequence[tuple[int, Actual]]
         raise ActualsImportError(errors)
     AdoptionTarget.objects.bulk_update(updated, ["actual_pct", "version"])
     engagement_changed(engagement)
+    record_activity(
+        engagement,
+        actor=actor,
+        verb="updated",
+        obj_type="plan",
+        obj_id=None,
+        label=engagement.name,
+        detail=f"{len(updated)} actual adoption figure{'s' * (len(updated) != 1)} recorded",
+    )
     return len(updated)
 
 
-def import_actuals(engagement: Engagement, csv_file) -> int:
+def import_actuals(engagement: Engagement, csv_file, *, actor=None) -> int:
     """Import actual adoption from CSV (week, stakeholder name, percent); returns the count.
 
     All or nothing: any bad row refuses the whole file with every row's problem.
     """
     raw = csv_file.read(MAX_ACTUALS_BYTES + 1)
-    return record_actuals(engagement, parse_actuals_csv(raw))
+    return record_actuals(engagement, parse_actuals_csv(raw), actor=actor)

@@ -149,7 +149,10 @@ def item_create(request, engagement_id):
     if request.method == "POST" and form.is_valid():
         try:
             item = services.create_item(
-                engagement, audience=form.cleaned_data["audience"], **_item_fields(form)
+                engagement,
+                audience=form.cleaned_data["audience"],
+                actor=request.user,
+                **_item_fields(form),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -199,6 +202,7 @@ def item_edit(request, engagement_id, item_id):
                 stored,
                 expected_version=form.cleaned_data["version"],
                 audience=form.cleaned_data["audience"],
+                actor=request.user,
                 **fields,
             )
         except EditConflict as conflict:
@@ -255,7 +259,9 @@ def item_move(request, engagement_id, item_id):
         engagement_id,
         item_id,
         MoveItemForm,
-        lambda item, data: services.move_item(item, data["week"], expected_version=data["version"]),
+        lambda item, data: services.move_item(
+            item, data["week"], expected_version=data["version"], actor=request.user
+        ),
         "Plan item moved.",
     )
 
@@ -269,7 +275,7 @@ def item_status(request, engagement_id, item_id):
         item_id,
         ItemStatusForm,
         lambda item, data: services.set_item_status(
-            item, data["status"], expected_version=data["version"]
+            item, data["status"], expected_version=data["version"], actor=request.user
         ),
         "Plan item updated.",
     )
@@ -285,7 +291,9 @@ def item_delete(request, engagement_id, item_id):
     if request.method == "POST":
         version = request.POST.get("version")
         try:
-            services.delete_item(item, expected_version=int(version) if version else None)
+            services.delete_item(
+                item, expected_version=int(version) if version else None, actor=request.user
+            )
         except EditConflict as conflict:
             return _after_change(
                 request,
@@ -361,6 +369,7 @@ def plan_settings(request, engagement_id):
                 plan_last_week=data["plan_last_week"],
                 adoption_target_pct=data["adoption_target_pct"],
                 adoption_target_week=data["adoption_target_week"],
+                actor=request.user,
             )
         except EditConflict as conflict:
             form.add_error(None, f"{conflict} Your values are kept below.")
@@ -415,10 +424,14 @@ def adoption_target_edit(request, engagement_id, target_id):
     data = form.cleaned_data
     try:
         if data["target_pct"] != target.target_pct:
-            services.set_target(target, data["target_pct"], expected_version=data["version"])
+            services.set_target(
+                target, data["target_pct"], expected_version=data["version"], actor=request.user
+            )
             data["version"] = target.version
         if data["actual_pct"] != target.actual_pct:
-            services.set_actual(target, data["actual_pct"], expected_version=data["version"])
+            services.set_actual(
+                target, data["actual_pct"], expected_version=data["version"], actor=request.user
+            )
     except EditConflict as conflict:
         messages.error(
             request,
@@ -440,7 +453,9 @@ def actuals_import(request, engagement_id):
     errors = []
     if form.is_valid():
         try:
-            count = services.import_actuals(engagement, form.cleaned_data["file"])
+            count = services.import_actuals(
+                engagement, form.cleaned_data["file"], actor=request.user
+            )
         except services.ActualsImportError as error:
             errors = error.errors
         else:
@@ -497,7 +512,7 @@ def rule_create(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_rule(membership.workspace, form.rule_data())
+            services.create_rule(membership.workspace, form.rule_data(), actor=request.user)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -531,6 +546,7 @@ def rule_edit(request, slug, key):
                 membership.workspace,
                 form.rule_data(),
                 expected_version=form.cleaned_data["version"],
+                actor=request.user,
             )
         except EditConflict as conflict:
             form.add_error(None, f"{conflict} Your values are kept below.")
@@ -547,7 +563,7 @@ def rule_edit(request, slug, key):
 def rule_toggle(request, slug, key):
     membership = get_workspace_for_member(request, slug, manage=True)
     entry = _entry(membership, key)
-    services.set_rule_enabled(membership.workspace, key, not entry.enabled)
+    services.set_rule_enabled(membership.workspace, key, not entry.enabled, actor=request.user)
     state = "switched off" if entry.enabled else "switched on"
     messages.success(request, f"“{entry.rule.title}” {state}.")
     return redirect(reverse("playbook", args=[slug]) + f"#rule-{key}")
@@ -558,7 +574,7 @@ def rule_toggle(request, slug, key):
 def rule_reset(request, slug, key):
     membership = get_workspace_for_member(request, slug, manage=True)
     entry = _entry(membership, key)
-    services.reset_rule(membership.workspace, key)
+    services.reset_rule(membership.workspace, key, actor=request.user)
     messages.success(request, f"“{entry.rule.title}” is back to the built-in version.")
     return redirect(reverse("playbook", args=[slug]) + f"#rule-{key}")
 
@@ -571,7 +587,7 @@ def rule_delete(request, slug, key):
     if entry.source != "custom":
         raise Http404("Built-in rules are switched off, not deleted.")
     if request.method == "POST":
-        services.delete_rule(membership.workspace, key)
+        services.delete_rule(membership.workspace, key, actor=request.user)
         messages.success(request, f"Rule “{entry.rule.title}” deleted.")
         return redirect("playbook", slug)
     return render(

@@ -18,19 +18,38 @@ from django.core.exceptions import FieldDoesNotExist
 from changeready.portfolio.models import ActivityEvent
 
 VERBS = frozenset(
-    {"created", "updated", "deleted", "accepted", "generated", "imported", "sent", "closed"}
+    {
+        "created",
+        "updated",
+        "deleted",
+        "accepted",
+        "generated",
+        "imported",
+        "sent",
+        "closed",
+        "revoked",
+        "reset",
+        "applied",
+    }
 )
 OBJECT_TYPES = {
     "engagement": ("engagement", "engagements.Engagement"),
     "stakeholder": ("stakeholder", "landscape.Stakeholder"),
     "resistance_point": ("resistance point", "landscape.ResistancePoint"),
-    "plan": ("activation plan", None),
+    "plan": ("activation plan", "planning.PlanState"),
     "plan_item": ("plan item", "planning.PlanItem"),
     "adoption_target": ("adoption target", "planning.AdoptionTarget"),
     "handoff": ("handoff", None),
     "survey": ("pulse survey", "surveys.Survey"),
+    "plan_rule": ("plan rule", "planning.WorkspaceRule"),
 }
-VERB_PHRASES = {"created": "added", "updated": "changed"}
+VERB_PHRASES = {
+    "created": "added",
+    "updated": "changed",
+    "reset": "reset to built-in",
+    "revoked": "withdrew",
+    "applied": "applied the results of",
+}
 TEXT_PREVIEW = 60
 
 
@@ -111,15 +130,36 @@ def field_changes(instance, before: Mapping[str, object]) -> dict[str, list]:
     return changes
 
 
-def describe(verb: str, obj_type: str, label: str, changes: Mapping[str, list] | None) -> str:
+def dict_changes(before: Mapping, after: Mapping) -> dict[str, list]:
+    """{key: [old, new]} for each key whose value moved between two dicts, readable values.
+
+    For records kept as a JSON document (a plan rule) rather than as fields.
+    """
+    return {
+        key: [_readable(None, before.get(key)), _readable(None, after.get(key))]
+        for key in dict.fromkeys([*before, *after])
+        if before.get(key) != after.get(key)
+    }
+
+
+def describe(
+    verb: str,
+    obj_type: str,
+    label: str,
+    changes: Mapping[str, list] | None,
+    detail: str = "",
+) -> str:
     """The sentence after the actor's name: "changed stakeholder “Shift leads”: influence 3 → 4"."""
     type_label = OBJECT_TYPES.get(obj_type, (obj_type.replace("_", " "), None))[0]
     text = f"{VERB_PHRASES.get(verb, verb)} {type_label} “{label}”"
+    parts = [detail] if detail else []
     if changes:
         model = _model(obj_type)
-        text += ": " + "; ".join(
+        parts.extend(
             f"{_field_label(model, name)} {old} → {new}" for name, (old, new) in changes.items()
         )
+    if parts:
+        text += ": " + "; ".join(parts)
     return text
 
 
@@ -130,28 +170,69 @@ def actor_label(actor) -> str:
 
 
 def record_activity(
-    engagement, *, actor, verb: str, obj_type: str, obj_id, label: str, changes=None
+    engagement,
+    *,
+    actor,
+    verb: str,
+    obj_type: str,
+    obj_id,
+    label: str,
+    changes=None,
+    detail: str = "",
 ) -> ActivityEvent:
     """Record one change to `engagement`'s data.
 
     Call it from the write service, after the write, inside its transaction.
     `actor` is the user who made the change (None for automatic changes);
     `obj_type` one of OBJECT_TYPES; `changes` {field: [old, new]} for updates
-    (see `field_changes`). Recording the deletion of the engagement itself
-    keeps the event in the workspace, without the engagement.
+    (see `field_changes`); `detail` a short phrase for what is not a field
+    change ("3 added, 1 removed"). Recording the deletion of the engagement
+    itself keeps the event in the workspace, without the engagement.
     """
+    return _create(
+        engagement.workspace_id,
+        engagement.pk,  # None once the engagement itself is deleted
+        actor=actor,
+        verb=verb,
+        obj_type=obj_type,
+        obj_id=obj_id,
+        label=label,
+        changes=changes,
+        detail=detail,
+    )
+
+
+def record_workspace_activity(
+    workspace, *, actor, verb: str, obj_type: str, obj_id, label: str, changes=None
+) -> ActivityEvent:
+    """Record one change to workspace-wide data (the playbook's rules), in no engagement."""
+    return _create(
+        workspace.pk,
+        None,
+        actor=actor,
+        verb=verb,
+        obj_type=obj_type,
+        obj_id=obj_id,
+        label=label,
+        changes=changes,
+    )
+
+
+def _create(
+    workspace_id, engagement_id, *, actor, verb, obj_type, obj_id, label, changes, detail=""
+) -> ActivityEvent:
     if verb not in VERBS:
         raise ValueError(f"Unknown activity verb {verb!r}; add it to VERBS.")
     changes = dict(changes or {})
     return ActivityEvent.objects.create(
-        workspace_id=engagement.workspace_id,
-        engagement_id=engagement.pk,  # None once the engagement itself is deleted
+        workspace_id=workspace_id,
+        engagement_id=engagement_id,
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor_label(actor)[:200],
         verb=verb,
         obj_type=obj_type,
         obj_id=obj_id,
         label=str(label)[:300],
-        summary=describe(verb, obj_type, str(label), changes),
+        summary=describe(verb, obj_type, str(label), changes, detail),
         changes=changes,
     )

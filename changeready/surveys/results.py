@@ -16,7 +16,8 @@ The rule, applied to every page and API answer that shows results:
 
 The ADKAR scores written to the stakeholders are not held back (see
 `services.apply_results`): the assessment needs the measurement even from one
-or two people.
+or two people. The landscape's pages show them only from 3 responses on
+(`Stakeholder.adkar_withheld`).
 """
 
 from __future__ import annotations
@@ -27,12 +28,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
-from changeready.core.model import ADKAR_ELEMENTS
+from changeready.core.model import ADKAR_ELEMENTS, ANONYMITY_THRESHOLD
 from changeready.landscape.models import Stakeholder
 from changeready.surveys.models import Respondent, Response, Survey
 from changeready.surveys.questionnaire import ELEMENT_LABELS, aggregate
-
-ANONYMITY_THRESHOLD = 3
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from changeready.landscape.models import Stakeholder
 from changeready.landscape.services import update_stakeholder
+from changeready.portfolio.activity import record_activity
 from changeready.surveys.links import SurveyLink
 from changeready.surveys.models import (
     DEFAULT_OPEN_DAYS,
@@ -154,7 +155,20 @@ def create_survey(
     )
     for respondent in invited:
         transaction.on_commit(partial(send_survey_email.enqueue, str(respondent.id), "invitation"))
+    _record(survey, created_by, "created")
     return survey
+
+
+def _record(survey: Survey, actor, verb: str, detail: str = "") -> None:
+    record_activity(
+        survey.engagement,
+        actor=actor,
+        verb=verb,
+        obj_type="survey",
+        obj_id=survey.id,
+        label=survey.title,
+        detail=detail,
+    )
 
 
 @transaction.atomic
@@ -210,6 +224,10 @@ def apply_results(survey: Survey, *, today: date | None = None) -> dict[str, Ele
     was. The stakeholder is marked measured (the date and the number of
     responses). A stakeholder that a newer survey has already measured keeps
     that newer result.
+
+    The activity history gets one event for the survey, without scores and
+    without anyone's name: with one or two responses, scores next to the time
+    of an answer would tell whose answer it was.
     """
     today = today or timezone.localdate()
     answers = list(Response.objects.filter(survey=survey).values_list("answers", flat=True))
@@ -232,34 +250,53 @@ def apply_results(survey: Survey, *, today: date | None = None) -> dict[str, Ele
         .select_related("engagement")
         .exclude(Exists(measured_by_newer))
     )
+    updated = 0
     for stakeholder in stakeholders:
         update_stakeholder(
             stakeholder,
             expected_version=None,
+            record=False,
             adkar_measured_on=today,
             adkar_responses=len(answers),
             **scores,
         )
+        updated += 1
+    if updated:
+        responses = f"{len(answers)} response{'s' * (len(answers) != 1)}"
+        _record(
+            survey,
+            None,
+            "applied",
+            f"{responses}; ADKAR scores of {updated} stakeholder{'s' * (updated != 1)} updated",
+        )
     return results
 
 
-def close_survey(survey: Survey, *, now: datetime | None = None) -> bool:
+@transaction.atomic
+def close_survey(survey: Survey, *, now: datetime | None = None, actor=None) -> bool:
     """Stop taking answers; the answers so far and their results stay."""
-    return bool(
+    closed = bool(
         Survey.objects.filter(pk=survey.pk, closed_at__isnull=True, revoked_at__isnull=True).update(
             closed_at=now or timezone.now()
         )
     )
+    if closed:
+        _record(survey, actor, "closed")
+    return closed
 
 
-def revoke_survey(survey: Survey, *, now: datetime | None = None) -> bool:
+@transaction.atomic
+def revoke_survey(survey: Survey, *, now: datetime | None = None, actor=None) -> bool:
     """Withdraw the survey: every link stops working at once. Answers already
     given and the results they set are kept."""
-    return bool(
+    revoked = bool(
         Survey.objects.filter(pk=survey.pk, revoked_at__isnull=True).update(
             revoked_at=now or timezone.now()
         )
     )
+    if revoked:
+        _record(survey, actor, "revoked")
+    return revoked
 
 
 def revoke_respondent(respondent: Respondent, *, now: datetime | None = None) -> bool:

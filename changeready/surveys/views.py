@@ -164,7 +164,7 @@ def _confirmed_action(request, engagement_id, survey_id, *, action, template):
 @require_http_methods(["GET", "POST"])
 def survey_close(request, engagement_id, survey_id):
     def close(survey):
-        if services.close_survey(survey):
+        if services.close_survey(survey, actor=request.user):
             messages.success(request, "Survey closed. Its results stay.")
 
     return _confirmed_action(
@@ -176,7 +176,7 @@ def survey_close(request, engagement_id, survey_id):
 @require_http_methods(["GET", "POST"])
 def survey_revoke(request, engagement_id, survey_id):
     def revoke(survey):
-        if services.revoke_survey(survey):
+        if services.revoke_survey(survey, actor=request.user):
             messages.success(request, "Survey withdrawn: its links no longer work.")
 
     return _confirmed_action(

@@ -107,7 +107,8 @@ def test_openapi_schema_documents_every_operation():
     assert documented >= CONTRACT_OPERATIONS, CONTRACT_OPERATIONS - documented
     for method, path, op in operations:
         statuses = set(op["responses"])
-        assert {"401", "422"} <= {str(s) for s in statuses}, (method, path)
+        assert {"401", "422", "429"} <= {str(s) for s in statuses}, (method, path)
+        assert "Retry-After" in op["responses"]["429"]["headers"], (method, path)
         if method != "get":
             assert "403" in {str(s) for s in statuses}, (method, path)
         assert op["security"] == [{"TokenAuth": []}]

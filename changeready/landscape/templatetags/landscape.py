@@ -1,5 +1,6 @@
 from django import template
 
+from changeready.core.model import ANONYMITY_THRESHOLD
 from changeready.landscape import importing, labels
 from changeready.landscape.overview import build_landscape
 
@@ -18,6 +19,15 @@ register.filter("source_label", _labeller(labels.SOURCE_LABELS))
 register.filter("strategy_label", _labeller(labels.STRATEGY_LABELS))
 register.filter("status_label", _labeller(labels.STATUS_LABELS))
 register.filter("involvement_label", _labeller(labels.INVOLVEMENT_LABELS))
+
+
+@register.filter
+def adkar_withheld_note(stakeholder) -> str:
+    """What a page shows instead of ADKAR scores measured from too few responses."""
+    if not stakeholder.adkar_withheld:
+        return ""
+    count = stakeholder.adkar_responses or 0
+    return f"measured from {count} response{'s' * (count != 1)} — shown at {ANONYMITY_THRESHOLD}"
 
 
 @register.inclusion_tag("landscape/_summary.html")

@@ -1,0 +1,70 @@
+"""ADKAR scores a survey measured from fewer than 3 responses are not shown on the
+landscape's pages (they would be one or two people's answers); the assessment uses them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from changeready.landscape.tests.factories import StakeholderFactory
+from changeready.landscape.tests.test_access import STAKEHOLDER_FORM
+
+pytestmark = pytest.mark.django_db
+
+
+def measured(engagement, responses: int):
+    return StakeholderFactory(
+        engagement=engagement,
+        name="Night shift",
+        adkar_awareness=1.5,
+        adkar_desire=4.5,
+        adkar_knowledge=2.5,
+        adkar_measured_on=datetime.date(2027, 3, 1),
+        adkar_responses=responses,
+    )
+
+
+def detail(client, stakeholder):
+    url = reverse("stakeholder", args=[stakeholder.engagement_id, stakeholder.id])
+    return client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("responses", [1, 2])
+def test_scores_from_too_few_responses_are_not_shown(client_as, engagement, responses):
+    stakeholder = measured(engagement, responses)
+    body = detail(client_as("viewer"), stakeholder)
+    plural = "s" if responses != 1 else ""
+    assert f"Measured from {responses} response{plural} — shown at 3" in body
+    assert "Awareness 1.5" not in body and "Desire 4.5" not in body
+
+
+def test_scores_from_three_responses_are_shown(client_as, engagement):
+    body = detail(client_as("viewer"), measured(engagement, 3))
+    assert "Awareness 1.5 · Desire 4.5 · Knowledge 2.5" in body
+    assert "shown at 3" not in body
+
+
+def test_the_teams_own_estimate_is_always_shown(client_as, engagement):
+    stakeholder = StakeholderFactory(engagement=engagement, adkar_awareness=2)
+    assert "Awareness 2" in detail(client_as("viewer"), stakeholder)
+
+
+def test_the_assessment_still_uses_withheld_scores(client_as, engagement):
+    stakeholder = measured(engagement, 1)
+    body = detail(client_as("viewer"), stakeholder)
+    assert "barrier: awareness" in body
+
+
+def test_the_edit_form_neither_shows_nor_drops_withheld_scores(client_as, engagement):
+    stakeholder = measured(engagement, 2)
+    url = reverse("stakeholder_edit", args=[engagement.id, stakeholder.id])
+    client = client_as("member")
+    body = client.get(url).content.decode()
+    assert "Measured from 2 responses — shown at 3" in body
+    assert 'name="adkar_awareness"' not in body and "4.5" not in body
+
+    data = {**STAKEHOLDER_FORM, "name": "Night shift", "version": stakeholder.version}
+    assert client.post(url, data).status_code == 302
+    stakeholder.refresh_from_db()
+    assert (stakeholder.adkar_awareness, stakeholder.adkar_desire) == (1.5, 4.5)
+    assert stakeholder.headcount == 120  # the other fields were saved

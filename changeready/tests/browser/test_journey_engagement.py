@@ -101,7 +101,8 @@ def map_landscape(page, screenshot) -> None:
     form.get_by_role("checkbox", name="Training").check()
     visit(page, screenshot, "landscape-add-daily-user")
     form.get_by_role("button", name="Add stakeholder").click()
-    expect(daily.get_by_role("heading", name="Warehouse pickers")).to_be_visible()
+    # The swap replaced the focused button: the new stakeholder takes the focus.
+    expect(daily.get_by_role("heading", name="Warehouse pickers")).to_be_focused()
 
     # Who will manage it: a shift manager who loses the say over pick routes.
     manage = question(page, "Who will manage it?")
@@ -145,6 +146,7 @@ def map_landscape(page, screenshot) -> None:
     opposed = question(page, "Who did not want it?")
     opposed.get_by_role("button", name="We asked: nobody opposed it").click()
     expect(opposed.get_by_text("Recorded: nobody opposed the purchase.")).to_be_visible()
+    expect(opposed.get_by_role("heading", name=re.compile("^Who did not want it?"))).to_be_focused()
     visit(page, screenshot, "landscape")
 
 
@@ -190,6 +192,7 @@ def mitigate_the_resistor(page, screenshot) -> None:
     form.get_by_role("button", name="Add resistance point").click()
     expect(page.get_by_role("status")).to_have_text("Register updated.")
     expect(manager.get_by_role("note")).to_have_count(0)
+    expect(manager.get_by_role("heading", name="Tom Becker")).to_be_focused()
     points = manager.get_by_role("table")
     expect(points).to_contain_text("Involve them in the design")
     expect(points).to_contain_text("Priya Raman")

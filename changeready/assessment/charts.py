@@ -26,12 +26,13 @@ INK = "#1b2a3a"
 MUTED = "#5f6b7a"
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: str) -> str:
-    # Ids derive from the title so several charts can share a page.
+def _svg(width: int, height: int, title: str, desc: str, body: str, role: str = "img") -> str:
+    # Ids derive from the title so several charts can share a page. A chart
+    # whose marks are links is a group: an image's links cannot be read.
     ref = "chart-" + "-".join(title.lower().split())
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="{ref}-title {ref}-desc" class="chart" '
+        f'role="{role}" aria-labelledby="{ref}-title {ref}-desc" class="chart" '
         'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
         f'<title id="{ref}-title">{escape(title)}</title>'
         f'<desc id="{ref}-desc">{escape(desc)}</desc>'
@@ -132,7 +133,8 @@ def risk_heatmap_svg(points: Sequence[HeatPoint]) -> str:
         f"{p.name}: influence {p.influence}, likelihood {p.likelihood:.2f}, {p.band}"
         for p in points
     )
-    return _svg(width, height, "Risk heatmap", desc or "No stakeholders", "".join(parts))
+    role = "group" if any("<a " in part for part in parts) else "img"
+    return _svg(width, height, "Risk heatmap", desc or "No stakeholders", "".join(parts), role)
 
 
 def readiness_history_svg(history: Sequence[tuple[date, int]]) -> str:

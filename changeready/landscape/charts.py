@@ -256,7 +256,9 @@ def power_interest_svg(
     """Mendelow's grid with one mark per stakeholder, as an SVG document fragment.
 
     `role="img"` with a title and a description; put the same data in a table
-    beside it for people who cannot see the picture.
+    beside it for people who cannot see the picture. When the marks are links,
+    the picture is a `role="group"` instead: an image's content is hidden from
+    assistive technology, so links inside it could be focused but not read.
     """
     placed = _layout(points)
     counts = defaultdict(int)
@@ -274,9 +276,10 @@ def power_interest_svg(
         + "."
     )
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    role = "group" if any(point.href for point in points) else "img"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" class="power-interest-map" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="{role}" class="power-interest-map" '
         f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" font-family="{FONT}">',
         f'<title id="{escape(title_id)}">{escape(title)}</title>',
         f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',

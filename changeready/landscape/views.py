@@ -70,8 +70,13 @@ def _point(engagement, point_id) -> ResistancePoint:
         raise Http404("No such resistance point.") from None
 
 
-def _section_response(request, engagement, membership, section: str) -> HttpResponse:
-    """After an htmx save: the refreshed questions or register, swapped in place of the old."""
+def _section_response(request, engagement, membership, section: str, focus="") -> HttpResponse:
+    """After an htmx save: the refreshed questions or register, swapped in place of the old.
+
+    The swap replaces the button that had the focus; `focus` (a stakeholder id,
+    or a question's slug) names the heading that takes it instead, so keyboard
+    and screen reader users stay where they were rather than at the top of the page.
+    """
     template = {
         "questions": "landscape/_questions.html",
         "register": "landscape/_register.html",
@@ -84,6 +89,7 @@ def _section_response(request, engagement, membership, section: str) -> HttpResp
             "membership": membership,
             "landscape": build_landscape(engagement),
             "swapped": True,
+            "focus": str(focus),
         },
     )
     response["HX-Retarget"] = f"#{section}"
@@ -116,7 +122,7 @@ def opposition_reviewed(request, engagement_id):
     reviewed = request.POST.get("reviewed") == "yes"
     services.set_opposition_reviewed(engagement, reviewed, actor=request.user)
     if _is_htmx(request):
-        return _section_response(request, engagement, membership, "questions")
+        return _section_response(request, engagement, membership, "questions", "opposed")
     messages.success(
         request,
         "Recorded: nobody opposed the purchase."
@@ -166,7 +172,9 @@ def stakeholder_create(request, engagement_id):
             apply_validation_error(form, error)
         else:
             if _is_htmx(request):
-                return _section_response(request, engagement, membership, "questions")
+                return _section_response(
+                    request, engagement, membership, "questions", stakeholder.id
+                )
             messages.success(request, f"“{stakeholder.name}” added.")
             return redirect(reverse("landscape", args=[engagement.id]) + f"#s-{stakeholder.id}")
     context = {"engagement": engagement, "membership": membership, "form": form}
@@ -195,7 +203,9 @@ def stakeholder_edit(request, engagement_id, stakeholder_id):
             apply_validation_error(form, error)
         else:
             if _is_htmx(request):
-                return _section_response(request, engagement, membership, "questions")
+                return _section_response(
+                    request, engagement, membership, "questions", stakeholder.id
+                )
             messages.success(request, f"“{stakeholder.name}” saved.")
             return redirect(reverse("landscape", args=[engagement.id]) + f"#s-{stakeholder.id}")
     context = {
@@ -311,7 +321,9 @@ def point_create(request, engagement_id):
             apply_validation_error(form, error)
         else:
             if _is_htmx(request):
-                return _section_response(request, engagement, membership, "register")
+                return _section_response(
+                    request, engagement, membership, "register", point.stakeholder_id
+                )
             messages.success(request, f"Resistance point added for “{point.stakeholder.name}”.")
             return redirect(reverse("resistors", args=[engagement.id]) + f"#p-{point.id}")
     return _point_form_page(
@@ -341,7 +353,9 @@ def point_edit(request, engagement_id, point_id):
             apply_validation_error(form, error)
         else:
             if _is_htmx(request):
-                return _section_response(request, engagement, membership, "register")
+                return _section_response(
+                    request, engagement, membership, "register", point.stakeholder_id
+                )
             messages.success(request, "Resistance point saved.")
             return redirect(reverse("resistors", args=[engagement.id]) + f"#p-{point.id}")
     return _point_form_page(

@@ -201,14 +201,16 @@ BROWSER_COOKIE = "survey_answer"
 
 def respondent_page(view):
     """Headers for pages reached through a personal link: never cached (shared
-    devices), never indexed, and the link never leaks as a referrer."""
+    devices), never indexed, and the link never leaks as a referrer to another
+    site. `same-origin`, not `no-referrer`: under `no-referrer` browsers send
+    `Origin: null` with the questionnaire's POST, which the CSRF check refuses."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store, private"
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapped

@@ -150,7 +150,9 @@ def test_map_page_draws_every_stakeholder_with_a_link_and_a_table(client_as, eng
     html = body.content.decode()
     for stakeholder in (group, person):
         assert reverse("stakeholder", args=[engagement.id, stakeholder.id]) in html
-    assert 'role="img"' in html and "<caption>The map as a table</caption>" in html
+    # The marks are links: a group, not an image (whose links could not be read).
+    assert 'role="group"' in html and 'role="img"' not in html
+    assert "<caption>The map as a table</caption>" in html
     assert "Engagement matrix" in html
 
 
@@ -187,7 +189,13 @@ def test_svg_escapes_every_text_and_is_deterministic():
     assert "&lt;script&gt;" in svg and "Map &amp; &lt;co&gt;" in svg
     assert 'href="/a?b=1&amp;c=2"' in svg
     assert svg == power_interest_svg(list(reversed(points)), title="Map & <co>")
-    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert 'role="group"' in svg and "<title" in svg and "<desc" in svg
+    assert "style=" not in svg and "<script" not in svg
+
+
+def test_svg_without_links_is_an_image():
+    svg = power_interest_svg([MapPoint(id="1", name="Pickers", influence=2, interest=4)])
+    assert 'role="img"' in svg and "<a " not in svg
     assert "style=" not in svg and "<script" not in svg
 
 

@@ -147,6 +147,11 @@ def test_htmx_form_is_a_partial_that_swaps_itself_until_saved(client_as, engagem
     assert response["HX-Retarget"] == "#questions"
     body = response.content.decode()
     assert 'id="questions"' in body and "Packers" in body and "<html" not in body
+    # The swap replaces the focused button: the saved stakeholder's name takes the focus.
+    packers = Stakeholder.objects.get(name="Packers")
+    assert body.count("autofocus") == 1
+    link = reverse("stakeholder", args=[engagement.id, packers.id])
+    assert f'tabindex="-1" autofocus><a href="{link}"' in body
 
 
 def test_plain_form_page_has_no_htmx_attributes(client_as, engagement):
@@ -270,3 +275,7 @@ def test_htmx_point_save_refreshes_the_register(client_as, engagement):
     response = client_as("member").post(url, data, **HTMX)
     assert response["HX-Retarget"] == "#register"
     assert "Lena Kovacs" in response.content.decode()
+    # The resistor whose point was saved takes the focus the swap removed.
+    body = response.content.decode()
+    assert body.count("autofocus") == 1
+    assert f'id="r-{stakeholder.id}-title" tabindex="-1" autofocus>' in body

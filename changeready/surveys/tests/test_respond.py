@@ -61,7 +61,10 @@ def test_the_page_reveals_nothing_else(client, survey, engagement):
     html = page.content.decode()
     assert '<meta name="robots" content="noindex' in html
     assert page["X-Robots-Tag"].startswith("noindex")
-    assert page["Referrer-Policy"] == "no-referrer"
+    # The link never leaves as a referrer to another site; the app itself may
+    # see it (no-referrer would make the form's POST carry `Origin: null`).
+    assert page["Referrer-Policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in html
     assert "no-store" in page["Cache-Control"]
     # No link into the app, no engagement data beyond the survey's own text, no ids.
     assert re.findall(r'href="/(?!static/)', html) == []
@@ -133,6 +136,21 @@ def test_csrf_protection_works_for_anonymous_respondents(survey):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = client.post(link, form_data(answers(), csrfmiddlewaretoken=token))
     assert response.status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_the_answer_posts_with_the_origin_a_browser_sends(survey):
+    # Browsers send the page's origin with the form unless the page's referrer
+    # policy is no-referrer; then they send `Origin: null`, which the CSRF check
+    # refuses: no one could answer. The policy keeps the origin.
+    client = Client(enforce_csrf_checks=True)
+    link = personal_link(survey)
+    page = client.get(link)
+    assert page["Referrer-Policy"] != "no-referrer"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    data = form_data(answers(), csrfmiddlewaretoken=token.group(1))
+    assert client.post(link, data, HTTP_ORIGIN="null").status_code == 403
+    assert client.post(link, data, HTTP_ORIGIN="http://testserver").status_code == 302
     assert Response.objects.count() == 1
 
 

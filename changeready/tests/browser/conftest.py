@@ -12,6 +12,8 @@ to run otherwise, so a browser test can never slip into the fast suite).
   fails the test.
 - `screenshot("name")` saves a full-page PNG under artifacts/screenshots/
   (ignored by git); a failing test gets one automatically under failures/.
+- `fresh_page()` opens another watched tab in a new context without the
+  test's cookies: an anonymous visitor following an emailed link.
 """
 
 from __future__ import annotations
@@ -94,18 +96,13 @@ def _failure_screenshot(nodeid: str) -> Path:
     return SCREENSHOTS / "failures" / f"{_slug(nodeid)}.png"
 
 
-@pytest.fixture
-def page(request, browser, live_server, browser_problems):
-    if request.node.get_closest_marker("browser") is None:
-        pytest.fail("Browser tests must be marked @pytest.mark.browser.", pytrace=False)
-    failure_shot = _failure_screenshot(request.node.nodeid)
-    failure_shot.unlink(missing_ok=True)
+def _new_tab(browser, live_server, problems: list[str]):
+    """A tab in a context of its own (no cookies shared), watched for problems."""
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     tab = context.new_page()
-    problems = browser_problems
 
     # Failed subresources are caught by status below; a page answering 4xx is
     # an app response the test asserts on, but Chromium logs it as an error too.
@@ -129,13 +126,38 @@ def page(request, browser, live_server, browser_problems):
 
     tab.on("requestfailed", on_request_failed)
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    return tab
+
+
+@pytest.fixture
+def page(request, browser, live_server, browser_problems):
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail("Browser tests must be marked @pytest.mark.browser.", pytrace=False)
+    failure_shot = _failure_screenshot(request.node.nodeid)
+    failure_shot.unlink(missing_ok=True)
+    tab = _new_tab(browser, live_server, browser_problems)
     yield tab
     call = request.node.stash.get(_reports, {}).get("call")
     if call is not None and call.failed:
         failure_shot.parent.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=failure_shot, full_page=True)
-    context.close()
-    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+    tab.context.close()
+    assert not browser_problems, "the browser reported problems:\n" + "\n".join(browser_problems)
+
+
+@pytest.fixture
+def fresh_page(page, browser, live_server, browser_problems):
+    """`fresh_page()`: another tab in a new browser context, logged in as nobody (a
+    customer opening an emailed link, say), watched for problems like `page`."""
+    tabs = []
+
+    def open_tab():
+        tabs.append(_new_tab(browser, live_server, browser_problems))
+        return tabs[-1]
+
+    yield open_tab
+    for tab in tabs:
+        tab.context.close()
 
 
 @pytest.fixture
@@ -147,10 +169,10 @@ def screenshot(request, page):
         old.unlink()
     taken = [0]
 
-    def take(name: str) -> Path:
+    def take(name: str, of=None) -> Path:
         taken[0] += 1
         path = folder / f"{taken[0]:02d}-{_slug(name)}.png"
-        page.screenshot(path=path, full_page=True)
+        (of or page).screenshot(path=path, full_page=True)
         return path
 
     return take

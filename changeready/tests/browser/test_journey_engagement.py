@@ -429,17 +429,33 @@ def look_across_the_portfolio(page, screenshot) -> None:
     expect(page).to_have_url(re.compile(r"/w/vendor-delivery/$"))
     expect(page.get_by_role("link", name="WMS rollout")).to_be_visible()
     visit(page, screenshot, "portfolio")
-    for button, heading, shows in (
-        ("Go-live calendar", "Go-live calendar", "WMS rollout"),
-        ("Insights", "Portfolio insights", "Loss of authority"),
-        ("Activity", None, "WMS rollout"),
+    main_nav = page.get_by_role("navigation", name="Main")
+    for open_page, heading, shows, name in (
+        (
+            main_nav.get_by_role("link", name="Calendar"),
+            "Go-live calendar",
+            "WMS rollout",
+            "calendar",
+        ),
+        (
+            main_nav.get_by_role("link", name="Insights"),
+            "Portfolio insights",
+            "Loss of authority",
+            "insights",
+        ),
+        (
+            page.get_by_role("main").get_by_role("button", name="Activity", exact=True),
+            None,
+            "WMS rollout",
+            "activity",
+        ),
     ):
-        page.get_by_role("main").get_by_role("button", name=button, exact=True).click()
+        open_page.click()
         if heading:
             expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.get_by_role("main")).to_contain_text(shows)
-        visit(page, screenshot, button)
-        page.get_by_role("main").get_by_role("button", name="Portfolio").click()
+        visit(page, screenshot, name)
+        main_nav.get_by_role("link", name="Engagements").click()
         expect(page).to_have_url(re.compile(r"/w/vendor-delivery/$"))
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 
 from changeready.portfolio.models import ActivityEvent
 
@@ -80,8 +81,11 @@ def _readable(field, value) -> object:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
+    if isinstance(value, datetime.datetime):
+        # Stored as text, so written in the server's time zone, to the minute.
+        return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%-d %b %Y")
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, list | tuple):

@@ -166,3 +166,14 @@ def test_activity_page_query_budget(client_as, engagement, django_assert_num_que
     # session, user, membership, engagement, count, page, the workspace switcher
     with django_assert_num_queries(7):
         client.get(reverse("engagement_activity", args=[engagement.id]))
+
+
+def test_dates_and_times_in_changes_read_as_people_write_them(settings):
+    import datetime
+
+    from changeready.portfolio.activity import _readable
+
+    settings.TIME_ZONE = "UTC"
+    moment = datetime.datetime(2026, 11, 24, 22, 32, 13, 571216, tzinfo=datetime.UTC)
+    assert _readable(None, moment) == "24 Nov 2026 22:32"
+    assert _readable(None, datetime.date(2027, 4, 5)) == "5 Apr 2027"

@@ -10,9 +10,7 @@ for plan progress.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,6 +19,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 
 from changeready.assessment.services import assess_engagements
+from changeready.common.allocation import gc_paused
 from changeready.core.findings import FINDING_CATALOGUE
 from changeready.core.model import PHASES, READINESS_BANDS
 from changeready.core.weeks import weeks_to_go_live
@@ -182,19 +181,6 @@ class ReadinessSummary:
 READINESS_CACHE_SECONDS = 36 * 3600
 
 
-@contextmanager
-def _gc_paused():
-    """Assessing a thousand engagements allocates a million small, acyclic objects;
-    the cycle collector would scan them again and again for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -> dict:
     """Each engagement's readiness as `assess_engagements` judges it, memoised.
 
@@ -214,7 +200,7 @@ def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -
     versions = {str(e.id): e.updated_at.isoformat() for e in engagements}
     stale = [e for e in engagements if cached.get(str(e.id), (None,))[0] != versions[str(e.id)]]
     if stale:
-        with _gc_paused():
+        with gc_paused():
             assessments = assess_engagements(stale, as_of)
         for engagement_id, assessment in assessments.items():
             # One code per kind of problem: a finding repeated per stakeholder is one label.

@@ -1,7 +1,7 @@
 from django import template
 
 from changeready.landscape import importing, labels
-from changeready.landscape.overview import build_landscape
+from changeready.landscape.overview import landscape_summary as summarise
 
 register = template.Library()
 
@@ -23,12 +23,8 @@ register.filter("involvement_label", _labeller(labels.INVOLVEMENT_LABELS))
 @register.inclusion_tag("landscape/_summary.html")
 def landscape_summary(engagement):
     """Counts per landscape question and resistors, for the engagement's overview."""
-    landscape = build_landscape(engagement)
-    return {
-        "engagement": engagement,
-        "landscape": landscape,
-        "sections": landscape.sections,
-    }
+    summary = summarise(engagement)
+    return {"engagement": engagement, "landscape": summary, "sections": summary.sections}
 
 
 @register.simple_tag

@@ -244,9 +244,11 @@ def summary(name: str, latencies: list[float], statuses: list[int]) -> str:
     ordered = sorted(latencies)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
     errors = sum(1 for status in statuses if status >= 500)
+    # A refused request (429 from a rate limit, 403, 404) is fast and would flatter the figures.
+    refused = sum(1 for status in statuses if 400 <= status < 500)
     return (
         f"{name:<34} n={len(ordered):4d}  p50 {statistics.median(ordered) * 1000:7.1f} ms"
-        f"  p95 {p95 * 1000:7.1f} ms  5xx {errors}"
+        f"  p95 {p95 * 1000:7.1f} ms  4xx {refused}  5xx {errors}"
     )
 
 

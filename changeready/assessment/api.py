@@ -81,5 +81,5 @@ def engagement_assessment(request, engagement_id: UUID, as_of: date | None = Non
     """Stakeholder risks with every term, the findings and readiness, as of `as_of`
     (today without it): the same judgement as the engagement's assessment page."""
     engagement = api_engagement(request, engagement_id)
-    assessment = services.assess_engagement(engagement, as_of or services.today())
+    assessment = services.cached_assessment(engagement, as_of or services.today())
     return services.assessment_body(engagement, assessment)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from changeready.assessment.loading import load_engagement_data
@@ -37,6 +38,42 @@ def assess_engagements(engagements: Iterable[Engagement], as_of: date) -> dict[s
 
 def assess_engagement(engagement: Engagement, as_of: date) -> Assessment:
     return assess_engagements([engagement], as_of)[str(engagement.id)]
+
+
+# How long assessments stay in Django's cache: a day and a half, so the
+# entries of a day outlive it and then expire.
+ASSESSMENT_CACHE_SECONDS = 36 * 3600
+
+
+def engagement_version(engagement: Engagement) -> str:
+    """What an assessment kept in the cache is valid for.
+
+    Every write to an engagement's data goes through `engagement_changed`,
+    which moves the engagement's `updated_at`; an assessment computed for the
+    same `updated_at` (and the same day) equals a fresh one.
+    """
+    return engagement.updated_at.isoformat()
+
+
+def cached_assessment(engagement: Engagement, as_of: date) -> Assessment:
+    """`assess_engagement`, kept in Django's cache per engagement version and day.
+
+    For the pages and the API, which show one engagement many times between
+    two changes. The snapshot dates are part of the version: they decide the
+    `assessment_stale` finding, and the snapshot `engagement_changed`
+    refreshes is written after `updated_at` has moved. Reading them is one
+    small query; a hit costs that and the cache read.
+    """
+    dates = tuple(sorted(snapshot_dates([engagement]).get(engagement.id, ())))
+    version = (engagement_version(engagement), dates)
+    key = f"assessment:{engagement.pk}:{as_of.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    data = load_engagement_data([engagement], {engagement.id: dates})[str(engagement.id)]
+    assessment = assess(data, as_of)
+    cache.set(key, (version, assessment), ASSESSMENT_CACHE_SECONDS)
+    return assessment
 
 
 def assessment_body(engagement: Engagement, assessment: Assessment) -> dict:

@@ -31,7 +31,7 @@ def parse_as_of(raw: str | None) -> date:
 def assessment_page(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     as_of = parse_as_of(request.GET.get("as_of"))
-    assessment = services.assess_engagement(engagement, as_of)
+    assessment = services.cached_assessment(engagement, as_of)
     influence = {str(k): v for k, v in engagement.stakeholders.values_list("id", "influence")}
     stakeholders = [
         {"assessment": s, "terms": explain_terms(s), "influence": influence[s.id]}

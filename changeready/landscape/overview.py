@@ -14,6 +14,7 @@ from datetime import date
 from django.utils import timezone
 
 from changeready.assessment.loading import load_engagement_data
+from changeready.assessment.services import cached_assessment
 from changeready.core.assessment import Assessment, StakeholderAssessment, assess
 from changeready.core.findings import index_by_stakeholder
 from changeready.core.scoring import resistor_reasons
@@ -39,7 +40,7 @@ class StakeholderEntry:
 @dataclass
 class QuestionSection:
     question: Question
-    entries: list[StakeholderEntry]
+    entries: list  # StakeholderEntry, or (role, opposed) pairs in a `LandscapeSummary`
 
 
 @dataclass
@@ -71,9 +72,60 @@ class Landscape:
 
 
 def answers(question: Question, entry: StakeholderEntry) -> bool:
+    return answers_as(question, entry.stakeholder.role, entry.stakeholder.opposed_purchase)
+
+
+def answers_as(question: Question, role: str, opposed_purchase: bool) -> bool:
     if question.opposed:
-        return entry.stakeholder.opposed_purchase
-    return entry.stakeholder.role in question.roles
+        return opposed_purchase
+    return role in question.roles
+
+
+@dataclass
+class LandscapeSummary:
+    """The overview's counts: what `Landscape` says, without loading its rows.
+
+    `entries` and each section's entries are the (role, opposed) pairs of the
+    assessed stakeholders; the summary template only counts them.
+    """
+
+    entries: list[tuple[str, bool]]
+    resistors: list[StakeholderAssessment]
+    without_plan_count: int
+    sections: list[QuestionSection]
+
+
+def landscape_summary(engagement, as_of: date | None = None) -> LandscapeSummary:
+    """The engagement's landscape counts from its cached assessment: two small queries."""
+    assessment = cached_assessment(engagement, as_of or timezone.localdate())
+    assessed = {s.id for s in assessment.stakeholders}
+    # Rows written after the assessment have no verdict yet; they count on the next load.
+    entries = [
+        (role, opposed)
+        for stakeholder_id, role, opposed in Stakeholder.objects.filter(
+            engagement=engagement
+        ).values_list("id", "role", "opposed_purchase")
+        if str(stakeholder_id) in assessed
+    ]
+    return LandscapeSummary(
+        entries=entries,
+        resistors=[s for s in assessment.stakeholders if s.resistor],
+        without_plan_count=len(_without_plan(assessment)),
+        sections=[
+            QuestionSection(question, [e for e in entries if answers_as(question, *e)])
+            for question in QUESTIONS
+        ],
+    )
+
+
+def _without_plan(assessment: Assessment) -> set[str]:
+    """The stakeholders the core's `resistor_without_plan` finding names."""
+    return {
+        subject
+        for finding in assessment.findings
+        if finding.code == "resistor_without_plan"
+        for subject in finding.subject_ids
+    }
 
 
 def build_landscape(engagement, as_of: date | None = None) -> Landscape:
@@ -84,12 +136,7 @@ def build_landscape(engagement, as_of: date | None = None) -> Landscape:
     verdicts = {s.id: s for s in assessment.stakeholders}
     core_stakeholders = {s.id: s for s in data.stakeholders}
     core_points = index_by_stakeholder(data.resistance_points)
-    without_plan = {
-        subject
-        for finding in assessment.findings
-        if finding.code == "resistor_without_plan"
-        for subject in finding.subject_ids
-    }
+    without_plan = _without_plan(assessment)
     rows = list(Stakeholder.objects.filter(engagement=engagement).order_by("created_at", "name"))
     # Rows written between the two reads have no verdict yet; they show on the next load.
     rows = [row for row in rows if str(row.id) in verdicts]

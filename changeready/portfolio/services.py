@@ -10,9 +10,7 @@ for plan progress.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,7 +18,12 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from changeready.assessment.services import assess_engagements
+from changeready.assessment.services import (
+    ASSESSMENT_CACHE_SECONDS,
+    assess_engagements,
+    engagement_version,
+)
+from changeready.common.allocation import gc_paused
 from changeready.core.findings import FINDING_CATALOGUE
 from changeready.core.model import PHASES, READINESS_BANDS
 from changeready.core.weeks import weeks_to_go_live
@@ -179,29 +182,12 @@ class ReadinessSummary:
     critical_codes: tuple[str, ...]
 
 
-READINESS_CACHE_SECONDS = 36 * 3600
-
-
-@contextmanager
-def _gc_paused():
-    """Assessing a thousand engagements allocates a million small, acyclic objects;
-    the cycle collector would scan them again and again for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -> dict:
     """Each engagement's readiness as `assess_engagements` judges it, memoised.
 
-    Every write to an engagement's data goes through `engagement_changed`,
-    which moves the engagement's `updated_at`; a summary is reused only for
-    the same `updated_at` and the same `as_of`, so it always equals a fresh
-    assessment. Only the engagements that changed are assessed again (all of
+    A summary is reused only for the same `engagement_version` and the same
+    `as_of` (as `cached_assessment` does for one engagement), so it always
+    equals a fresh assessment. Only the engagements that changed are assessed again (all of
     them once a day, when `as_of` moves on). Snapshots are not part of the
     key: they only decide `assessment_stale`, an info finding, which moves
     neither the score, the band nor the critical codes.
@@ -211,10 +197,10 @@ def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -
     """
     key = f"portfolio:readiness:{workspace.pk}:{as_of.isoformat()}"
     cached: dict = cache.get(key) or {}
-    versions = {str(e.id): e.updated_at.isoformat() for e in engagements}
+    versions = {str(e.id): engagement_version(e) for e in engagements}
     stale = [e for e in engagements if cached.get(str(e.id), (None,))[0] != versions[str(e.id)]]
     if stale:
-        with _gc_paused():
+        with gc_paused():
             assessments = assess_engagements(stale, as_of)
         for engagement_id, assessment in assessments.items():
             # One code per kind of problem: a finding repeated per stakeholder is one label.
@@ -227,7 +213,7 @@ def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -
                     assessment.readiness.score, assessment.readiness.band, tuple(critical)
                 ),
             )
-        cache.set(key, cached, READINESS_CACHE_SECONDS)
+        cache.set(key, cached, ASSESSMENT_CACHE_SECONDS)
     return {e.id: cached[str(e.id)][1] for e in engagements}
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from changeready.common.allocation import gc_paused
 from changeready.handoff.playbook import Playbook
 
 PRINT_STYLESHEET = Path(__file__).with_name("playbook.css")
@@ -40,4 +41,5 @@ def render_document(playbook: Playbook):
 
 
 def render_pdf(playbook: Playbook) -> bytes:
-    return render_document(playbook).write_pdf()
+    with gc_paused():
+        return render_document(playbook).write_pdf()

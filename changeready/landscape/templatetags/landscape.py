@@ -2,7 +2,7 @@ from django import template
 
 from changeready.core.model import ANONYMITY_THRESHOLD
 from changeready.landscape import importing, labels
-from changeready.landscape.overview import build_landscape
+from changeready.landscape.overview import landscape_summary as summarise
 
 register = template.Library()
 
@@ -33,12 +33,8 @@ def adkar_withheld_note(stakeholder) -> str:
 @register.inclusion_tag("landscape/_summary.html")
 def landscape_summary(engagement):
     """Counts per landscape question and resistors, for the engagement's overview."""
-    landscape = build_landscape(engagement)
-    return {
-        "engagement": engagement,
-        "landscape": landscape,
-        "sections": landscape.sections,
-    }
+    summary = summarise(engagement)
+    return {"engagement": engagement, "landscape": summary, "sections": summary.sections}
 
 
 @register.simple_tag

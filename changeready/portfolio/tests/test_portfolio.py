@@ -262,3 +262,30 @@ def test_readiness_is_reassessed_for_another_day(workspace):
     # Two weeks after go-live nobody has accepted the handoff: a warning caps readiness.
     later = services.portfolio(workspace, GO_LIVE + timedelta(days=15)).rows[0]
     assert later.readiness_band == "at_risk"
+
+
+def test_a_large_portfolio_is_paged_and_totals_cover_every_engagement(client_as, workspace):
+    _build(workspace, 60)
+    client = client_as("viewer")
+    url = reverse("workspace", args=[workspace.slug])
+    first = client.get(url, {"as_of": AS_OF.isoformat(), "sort": "name"})
+    assert len(first.context["rows"]) == 50
+    assert first.context["portfolio"].totals.engagements == 60
+    assert "Engagements 1–50 of 60" in first.content.decode()
+    next_link = first.context["page_links"]["next"]
+    assert "sort=name" in next_link
+    assert "as_of=" in next_link
+    second = client.get(url + next_link)
+    names = [row["name"] for row in second.context["rows"]]
+    assert names == [f"Engagement {i:03}" for i in range(50, 60)]
+    assert second.context["portfolio"].totals.engagements == 60
+    assert "next" not in second.context["page_links"]
+
+
+def test_a_page_number_out_of_range_shows_the_last_page(client_as, workspace):
+    _build(workspace, 60)
+    response = client_as("member").get(
+        reverse("workspace", args=[workspace.slug]), {"as_of": AS_OF.isoformat(), "page": "99"}
+    )
+    assert response.status_code == 200
+    assert response.context["page"].number == 2

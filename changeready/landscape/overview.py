@@ -14,7 +14,6 @@ from datetime import date
 from django.utils import timezone
 
 from changeready.assessment.loading import load_engagement_data
-from changeready.assessment.services import cached_assessment
 from changeready.core.assessment import Assessment, StakeholderAssessment, assess
 from changeready.core.findings import index_by_stakeholder
 from changeready.core.scoring import resistor_reasons
@@ -95,9 +94,8 @@ class LandscapeSummary:
     sections: list[QuestionSection]
 
 
-def landscape_summary(engagement, as_of: date | None = None) -> LandscapeSummary:
-    """The engagement's landscape counts from its cached assessment: two small queries."""
-    assessment = cached_assessment(engagement, as_of or timezone.localdate())
+def landscape_summary(engagement, assessment: Assessment) -> LandscapeSummary:
+    """The engagement's landscape counts from its assessment (the page's): one small query."""
     assessed = {s.id for s in assessment.stakeholders}
     # Rows written after the assessment have no verdict yet; they count on the next load.
     entries = [

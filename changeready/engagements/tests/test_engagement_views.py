@@ -138,3 +138,13 @@ def test_weeks_to_go_live_on_the_engagement_page(client_as, engagement):
     engagement.save()
     response = client_as("member").get(reverse("engagement", args=[engagement.id]))
     assert response.context["weeks_to_go_live"] == 3
+
+
+def test_overview_shows_readiness_and_the_critical_findings_first(client_as, engagement):
+    response = client_as("viewer").get(reverse("engagement", args=[engagement.id]))
+    body = response.content.decode()
+    # An empty landscape answers none of the landscape questions: critical.
+    assert response.context["readiness"].band == "not_ready"
+    assert "A landscape question has no answer" in body
+    assert reverse("assessment", args=[engagement.id]) in body
+    assert response.context["finding_counts"]["critical"] >= 1

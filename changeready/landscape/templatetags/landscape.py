@@ -31,9 +31,9 @@ def adkar_withheld_note(stakeholder) -> str:
 
 
 @register.inclusion_tag("landscape/_summary.html")
-def landscape_summary(engagement):
+def landscape_summary(engagement, assessment):
     """Counts per landscape question and resistors, for the engagement's overview."""
-    summary = summarise(engagement)
+    summary = summarise(engagement, assessment)
     return {"engagement": engagement, "landscape": summary, "sections": summary.sections}
 
 

@@ -68,20 +68,20 @@ def update_stakeholder(
     return stakeholder
 
 
-@transaction.atomic
-def delete_stakeholder(stakeholder: Stakeholder, *, actor=None) -> None:
-    engagement = stakeholder.engagement
-    stakeholder_id, label = stakeholder.id, str(stakeholder)
-    stakeholder.delete()
+def _delete(instance, obj_type: str, actor) -> None:
+    # The id and label are read first: delete() clears the id.
+    engagement = instance.engagement
+    obj_id, label = instance.id, str(instance)
+    instance.delete()
     engagement_changed(engagement)
     record_activity(
-        engagement,
-        actor=actor,
-        verb="deleted",
-        obj_type="stakeholder",
-        obj_id=stakeholder_id,
-        label=label,
+        engagement, actor=actor, verb="deleted", obj_type=obj_type, obj_id=obj_id, label=label
     )
+
+
+@transaction.atomic
+def delete_stakeholder(stakeholder: Stakeholder, *, actor=None) -> None:
+    _delete(stakeholder, "stakeholder", actor)
 
 
 @transaction.atomic
@@ -107,18 +107,7 @@ def update_resistance_point(
 
 @transaction.atomic
 def delete_resistance_point(point: ResistancePoint, *, actor=None) -> None:
-    engagement = point.engagement
-    point_id, label = point.id, str(point)
-    point.delete()
-    engagement_changed(engagement)
-    record_activity(
-        engagement,
-        actor=actor,
-        verb="deleted",
-        obj_type="resistance_point",
-        obj_id=point_id,
-        label=label,
-    )
+    _delete(point, "resistance_point", actor)
 
 
 def set_opposition_reviewed(engagement, reviewed: bool, *, actor=None):

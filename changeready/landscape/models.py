@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from changeready.common.concurrency import VersionedModel
+from changeready.common.models import check_same_engagement
 from changeready.core.model import (
     ADKAR_ELEMENTS,
     ANONYMITY_THRESHOLD,
@@ -195,8 +196,4 @@ class ResistancePoint(VersionedModel):
         return f"{self.get_source_display()} ({self.stakeholder})"
 
     def clean(self):
-        if self.stakeholder_id and self.engagement_id:
-            if self.stakeholder.engagement_id != self.engagement_id:
-                raise ValidationError(
-                    {"stakeholder": "The stakeholder must belong to the same engagement."}
-                )
+        check_same_engagement(self, "stakeholder")

@@ -1,11 +1,11 @@
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from changeready.common.concurrency import VersionedModel
+from changeready.common.models import check_same_engagement
 from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
 from changeready.landscape.models import choices
 
@@ -68,11 +68,7 @@ class PlanItem(VersionedModel):
         return self.origin.startswith("generated")
 
     def clean(self):
-        if self.resistance_point_id and self.engagement_id:
-            if self.resistance_point.engagement_id != self.engagement_id:
-                raise ValidationError(
-                    {"resistance_point": "The resistance point must belong to the same engagement."}
-                )
+        check_same_engagement(self, "resistance_point")
 
 
 class AdoptionTargetQuerySet(models.QuerySet):
@@ -111,11 +107,7 @@ class AdoptionTarget(VersionedModel):
         return f"{self.stakeholder} week {self.week}: {self.target_pct}%"
 
     def clean(self):
-        if self.stakeholder_id and self.engagement_id:
-            if self.stakeholder.engagement_id != self.engagement_id:
-                raise ValidationError(
-                    {"stakeholder": "The stakeholder must belong to the same engagement."}
-                )
+        check_same_engagement(self, "stakeholder")
 
 
 class PlanState(models.Model):

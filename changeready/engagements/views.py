@@ -10,8 +10,7 @@ from django.views.decorators.http import require_http_methods
 from changeready.assessment.charts import readiness_gauge_svg
 from changeready.assessment.services import cached_assessment
 from changeready.assessment.services import today as assessment_today
-from changeready.common.concurrency import EditConflict
-from changeready.common.forms import apply_validation_error
+from changeready.common.forms import apply_validation_error, save_through
 from changeready.core.findings import FINDING_CATALOGUE
 from changeready.core.weeks import weeks_to_go_live
 from changeready.engagements import services
@@ -80,21 +79,16 @@ def engagement_edit(request, engagement_id):
     form = EngagementForm(request.POST or None, instance=engagement)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in FORM_FIELDS}
-        try:
-            services.update_engagement(
+        saved = save_through(
+            form,
+            lambda: services.update_engagement(
                 engagement,
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
                 **changes,
-            )
-        except EditConflict as conflict:
-            form.add_error(
-                None,
-                f"{conflict} Your changes are kept below; copy what you need, then reload.",
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "Engagement saved.")
             return redirect("engagement", engagement.id)
     return render(

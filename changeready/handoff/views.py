@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from changeready.assessment.services import today
-from changeready.common.concurrency import EditConflict
+from changeready.common.forms import save_through
 from changeready.handoff import services
 from changeready.handoff.checklist import handoff_checklist
 from changeready.handoff.exports import (
@@ -101,18 +101,16 @@ def cs_owner(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     form = CsOwnerForm(request.POST, memberships=_memberships(membership.workspace))
     if form.is_valid():
-        try:
-            services.set_cs_owner(
+        saved = save_through(
+            form,
+            lambda: services.set_cs_owner(
                 engagement,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict as conflict:
-            form.add_error(None, f"{conflict} Your entry is kept below.")
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "Customer Success owner saved.")
             return redirect("handoff", engagement.id)
     return _handoff_page(request, engagement, membership, cs_form=form, status=422)

@@ -23,8 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from changeready.common.concurrency import EditConflict
-from changeready.common.forms import apply_validation_error
+from changeready.common.forms import apply_validation_error, save_through
 from changeready.landscape import charts, importing, services
 from changeready.landscape.forms import (
     ImportConfirmForm,
@@ -43,7 +42,6 @@ from changeready.workspaces.tenancy import get_engagement_for_member
 
 IMPORT_SALT = "changeready.landscape.import"
 IMPORT_TOKEN_MAX_AGE = 2 * 3600
-CONFLICT_HINT = " Your changes are kept below; copy what you need, then reload."
 
 
 def _is_htmx(request) -> bool:
@@ -190,18 +188,16 @@ def stakeholder_edit(request, engagement_id, stakeholder_id):
     stakeholder = _stakeholder(engagement, stakeholder_id)
     form = StakeholderForm(request.POST or None, instance=stakeholder)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_stakeholder(
+        saved = save_through(
+            form,
+            lambda: services.update_stakeholder(
                 stakeholder,
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
                 **form.changes(),
-            )
-        except EditConflict as conflict:
-            form.add_error(None, f"{conflict}{CONFLICT_HINT}")
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+            ),
+        )
+        if saved:
             if _is_htmx(request):
                 return _section_response(
                     request, engagement, membership, "questions", stakeholder.id
@@ -340,18 +336,16 @@ def point_edit(request, engagement_id, point_id):
     point = _point(engagement, point_id)
     form = ResistancePointForm(request.POST or None, instance=point)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_resistance_point(
+        saved = save_through(
+            form,
+            lambda: services.update_resistance_point(
                 point,
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
                 **form.changes(),
-            )
-        except EditConflict as conflict:
-            form.add_error(None, f"{conflict}{CONFLICT_HINT}")
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+            ),
+        )
+        if saved:
             if _is_htmx(request):
                 return _section_response(
                     request, engagement, membership, "register", point.stakeholder_id

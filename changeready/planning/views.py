@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from changeready.common.concurrency import EditConflict
-from changeready.common.forms import apply_validation_error
+from changeready.common.forms import apply_validation_error, save_through
 from changeready.planning import presentation, services
 from changeready.planning.forms import (
     ActualsImportForm,
@@ -361,8 +361,9 @@ def plan_settings(request, engagement_id):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.update_plan_settings(
+        saved = save_through(
+            form,
+            lambda: services.update_plan_settings(
                 engagement,
                 expected_version=data["version"],
                 plan_first_week=data["plan_first_week"],
@@ -370,12 +371,9 @@ def plan_settings(request, engagement_id):
                 adoption_target_pct=data["adoption_target_pct"],
                 adoption_target_week=data["adoption_target_week"],
                 actor=request.user,
-            )
-        except EditConflict as conflict:
-            form.add_error(None, f"{conflict} Your values are kept below.")
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+            ),
+        )
+        if saved:
             messages.success(
                 request, "Plan settings saved. Regenerate the plan to apply them to it."
             )
@@ -541,18 +539,16 @@ def rule_edit(request, slug, key):
         key_locked=True,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_rule(
+        saved = save_through(
+            form,
+            lambda: services.save_rule(
                 membership.workspace,
                 form.rule_data(),
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
-            )
-        except EditConflict as conflict:
-            form.add_error(None, f"{conflict} Your values are kept below.")
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "Rule saved. Regenerate a plan to use it there.")
             return redirect(reverse("playbook", args=[slug]) + f"#rule-{key}")
     return _rule_page(request, membership, form, entry=entry)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +19,7 @@ from changeready.handoff.forms import CsOwnerForm, ShareLinkForm
 from changeready.handoff.models import ShareLink
 from changeready.handoff.playbook import build_playbook
 from changeready.workspaces.models import Membership
-from changeready.workspaces.tenancy import get_engagement_for_member
+from changeready.workspaces.tenancy import get_engagement_for_member, require_writer
 
 # What the download buttons offer, in order; CSV comes as two tables.
 DOWNLOADS = (
@@ -149,8 +149,7 @@ def accept_handoff(request, engagement_id):
 @require_http_methods(["GET", "POST"])
 def undo_acceptance(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    if not membership.can_write:
-        raise PermissionDenied("Viewers can look but not change anything.")
+    require_writer(membership)
     if engagement.handoff_accepted_at is None:
         return redirect("handoff", engagement.id)
     if request.method == "POST":

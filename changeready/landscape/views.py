@@ -16,7 +16,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,7 +38,7 @@ from changeready.landscape.labels import (
 )
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.landscape.overview import build_landscape
-from changeready.workspaces.tenancy import get_engagement_for_member
+from changeready.workspaces.tenancy import get_engagement_for_member, require_writer
 
 IMPORT_SALT = "changeready.landscape.import"
 IMPORT_TOKEN_MAX_AGE = 2 * 3600
@@ -46,12 +46,6 @@ IMPORT_TOKEN_MAX_AGE = 2 * 3600
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _require_writer(membership) -> None:
-    """Form pages are for people who can save them; viewers read the landscape pages."""
-    if not membership.can_write:
-        raise PermissionDenied("Viewers can look but not change anything.")
 
 
 def _stakeholder(engagement, stakeholder_id) -> Stakeholder:
@@ -155,7 +149,7 @@ def _stakeholder_form_page(request, context, *, inline: bool) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def stakeholder_create(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    _require_writer(membership)
+    require_writer(membership)
     question = QUESTIONS_BY_SLUG.get(request.GET.get("question", ""), QUESTIONS[0])
     initial = {"role": question.add_role, "opposed_purchase": question.opposed}
     form = StakeholderForm(
@@ -184,7 +178,7 @@ def stakeholder_create(request, engagement_id):
 @require_http_methods(["GET", "POST"])
 def stakeholder_edit(request, engagement_id, stakeholder_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    _require_writer(membership)
+    require_writer(membership)
     stakeholder = _stakeholder(engagement, stakeholder_id)
     form = StakeholderForm(request.POST or None, instance=stakeholder)
     if request.method == "POST" and form.is_valid():
@@ -217,7 +211,7 @@ def stakeholder_edit(request, engagement_id, stakeholder_id):
 @require_http_methods(["GET", "POST"])
 def stakeholder_delete(request, engagement_id, stakeholder_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    _require_writer(membership)
+    require_writer(membership)
     stakeholder = _stakeholder(engagement, stakeholder_id)
     if request.method == "POST":
         name = stakeholder.name
@@ -299,7 +293,7 @@ def _point_form_page(request, context) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def point_create(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    _require_writer(membership)
+    require_writer(membership)
     initial = {}
     chosen = request.GET.get("stakeholder", "")
     if _is_uuid(chosen):
@@ -332,7 +326,7 @@ def point_create(request, engagement_id):
 @require_http_methods(["GET", "POST"])
 def point_edit(request, engagement_id, point_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    _require_writer(membership)
+    require_writer(membership)
     point = _point(engagement, point_id)
     form = ResistancePointForm(request.POST or None, instance=point)
     if request.method == "POST" and form.is_valid():
@@ -362,7 +356,7 @@ def point_edit(request, engagement_id, point_id):
 @require_http_methods(["GET", "POST"])
 def point_delete(request, engagement_id, point_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    _require_writer(membership)
+    require_writer(membership)
     point = _point(engagement, point_id)
     if request.method == "POST":
         services.delete_resistance_point(point, actor=request.user)
@@ -404,7 +398,7 @@ def _import_page(request, context) -> HttpResponse:
 def import_upload(request, engagement_id):
     """Upload, check everything, and show a preview; nothing is written here."""
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    _require_writer(membership)
+    require_writer(membership)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     context = {"engagement": engagement, "membership": membership, "form": form}
     if request.method == "POST" and form.is_valid():

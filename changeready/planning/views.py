@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +32,11 @@ from changeready.planning.forms import (
     PlanSettingsForm,
     RuleForm,
 )
-from changeready.workspaces.tenancy import get_engagement_for_member, get_workspace_for_member
+from changeready.workspaces.tenancy import (
+    get_engagement_for_member,
+    get_workspace_for_member,
+    require_writer,
+)
 
 ITEM_FIELDS = [name for name in PlanItemForm.Meta.fields if name != "audience"]
 FILTER_PARAMS = ("audience", "owner", "owner_role")
@@ -138,8 +142,7 @@ def _item_fields(form) -> dict:
 @require_http_methods(["GET", "POST"])
 def item_create(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    if not membership.can_write:
-        raise PermissionDenied("Viewers can look but not change anything.")
+    require_writer(membership)
     week = request.GET.get("week") or request.POST.get("week") or "1"
     form = PlanItemForm(
         request.POST or None,
@@ -189,8 +192,7 @@ def item_fragment(request, engagement_id, item_id):
 @require_http_methods(["GET", "POST"])
 def item_edit(request, engagement_id, item_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    if not membership.can_write:
-        raise PermissionDenied("Viewers can look but not change anything.")
+    require_writer(membership)
     item = _get_item(engagement, item_id)
     form = PlanItemForm(request.POST or None, instance=item, engagement=engagement)
     if request.method == "POST" and form.is_valid():
@@ -285,8 +287,7 @@ def item_status(request, engagement_id, item_id):
 @require_http_methods(["GET", "POST"])
 def item_delete(request, engagement_id, item_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    if not membership.can_write:
-        raise PermissionDenied("Viewers can look but not change anything.")
+    require_writer(membership)
     item = _get_item(engagement, item_id)
     if request.method == "POST":
         version = request.POST.get("version")
@@ -346,8 +347,7 @@ def plan_generate(request, engagement_id):
 @require_http_methods(["GET", "POST"])
 def plan_settings(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    if not membership.can_write:
-        raise PermissionDenied("Viewers can look but not change anything.")
+    require_writer(membership)
     state = presentation.plan_state_or_default(engagement)
     form = PlanSettingsForm(
         request.POST or None,

@@ -18,12 +18,22 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LAST_WORKSPACE_SESSION_KEY = "last_workspace_slug"
 
 
+VIEWER_REFUSAL = "Viewers can look but not change anything."
+
+
 def check_access(membership: Membership, *, method: str, manage: bool = False) -> None:
     """Raise PermissionDenied unless the member may do this."""
     if manage and not membership.can_manage:
         raise PermissionDenied("Only owners and admins can do this.")
-    if method not in SAFE_METHODS and not membership.can_write:
-        raise PermissionDenied("Viewers can look but not change anything.")
+    if method not in SAFE_METHODS:
+        require_writer(membership)
+
+
+def require_writer(membership: Membership) -> None:
+    """For pages that exist only to write (a form, a confirmation): a viewer's
+    GET is refused too, rather than shown a form that cannot be saved."""
+    if not membership.can_write:
+        raise PermissionDenied(VIEWER_REFUSAL)
 
 
 def _bind(request: HttpRequest, membership: Membership, *, manage: bool) -> Membership:

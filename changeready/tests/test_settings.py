@@ -7,17 +7,18 @@ import sys
 import pytest
 
 
-def start_django(**env):
-    """Import the settings in a fresh interpreter with this environment."""
+def start_django(code="print(settings.DEBUG)", **env):
+    """Import the settings in a fresh interpreter with this environment, then run `code`."""
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
     }
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; from django.conf import settings;"
-            " django.setup(); print(settings.DEBUG)",
+            "import django; from django.conf import settings; django.setup()\n" + code,
         ],
         env={**clean, "DJANGO_SETTINGS_MODULE": "changeready.settings", **env},
         capture_output=True,
@@ -51,3 +52,39 @@ def test_debug_runs_without_a_secret_key():
     result = start_django(DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+SQLITE_PRAGMAS = """
+from django.db import connection
+with connection.cursor() as cursor:
+    for pragma in ("journal_mode", "busy_timeout", "foreign_keys"):
+        cursor.execute(f"PRAGMA {pragma}")
+        print(pragma, cursor.fetchone()[0])
+print("transaction_mode", connection.settings_dict["OPTIONS"]["transaction_mode"])
+"""
+
+
+def test_embedded_sqlite_is_set_up_for_several_people_at_once(tmp_path):
+    result = start_django(
+        SQLITE_PRAGMAS, DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:4] == [
+        "journal_mode wal",
+        "busy_timeout 20000",
+        "foreign_keys 1",
+        "transaction_mode IMMEDIATE",
+    ]
+
+
+def test_redis_url_gives_a_shared_cache_and_cached_sessions():
+    result = start_django(
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)",
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]

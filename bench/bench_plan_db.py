@@ -38,7 +38,7 @@ from django.core.management import call_command  # noqa: E402
 
 from changeready.engagements.models import Engagement  # noqa: E402
 from changeready.landscape.models import ResistancePoint, Stakeholder  # noqa: E402
-from changeready.planning import services  # noqa: E402
+from changeready.planning import regeneration  # noqa: E402
 from changeready.workspaces.models import Workspace  # noqa: E402
 
 REPEATS = 5
@@ -94,11 +94,11 @@ def main() -> None:
     first, again, after_edits = [], [], []
     for number in range(REPEATS):
         engagement = fresh_engagement(workspace, data, number)
-        first.append(timed(lambda e=engagement: services.regenerate_plan(e)))
-        again.append(timed(lambda e=engagement: services.regenerate_plan(e)))
+        first.append(timed(lambda e=engagement: regeneration.regenerate_plan(e)))
+        again.append(timed(lambda e=engagement: regeneration.regenerate_plan(e)))
         engagement.plan_items.filter(week__gte=3).update(edited_by_hand=True)
         engagement.resistance_points.filter(severity__gte=4).update(status="resolved")
-        after_edits.append(timed(lambda e=engagement: services.regenerate_plan(e)))
+        after_edits.append(timed(lambda e=engagement: regeneration.regenerate_plan(e)))
     items = engagement.plan_items.count()
     targets = engagement.adoption_targets.count()
     print(

@@ -17,7 +17,7 @@ from changeready.api.errors import InvalidInput, model_validation, responses
 from changeready.api.schemas import STRICT, choice, omitted, parse_if_match
 from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
 from changeready.core.rules import MAX_WEEK, MIN_WEEK
-from changeready.planning import services
+from changeready.planning import adoption, item_edits, regeneration
 from changeready.planning.models import AdoptionTarget, PlanItem
 
 router = Router(tags=["plan"])
@@ -215,7 +215,7 @@ def get_plan(request, engagement_id: UUID):
 )
 def generate(request, engagement_id: UUID):
     engagement = api_engagement(request, engagement_id, write=True)
-    services.regenerate_plan(engagement, actor=api_membership(request).user)
+    regeneration.regenerate_plan(engagement, actor=api_membership(request).user)
     return plan_out(engagement)
 
 
@@ -229,7 +229,7 @@ def create_item(request, engagement_id: UUID, payload: PlanItemIn):
     changes = _item_changes(payload.model_dump())
     audience = changes.pop("audience")
     with model_validation(ITEM_PATHS):
-        item = services.create_item(
+        item = item_edits.create_item(
             engagement, audience=audience, actor=api_membership(request).user, **changes
         )
     return Status(201, item_out(item))
@@ -253,7 +253,7 @@ def update_item(
     changes = _item_changes(payload.model_dump(exclude_unset=True))
     audience = changes.pop("audience", None)
     with model_validation(ITEM_PATHS):
-        services.update_item(
+        item_edits.update_item(
             item,
             expected_version=expected_version,
             audience=audience,
@@ -271,7 +271,7 @@ def update_item(
 def delete_item(request, item_id: UUID, if_match: str | None = Header(None, alias="If-Match")):
     expected_version = parse_if_match(if_match)
     item = api_get(request, PlanItem.objects.select_related("engagement"), item_id, write=True)
-    services.delete_item(
+    item_edits.delete_item(
         item, expected_version=expected_version, actor=api_membership(request).user
     )
     return Status(204, None)
@@ -298,12 +298,12 @@ def update_target(
     actor = api_membership(request).user
     with model_validation({"target_pct": ["target_pct"], "actual_pct": ["actual_pct"]}):
         if "target_pct" in changes:
-            services.set_target(
+            adoption.set_target(
                 target, changes["target_pct"], expected_version=expected_version, actor=actor
             )
             expected_version = None if expected_version is None else target.version
         if "actual_pct" in changes:
-            services.set_actual(
+            adoption.set_actual(
                 target, changes["actual_pct"], expected_version=expected_version, actor=actor
             )
     return target_out(target)
@@ -332,12 +332,12 @@ def record_actuals(request, engagement_id: UUID, payload: ActualsIn):
             )
             continue
         # The service reports by line; the API's "line" is the entry's position.
-        rows.append((position, services.Actual(name, actual.week, actual.actual_pct)))
+        rows.append((position, adoption.Actual(name, actual.week, actual.actual_pct)))
     if errors:
         raise InvalidInput(errors)
     try:
-        updated = services.record_actuals(engagement, rows, actor=api_membership(request).user)
-    except services.ActualsImportError as error:
+        updated = adoption.record_actuals(engagement, rows, actor=api_membership(request).user)
+    except adoption.ActualsImportError as error:
         raise InvalidInput(
             [{"path": ["actuals", row.line], "message": row.message} for row in error.errors]
         ) from None

@@ -21,7 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from changeready.common.concurrency import EditConflict
 from changeready.common.forms import apply_validation_error, save_through
-from changeready.planning import presentation, services
+from changeready.planning import (
+    adoption,
+    item_edits,
+    plan_state,
+    presentation,
+    regeneration,
+    rules_library,
+)
 from changeready.planning.forms import (
     ActualsImportForm,
     AdoptionTargetForm,
@@ -151,7 +158,7 @@ def item_create(request, engagement_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.create_item(
+            item = item_edits.create_item(
                 engagement,
                 audience=form.cleaned_data["audience"],
                 actor=request.user,
@@ -200,7 +207,7 @@ def item_edit(request, engagement_id, item_id):
         # The form wrote the user's values onto `item`; start from the stored row.
         stored = _get_item(engagement, item_id)
         try:
-            services.update_item(
+            item_edits.update_item(
                 stored,
                 expected_version=form.cleaned_data["version"],
                 audience=form.cleaned_data["audience"],
@@ -261,7 +268,7 @@ def item_move(request, engagement_id, item_id):
         engagement_id,
         item_id,
         MoveItemForm,
-        lambda item, data: services.move_item(
+        lambda item, data: item_edits.move_item(
             item, data["week"], expected_version=data["version"], actor=request.user
         ),
         "Plan item moved.",
@@ -276,7 +283,7 @@ def item_status(request, engagement_id, item_id):
         engagement_id,
         item_id,
         ItemStatusForm,
-        lambda item, data: services.set_item_status(
+        lambda item, data: item_edits.set_item_status(
             item, data["status"], expected_version=data["version"], actor=request.user
         ),
         "Plan item updated.",
@@ -292,7 +299,7 @@ def item_delete(request, engagement_id, item_id):
     if request.method == "POST":
         version = request.POST.get("version")
         try:
-            services.delete_item(
+            item_edits.delete_item(
                 item, expected_version=int(version) if version else None, actor=request.user
             )
         except EditConflict as conflict:
@@ -321,10 +328,10 @@ def plan_generate(request, engagement_id):
     """GET previews what (re)generating would change; POST does it."""
     engagement, membership = get_engagement_for_member(request, engagement_id)
     if request.method == "POST":
-        summary = services.regenerate_plan(engagement, actor=request.user)
+        summary = regeneration.regenerate_plan(engagement, actor=request.user)
         messages.success(request, f"Plan generated: {summary}.")
         return redirect("plan", engagement.id)
-    preview = services.preview_regeneration(engagement)
+    preview = regeneration.preview_regeneration(engagement)
     names = preview.stakeholder_names
     return render(
         request,
@@ -363,7 +370,7 @@ def plan_settings(request, engagement_id):
         data = form.cleaned_data
         saved = save_through(
             form,
-            lambda: services.update_plan_settings(
+            lambda: plan_state.update_plan_settings(
                 engagement,
                 expected_version=data["version"],
                 plan_first_week=data["plan_first_week"],
@@ -422,12 +429,12 @@ def adoption_target_edit(request, engagement_id, target_id):
     data = form.cleaned_data
     try:
         if data["target_pct"] != target.target_pct:
-            services.set_target(
+            adoption.set_target(
                 target, data["target_pct"], expected_version=data["version"], actor=request.user
             )
             data["version"] = target.version
         if data["actual_pct"] != target.actual_pct:
-            services.set_actual(
+            adoption.set_actual(
                 target, data["actual_pct"], expected_version=data["version"], actor=request.user
             )
     except EditConflict as conflict:
@@ -451,10 +458,10 @@ def actuals_import(request, engagement_id):
     errors = []
     if form.is_valid():
         try:
-            count = services.import_actuals(
+            count = adoption.import_actuals(
                 engagement, form.cleaned_data["file"], actor=request.user
             )
-        except services.ActualsImportError as error:
+        except adoption.ActualsImportError as error:
             errors = error.errors
         else:
             messages.success(request, f"Imported {count} actual figure{'s' if count != 1 else ''}.")
@@ -471,7 +478,7 @@ def actuals_import(request, engagement_id):
 @require_GET
 def playbook(request, slug):
     membership = get_workspace_for_member(request, slug)
-    entries = services.rule_library(membership.workspace)
+    entries = rules_library.rule_library(membership.workspace)
     return render(
         request,
         "planning/playbook.html",
@@ -510,7 +517,7 @@ def rule_create(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_rule(membership.workspace, form.rule_data(), actor=request.user)
+            rules_library.create_rule(membership.workspace, form.rule_data(), actor=request.user)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -520,7 +527,7 @@ def rule_create(request, slug):
 
 
 def _entry(membership, key):
-    entry = services.library_entry(membership.workspace, key)
+    entry = rules_library.library_entry(membership.workspace, key)
     if entry is None:
         raise Http404("No such rule.")
     return entry
@@ -541,7 +548,7 @@ def rule_edit(request, slug, key):
     if request.method == "POST" and form.is_valid():
         saved = save_through(
             form,
-            lambda: services.save_rule(
+            lambda: rules_library.save_rule(
                 membership.workspace,
                 form.rule_data(),
                 expected_version=form.cleaned_data["version"],
@@ -559,7 +566,7 @@ def rule_edit(request, slug, key):
 def rule_toggle(request, slug, key):
     membership = get_workspace_for_member(request, slug, manage=True)
     entry = _entry(membership, key)
-    services.set_rule_enabled(membership.workspace, key, not entry.enabled, actor=request.user)
+    rules_library.set_rule_enabled(membership.workspace, key, not entry.enabled, actor=request.user)
     state = "switched off" if entry.enabled else "switched on"
     messages.success(request, f"“{entry.rule.title}” {state}.")
     return redirect(reverse("playbook", args=[slug]) + f"#rule-{key}")
@@ -570,7 +577,7 @@ def rule_toggle(request, slug, key):
 def rule_reset(request, slug, key):
     membership = get_workspace_for_member(request, slug, manage=True)
     entry = _entry(membership, key)
-    services.reset_rule(membership.workspace, key, actor=request.user)
+    rules_library.reset_rule(membership.workspace, key, actor=request.user)
     messages.success(request, f"“{entry.rule.title}” is back to the built-in version.")
     return redirect(reverse("playbook", args=[slug]) + f"#rule-{key}")
 
@@ -583,7 +590,7 @@ def rule_delete(request, slug, key):
     if entry.source != "custom":
         raise Http404("Built-in rules are switched off, not deleted.")
     if request.method == "POST":
-        services.delete_rule(membership.workspace, key, actor=request.user)
+        rules_library.delete_rule(membership.workspace, key, actor=request.user)
         messages.success(request, f"Rule “{entry.rule.title}” deleted.")
         return redirect("playbook", slug)
     return render(

@@ -49,7 +49,7 @@ from changeready.engagement_file.importing import (
 from changeready.engagement_file.schema import format_checker
 from changeready.engagements.models import Engagement
 from changeready.planning.models import PlanState, WorkspaceRule
-from changeready.planning.services import preview_regeneration
+from changeready.planning.regeneration import preview_regeneration
 from changeready.portfolio.models import DigestPreference
 from changeready.workspaces.models import Membership, Role, Workspace
 

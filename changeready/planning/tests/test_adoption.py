@@ -9,7 +9,7 @@ from django.urls import reverse
 from changeready.assessment.services import assess_engagement
 from changeready.conftest import PEOPLE, WRITERS
 from changeready.landscape.tests.factories import StakeholderFactory
-from changeready.planning import services
+from changeready.planning import adoption, regeneration
 from changeready.planning.presentation import adoption_chart_svg
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def planned(engagement):
     StakeholderFactory(engagement=engagement, name="Pickers", role="daily_user")
     StakeholderFactory(engagement=engagement, name="Packers", role="daily_user")
-    services.regenerate_plan(engagement)
+    regeneration.regenerate_plan(engagement)
     return engagement
 
 
@@ -38,7 +38,7 @@ def upload(text, *, encoding="utf-8", name="actuals.csv"):
 
 
 def test_import_actuals_records_each_row(planned):
-    count = services.import_actuals(
+    count = adoption.import_actuals(
         planned, upload("week,stakeholder,percent\n1,Pickers,38\n2,pickers,41.5\n1,Packers,50%\n")
     )
     assert count == 3
@@ -55,7 +55,7 @@ def test_import_actuals_records_each_row(planned):
     ],
 )
 def test_import_is_forgiving_about_the_header_and_format(planned, text):
-    assert services.import_actuals(planned, upload(text)) == 1
+    assert adoption.import_actuals(planned, upload(text)) == 1
     assert actuals(planned) == [("Pickers", 1, 38.0)]
 
 
@@ -74,30 +74,30 @@ def test_import_is_forgiving_about_the_header_and_format(planned, text):
     ],
 )
 def test_a_bad_file_is_refused_whole_with_row_errors(planned, text, expected):
-    with pytest.raises(services.ActualsImportError) as error:
-        services.import_actuals(planned, upload(text))
+    with pytest.raises(adoption.ActualsImportError) as error:
+        adoption.import_actuals(planned, upload(text))
     assert expected in str(error.value)
     assert actuals(planned) == []
 
 
 def test_every_bad_row_is_reported_at_once(planned):
     text = "week,stakeholder,percent\nx,Pickers,1\n1,Pickers,500\n2,Ghost,3\n"
-    with pytest.raises(services.ActualsImportError) as error:
-        services.import_actuals(planned, upload(text))
+    with pytest.raises(adoption.ActualsImportError) as error:
+        adoption.import_actuals(planned, upload(text))
     assert [e.line for e in error.value.errors] == [2, 3]  # parse errors first, then names
 
 
 def test_non_utf8_and_oversized_files_are_refused(planned):
-    with pytest.raises(services.ActualsImportError, match="not UTF-8"):
-        services.import_actuals(
+    with pytest.raises(adoption.ActualsImportError, match="not UTF-8"):
+        adoption.import_actuals(
             planned, upload("week,stakeholder,percent\n1,Pickérs,3\n", encoding="latin-1")
         )
     big = "week,stakeholder,percent\n" + "1,Pickers,3\n" * 100_000
-    with pytest.raises(services.ActualsImportError, match="larger than 1 MB"):
-        services.import_actuals(planned, upload(big))
+    with pytest.raises(adoption.ActualsImportError, match="larger than 1 MB"):
+        adoption.import_actuals(planned, upload(big))
     rows = "week,stakeholder,percent\n" + "".join(f"1,P{i},3\n" for i in range(5001))
-    with pytest.raises(services.ActualsImportError, match="more than 5000 rows"):
-        services.import_actuals(planned, upload(rows))
+    with pytest.raises(adoption.ActualsImportError, match="more than 5000 rows"):
+        adoption.import_actuals(planned, upload(rows))
     assert actuals(planned) == []
 
 
@@ -146,7 +146,7 @@ def test_actuals_feed_adoption_behind_target(planned):
     planned.save()
     for week in (2, 3):
         target = planned.adoption_targets.get(stakeholder__name="Pickers", week=week)
-        services.set_actual(target, 10.0, expected_version=target.version)
+        adoption.set_actual(target, 10.0, expected_version=target.version)
     findings = assess_engagement(planned, datetime.date(2027, 4, 26)).findings
     behind = [f for f in findings if f.code == "adoption_behind_target"]
     assert behind and "Pickers" in behind[0].message
@@ -154,7 +154,7 @@ def test_actuals_feed_adoption_behind_target(planned):
 
 def test_adoption_page_shows_a_chart_and_table_per_group(client_as, planned):
     target = planned.adoption_targets.get(stakeholder__name="Pickers", week=2)
-    services.set_actual(target, 30.0, expected_version=target.version)
+    adoption.set_actual(target, 30.0, expected_version=target.version)
     response = client_as("viewer").get(reverse("adoption", args=[planned.id]))
     body = response.content.decode()
     assert [g.stakeholder.name for g in response.context["groups"]] == ["Packers", "Pickers"]

@@ -6,7 +6,7 @@ import pytest
 
 from changeready.conftest import PEOPLE, WRITERS
 from changeready.landscape.tests.factories import StakeholderFactory
-from changeready.planning import services
+from changeready.planning import regeneration
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 from changeready.planning.tests.example import create_example_engagement
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def planned(engagement):
     StakeholderFactory(engagement=engagement, name="Pickers", role="daily_user")
-    services.regenerate_plan(engagement)
+    regeneration.regenerate_plan(engagement)
     item = engagement.plan_items.order_by("week", "title").first()
     target = engagement.adoption_targets.get(week=2)
     return {"engagement": engagement, "item": item, "target": target}
@@ -128,7 +128,7 @@ def test_plan_shape_uses_the_engagement_file_names_with_ids(api_client_as, works
 def test_plan_read_query_budget(api_client_as, engagement, groups, django_assert_num_queries):
     for number in range(groups):
         StakeholderFactory(engagement=engagement, name=f"Group {number}", role="daily_user")
-    services.regenerate_plan(engagement)
+    regeneration.regenerate_plan(engagement)
     client = api_client_as("member")
     # token, membership, token last used, engagement, audiences, items, targets
     with django_assert_num_queries(QUERIES):

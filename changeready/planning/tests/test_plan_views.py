@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from changeready.conftest import PEOPLE, WRITERS
 from changeready.landscape.tests.factories import StakeholderFactory
-from changeready.planning import services
+from changeready.planning import item_edits, regeneration
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 from changeready.planning.tests.factories import PlanItemFactory
 
@@ -17,7 +17,7 @@ HTMX = {"HX-Request": "true"}
 def planned(engagement):
     """An engagement with one daily-user group and a generated plan."""
     StakeholderFactory(engagement=engagement, name="Pickers", role="daily_user")
-    services.regenerate_plan(engagement)
+    regeneration.regenerate_plan(engagement)
     return engagement
 
 
@@ -287,7 +287,7 @@ def test_htmx_edit_returns_the_form_partial_then_the_timeline(client_as, planned
 def test_stale_edit_is_refused_with_the_typed_values_kept(client_as, planned):
     item = _item(planned)
     stale_version = item.version
-    services.update_item(item, expected_version=stale_version, title="Their title")
+    item_edits.update_item(item, expected_version=stale_version, title="Their title")
 
     response = client_as("member").post(
         reverse("plan_item_edit", args=[planned.id, item.id]),
@@ -315,7 +315,7 @@ def test_stale_edit_is_refused_with_the_typed_values_kept(client_as, planned):
 def test_stale_move_is_refused_and_reported(client_as, planned):
     item = _item(planned)
     stale_version = item.version
-    services.set_item_status(item, "done", expected_version=stale_version)
+    item_edits.set_item_status(item, "done", expected_version=stale_version)
     response = client_as("member").post(
         reverse("plan_item_move", args=[planned.id, item.id]),
         {"week": 11, "version": stale_version},

@@ -7,7 +7,7 @@ from django.urls import reverse
 from changeready.conftest import MANAGERS, PEOPLE
 from changeready.core.rules import BUILTIN_RULES
 from changeready.landscape.tests.factories import StakeholderFactory
-from changeready.planning import services
+from changeready.planning import item_edits, regeneration, rules_library
 from changeready.planning.models import WorkspaceRule
 from changeready.planning.tests.example import create_example_engagement
 
@@ -40,27 +40,27 @@ def library_state(workspace):
 
 
 def test_a_new_workspace_uses_the_built_in_library(workspace):
-    assert services.effective_rules(workspace) == BUILTIN_RULES
+    assert rules_library.effective_rules(workspace) == BUILTIN_RULES
 
 
 def test_switching_a_rule_off_stops_its_items(workspace):
     example = create_example_engagement(workspace)
-    services.set_rule_enabled(workspace, PULSE, False)
+    rules_library.set_rule_enabled(workspace, PULSE, False)
 
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
 
     assert not example.plan_items.filter(origin=f"generated:{PULSE}").exists()
     assert example.plan_items.exists()
-    services.set_rule_enabled(workspace, PULSE, True)
-    services.regenerate_plan(example)
+    rules_library.set_rule_enabled(workspace, PULSE, True)
+    regeneration.regenerate_plan(example)
     assert example.plan_items.filter(origin=f"generated:{PULSE}").exists()
 
 
 def test_a_custom_rule_adds_its_items(workspace):
     example = create_example_engagement(workspace)
-    services.create_rule(workspace, custom_rule())
+    rules_library.create_rule(workspace, custom_rule())
 
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
 
     items = example.plan_items.filter(origin="generated:team.weekly_standup")
     assert sorted(items.values_list("week", flat=True)) == [1, 2]
@@ -69,15 +69,15 @@ def test_a_custom_rule_adds_its_items(workspace):
 
 def test_an_edited_built_in_rule_changes_the_plan_and_untouched_items_follow(workspace):
     example = create_example_engagement(workspace)
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     builtin = next(rule for rule in BUILTIN_RULES if rule.key == PULSE)
 
-    services.save_rule(workspace, {**builtin.to_dict(), "title": "Five-minute pulse survey"})
-    preview = services.preview_regeneration(example)
+    rules_library.save_rule(workspace, {**builtin.to_dict(), "title": "Five-minute pulse survey"})
+    preview = regeneration.preview_regeneration(example)
     assert [refresh.generated.title for refresh in preview.items_to_refresh] == [
         "Five-minute pulse survey"
     ]
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
 
     item = example.plan_items.get(origin=f"generated:{PULSE}")
     assert item.title == "Five-minute pulse survey"
@@ -86,13 +86,13 @@ def test_an_edited_built_in_rule_changes_the_plan_and_untouched_items_follow(wor
 
 def test_edited_weeks_move_untouched_items_and_keep_edited_ones(workspace):
     example = create_example_engagement(workspace)
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     edited = example.plan_items.get(origin=f"generated:{PULSE}")
-    services.update_item(edited, expected_version=edited.version, owner="Kim")
+    item_edits.update_item(edited, expected_version=edited.version, owner="Kim")
     builtin = next(rule for rule in BUILTIN_RULES if rule.key == PULSE)
 
-    services.save_rule(workspace, {**builtin.to_dict(), "weeks": [3]})
-    services.regenerate_plan(example)
+    rules_library.save_rule(workspace, {**builtin.to_dict(), "weeks": [3]})
+    regeneration.regenerate_plan(example)
 
     weeks = sorted(
         example.plan_items.filter(origin=f"generated:{PULSE}").values_list("week", flat=True)
@@ -102,15 +102,15 @@ def test_edited_weeks_move_untouched_items_and_keep_edited_ones(workspace):
 
 def test_reset_goes_back_to_the_built_in(workspace):
     builtin = next(rule for rule in BUILTIN_RULES if rule.key == PULSE)
-    services.save_rule(workspace, {**builtin.to_dict(), "title": "Changed"})
-    services.set_rule_enabled(workspace, PULSE, False)
-    services.reset_rule(workspace, PULSE)
-    assert services.effective_rules(workspace) == BUILTIN_RULES
+    rules_library.save_rule(workspace, {**builtin.to_dict(), "title": "Changed"})
+    rules_library.set_rule_enabled(workspace, PULSE, False)
+    rules_library.reset_rule(workspace, PULSE)
+    assert rules_library.effective_rules(workspace) == BUILTIN_RULES
 
 
 def test_libraries_are_per_workspace(workspace, other_workspace):
-    services.set_rule_enabled(workspace, PULSE, False)
-    assert services.effective_rules(other_workspace) == BUILTIN_RULES
+    rules_library.set_rule_enabled(workspace, PULSE, False)
+    assert rules_library.effective_rules(other_workspace) == BUILTIN_RULES
 
 
 @pytest.mark.parametrize(
@@ -128,23 +128,23 @@ def test_libraries_are_per_workspace(workspace, other_workspace):
 )
 def test_rule_validation_names_the_field(workspace, changes, field):
     with pytest.raises(ValidationError) as error:
-        services.create_rule(workspace, custom_rule(**changes))
+        rules_library.create_rule(workspace, custom_rule(**changes))
     assert field in error.value.message_dict
     assert not WorkspaceRule.objects.exists()
 
 
 def test_a_custom_rule_cannot_take_a_built_in_key(workspace):
     with pytest.raises(ValidationError) as error:
-        services.create_rule(workspace, custom_rule(key=PULSE))
+        rules_library.create_rule(workspace, custom_rule(key=PULSE))
     assert "key" in error.value.message_dict
 
 
 def test_deleting_a_custom_rule(workspace):
-    services.create_rule(workspace, custom_rule())
-    services.delete_rule(workspace, "team.weekly_standup")
-    assert services.effective_rules(workspace) == BUILTIN_RULES
+    rules_library.create_rule(workspace, custom_rule())
+    rules_library.delete_rule(workspace, "team.weekly_standup")
+    assert rules_library.effective_rules(workspace) == BUILTIN_RULES
     with pytest.raises(WorkspaceRule.DoesNotExist):
-        services.delete_rule(workspace, PULSE)
+        rules_library.delete_rule(workspace, PULSE)
 
 
 # --- the pages --------------------------------------------------------------------
@@ -197,8 +197,8 @@ def rule_post(name, workspace):
     "name", ["rule_create", "rule_edit", "rule_toggle", "rule_delete", "rule_reset"]
 )
 def test_rule_write_access_matrix(client_as, workspace, person, name):
-    services.create_rule(workspace, custom_rule())
-    services.set_rule_enabled(workspace, "baseline.daily_triage", False)
+    rules_library.create_rule(workspace, custom_rule())
+    rules_library.set_rule_enabled(workspace, "baseline.daily_triage", False)
     before = library_state(workspace)
     url, data = rule_post(name, workspace)
 
@@ -215,7 +215,7 @@ def test_editing_a_built_in_through_the_form_stores_a_copy(client_as, workspace)
     assert row.based_on == PULSE
     assert row.data["title"] == "Weekly adoption stand-up"
     assert row.data["weeks"] == [1, 2]
-    entry = services.library_entry(workspace, PULSE)
+    entry = rules_library.library_entry(workspace, PULSE)
     assert entry.source == "edited"
 
 

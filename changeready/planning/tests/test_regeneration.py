@@ -5,6 +5,7 @@ import threading
 from collections import Counter
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from changeready.assessment.services import assess_engagement
@@ -13,7 +14,7 @@ from changeready.engagements.models import Engagement
 from changeready.landscape import services as landscape_services
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.landscape.tests.factories import StakeholderFactory
-from changeready.planning import services
+from changeready.planning import adoption, item_edits, plan_state, regeneration
 from changeready.planning.models import AdoptionTarget, PlanItem
 from changeready.planning.tests.example import create_example_engagement
 
@@ -53,14 +54,14 @@ def plan_snapshot(engagement):
 def test_generating_the_example_plan_clears_the_plan_findings(example):
     assert finding_codes(example) >= PLAN_FINDINGS
 
-    summary = services.regenerate_plan(example)
+    summary = regeneration.regenerate_plan(example)
 
     assert summary.added == example.plan_items.count() > 0
     assert finding_codes(example).isdisjoint(PLAN_FINDINGS)
 
 
 def test_generated_items_carry_rule_reason_audience_and_resistance_link(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     tom = example.stakeholders.get(name="Tom Avery")
     point = example.resistance_points.get(stakeholder=tom)
     linked = example.plan_items.filter(resistance_point=point)
@@ -76,10 +77,10 @@ def test_generated_items_carry_rule_reason_audience_and_resistance_link(example)
 
 
 def test_regenerating_twice_gives_the_identical_plan(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     first = plan_snapshot(example)
 
-    summary = services.regenerate_plan(example)
+    summary = regeneration.regenerate_plan(example)
 
     assert plan_snapshot(example) == first
     assert (summary.added, summary.removed, summary.refreshed) == (0, 0, 0)
@@ -88,21 +89,21 @@ def test_regenerating_twice_gives_the_identical_plan(example):
 
 
 def test_regeneration_keeps_every_hand_edit(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     items = list(example.plan_items.order_by("generation_key"))
     retitled, moved, owned, done, deleted = items[:5]
-    services.update_item(retitled, expected_version=retitled.version, title="Our own title")
-    services.move_item(moved, 11, expected_version=moved.version)
-    services.update_item(owned, expected_version=owned.version, owner="Kim Park")
-    services.set_item_status(done, "done", expected_version=done.version)
-    services.delete_item(deleted)
-    manual = services.create_item(
+    item_edits.update_item(retitled, expected_version=retitled.version, title="Our own title")
+    item_edits.move_item(moved, 11, expected_version=moved.version)
+    item_edits.update_item(owned, expected_version=owned.version, owner="Kim Park")
+    item_edits.set_item_status(done, "done", expected_version=done.version)
+    item_edits.delete_item(deleted)
+    manual = item_edits.create_item(
         example, week=3, title="Lunch and learn", kind="training", owner_role="champion"
     )
     count = example.plan_items.count()
 
-    services.regenerate_plan(example)
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
 
     assert example.plan_items.count() == count
     assert example.plan_items.get(pk=retitled.pk).title == "Our own title"
@@ -114,42 +115,42 @@ def test_regeneration_keeps_every_hand_edit(example):
 
 
 def test_edits_mark_generated_items_as_hand_work_but_status_does_not(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     item, other = example.plan_items.all()[:2]
-    services.set_item_status(item, "skipped", expected_version=item.version)
+    item_edits.set_item_status(item, "skipped", expected_version=item.version)
     item.refresh_from_db()
     assert not item.edited_by_hand
-    services.update_item(other, expected_version=other.version, title=other.title)
+    item_edits.update_item(other, expected_version=other.version, title=other.title)
     other.refresh_from_db()
     assert not other.edited_by_hand, "saving without a change is not an edit"
-    services.update_item(other, expected_version=other.version, description="Ours")
+    item_edits.update_item(other, expected_version=other.version, description="Ours")
     other.refresh_from_db()
     assert other.edited_by_hand
 
 
 def test_untouched_items_whose_rule_no_longer_applies_are_removed_touched_ones_kept(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     tom = example.stakeholders.get(name="Tom Avery")
     point = example.resistance_points.get(stakeholder=tom)
     linked = list(example.plan_items.filter(resistance_point=point).order_by("week"))
     assert len(linked) >= 2
     edited = linked[0]
-    services.update_item(edited, expected_version=edited.version, owner="Priya Raman")
+    item_edits.update_item(edited, expected_version=edited.version, owner="Priya Raman")
     landscape_services.update_resistance_point(
         point, expected_version=point.version, status="resolved"
     )
 
-    preview = services.preview_regeneration(example)
+    preview = regeneration.preview_regeneration(example)
     assert {item.pk for item in preview.items_to_remove} == {item.pk for item in linked[1:]}
     assert edited in preview.items_kept_by_hand
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
 
     remaining = set(example.plan_items.filter(resistance_point=point))
     assert remaining == {edited}
 
 
 def test_preview_writes_nothing_and_names_what_changes(example):
-    preview = services.preview_regeneration(example)
+    preview = regeneration.preview_regeneration(example)
     assert preview.changes_anything
     assert not example.plan_items.exists()
     some = next(item for item in preview.items_to_add if len(item.audience_ids) == 1)
@@ -159,10 +160,10 @@ def test_preview_writes_nothing_and_names_what_changes(example):
 
 
 def test_a_new_stakeholder_is_planned_for_on_regeneration(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     StakeholderFactory(engagement=example, name="Night shift", role="daily_user")
 
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
 
     night = example.stakeholders.get(name="Night shift")
     assert example.plan_items.filter(audience=night).exists()
@@ -172,11 +173,11 @@ def test_a_new_stakeholder_is_planned_for_on_regeneration(example):
 
 
 def test_hand_set_targets_and_actuals_survive_regeneration(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     week2, week3 = example.adoption_targets.filter(week__in=[2, 3]).order_by("week")
-    services.set_target(week2, 70.0, expected_version=week2.version)
-    services.set_actual(week3, 41.0, expected_version=week3.version)
-    services.update_plan_settings(
+    adoption.set_target(week2, 70.0, expected_version=week2.version)
+    adoption.set_actual(week3, 41.0, expected_version=week3.version)
+    plan_state.update_plan_settings(
         example,
         expected_version=example.version,
         plan_first_week=-4,
@@ -185,7 +186,7 @@ def test_hand_set_targets_and_actuals_survive_regeneration(example):
         adoption_target_week=8,
     )
 
-    summary = services.regenerate_plan(example)
+    summary = regeneration.regenerate_plan(example)
 
     assert summary.targets_updated > 0
     assert AdoptionTarget.objects.get(pk=week2.pk).target_pct == 70.0
@@ -196,9 +197,9 @@ def test_hand_set_targets_and_actuals_survive_regeneration(example):
 
 
 def test_narrowing_the_window_removes_untouched_items_outside_it(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     example.refresh_from_db()
-    services.update_plan_settings(
+    plan_state.update_plan_settings(
         example,
         expected_version=example.version,
         plan_first_week=-2,
@@ -206,38 +207,38 @@ def test_narrowing_the_window_removes_untouched_items_outside_it(example):
         adoption_target_pct=80.0,
         adoption_target_week=8,
     )
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     weeks = set(example.plan_items.values_list("week", flat=True))
     assert min(weeks) >= -2 and max(weeks) <= 6
     assert max(example.adoption_targets.values_list("week", flat=True)) == 6
 
 
 def test_stale_version_is_refused_and_nothing_changes(example):
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     item = example.plan_items.first()
     stale = item.version
-    services.update_item(item, expected_version=stale, title="First writer")
+    item_edits.update_item(item, expected_version=stale, title="First writer")
     again = PlanItem.objects.get(pk=item.pk)
     with pytest.raises(EditConflict):
-        services.update_item(again, expected_version=stale, title="Second writer")
+        item_edits.update_item(again, expected_version=stale, title="Second writer")
     assert PlanItem.objects.get(pk=item.pk).title == "First writer"
     with pytest.raises(EditConflict):
-        services.delete_item(again, expected_version=stale)
+        item_edits.delete_item(again, expected_version=stale)
     assert PlanItem.objects.filter(pk=item.pk).exists()
 
 
 def test_audience_and_resistance_point_must_belong_to_the_engagement(example, engagement):
     stranger = StakeholderFactory(engagement=engagement, name="Elsewhere")
-    with pytest.raises(services.ValidationError) as error:
-        services.create_item(
+    with pytest.raises(ValidationError) as error:
+        item_edits.create_item(
             example, week=1, title="x", kind="training", owner_role="delivery", audience=[stranger]
         )
     assert "audience" in error.value.message_dict
     foreign = ResistancePoint.objects.create(
         engagement=engagement, stakeholder=stranger, source="habit"
     )
-    with pytest.raises(services.ValidationError) as error:
-        services.create_item(
+    with pytest.raises(ValidationError) as error:
+        item_edits.create_item(
             example,
             week=1,
             title="x",
@@ -251,20 +252,21 @@ def test_audience_and_resistance_point_must_belong_to_the_engagement(example, en
 
 def test_every_plan_write_reports_the_change(example, monkeypatch):
     changed = []
-    monkeypatch.setattr(services, "engagement_changed", changed.append)
-    services.regenerate_plan(example)
+    for module in (regeneration, item_edits, adoption):
+        monkeypatch.setattr(module, "engagement_changed", changed.append)
+    regeneration.regenerate_plan(example)
     item, other = example.plan_items.all()[:2]
     target = example.adoption_targets.first()
     writes = [
-        lambda: services.update_item(item, expected_version=None, title="Edited"),
-        lambda: services.move_item(item, 2, expected_version=None),
-        lambda: services.set_item_status(item, "done", expected_version=None),
-        lambda: services.delete_item(other),
-        lambda: services.create_item(
+        lambda: item_edits.update_item(item, expected_version=None, title="Edited"),
+        lambda: item_edits.move_item(item, 2, expected_version=None),
+        lambda: item_edits.set_item_status(item, "done", expected_version=None),
+        lambda: item_edits.delete_item(other),
+        lambda: item_edits.create_item(
             example, week=1, title="x", kind="training", owner_role="delivery"
         ),
-        lambda: services.set_target(target, 55.0, expected_version=None),
-        lambda: services.set_actual(target, 20.0, expected_version=None),
+        lambda: adoption.set_target(target, 55.0, expected_version=None),
+        lambda: adoption.set_actual(target, 20.0, expected_version=None),
     ]
     for write in writes:
         count = len(changed)
@@ -282,7 +284,7 @@ def test_regeneration_locks_the_engagement_row(example, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(Engagement.objects, "select_for_update", spy)
-    services.regenerate_plan(example)
+    regeneration.regenerate_plan(example)
     assert locked, "regenerate_plan must take the engagement row lock first"
 
 
@@ -293,7 +295,7 @@ def test_two_concurrent_regenerations_never_duplicate_items(workspace):
     example = create_example_engagement(workspace)
     # With the plan state already there, nothing but the engagement lock
     # orders the two transactions.
-    services.plan_state(example)
+    plan_state.plan_state(example)
     barrier = threading.Barrier(2)
     errors = []
 
@@ -301,7 +303,7 @@ def test_two_concurrent_regenerations_never_duplicate_items(workspace):
         try:
             engagement = Engagement.objects.get(pk=example.pk)
             barrier.wait(timeout=10)
-            services.regenerate_plan(engagement)
+            regeneration.regenerate_plan(engagement)
         except Exception as error:  # reported below, not swallowed
             errors.append(error)
         finally:

@@ -15,7 +15,7 @@ from changeready.engagement_file.tests.test_api_and_views import EXAMPLE
 from changeready.engagements.tests.test_engagement_views import VALID_FORM
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.landscape.tests.test_access import STAKEHOLDER_FORM
-from changeready.planning import services as planning_services
+from changeready.planning import item_edits, rules_library
 from changeready.planning.tests.factories import AdoptionTargetFactory, PlanItemFactory
 from changeready.portfolio.models import ActivityEvent
 from changeready.surveys import services as survey_services
@@ -147,7 +147,7 @@ def test_adoption_target_edits_name_the_person_and_the_values(client_as, member,
 def test_a_deleted_plan_item_keeps_its_id_and_title(engagement, member):
     item = PlanItemFactory(engagement=engagement, title="Floor walk")
     item_id = item.id
-    planning_services.delete_item(item, actor=member)
+    item_edits.delete_item(item, actor=member)
     event = latest(obj_type="plan_item", verb="deleted")
     assert (event.obj_id, event.label) == (item_id, "Floor walk")
     assert_by(event, member)
@@ -157,8 +157,8 @@ def test_a_deleted_plan_item_keeps_its_id_and_title(engagement, member):
 
 
 def test_rule_library_edits_are_workspace_events(client_as, owner, workspace):
-    key = planning_services.rule_library(workspace)[0].key
-    title = planning_services.rule_library(workspace)[0].rule.title
+    key = rules_library.rule_library(workspace)[0].key
+    title = rules_library.rule_library(workspace)[0].rule.title
     client_as("owner").post(reverse("rule_toggle", args=[workspace.slug, key]))
     client_as("owner").post(reverse("rule_reset", args=[workspace.slug, key]))
     events = list(ActivityEvent.objects.for_workspace(workspace))

@@ -19,7 +19,7 @@ from changeready.engagements.models import Engagement
 from changeready.engagements.services import update_engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.landscape.services import create_resistance_point
-from changeready.planning import services as planning
+from changeready.planning import adoption, item_edits, plan_state, regeneration, rules_library
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState, WorkspaceRule
 from changeready.portfolio.models import ActivityEvent, DigestPreference
 from changeready.workspaces.backup import (
@@ -83,8 +83,8 @@ def acme():
     DigestPreference.objects.create(membership=viewer, weekly_digest=False)
     issue_token(membership=owner, name="CI")
 
-    planning.create_rule(workspace, CUSTOM_RULE)
-    planning.set_rule_enabled(workspace, PULSE, False)
+    rules_library.create_rule(workspace, CUSTOM_RULE)
+    rules_library.set_rule_enabled(workspace, PULSE, False)
 
     engagements = [
         import_engagement(workspace, parse(path.read_bytes()))
@@ -104,7 +104,7 @@ def acme():
         status="in_progress",
         notes="Two sessions booked.",
     )
-    planning.update_plan_settings(
+    plan_state.update_plan_settings(
         northwind,
         expected_version=None,
         plan_first_week=-6,
@@ -112,17 +112,17 @@ def acme():
         adoption_target_pct=70,
         adoption_target_week=6,
     )
-    planning.regenerate_plan(northwind, actor=owner.user)
+    regeneration.regenerate_plan(northwind, actor=owner.user)
     edited, dismissed, done = northwind.plan_items.filter(origin__startswith="generated")[:3]
-    planning.update_item(edited, expected_version=None, title="Kick-off, with the night shift")
-    planning.delete_item(dismissed)
-    planning.set_item_status(done, "done", expected_version=None)
-    planning.create_item(
+    item_edits.update_item(edited, expected_version=None, title="Kick-off, with the night shift")
+    item_edits.delete_item(dismissed)
+    item_edits.set_item_status(done, "done", expected_version=None)
+    item_edits.create_item(
         northwind, week=2, title="Floor walk", kind="training", owner_role="delivery"
     )
     first, second = northwind.adoption_targets.order_by("week")[:2]
-    planning.set_actual(first, 42.5, expected_version=None)
-    planning.set_target(second, 55, expected_version=None)
+    adoption.set_actual(first, 42.5, expected_version=None)
+    adoption.set_target(second, 55, expected_version=None)
     # A pulse survey's means are not whole levels.
     Stakeholder.objects.filter(pk=pickers.pk).update(
         adkar_desire=2.5, adkar_ability=3.25, adkar_measured_on=date(2027, 3, 1), adkar_responses=7
@@ -222,7 +222,7 @@ def test_restoring_into_an_empty_database_reproduces_the_workspace(acme):
     # their identity, hand work and dismissals survived. The generator lists an
     # audience's names in id order and the ids are new, so at most the order of
     # names in an untouched item's reason changes.
-    preview = planning.preview_regeneration(northwind)
+    preview = regeneration.preview_regeneration(northwind)
     assert (preview.items_to_add, preview.items_to_remove) == ((), ())
     for refresh in preview.items_to_refresh:
         assert refresh.item.title == refresh.generated.title

@@ -1,0 +1,243 @@
+"""Adoption targets and the actual figures measured against them, set one by
+one or imported from a CSV file (all or nothing).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from changeready.common.concurrency import save_versioned
+from changeready.engagements.models import Engagement
+from changeready.engagements.services import engagement_changed
+from changeready.planning.models import AdoptionTarget
+from changeready.portfolio.activity import field_changes, record_activity, stored_values
+
+
+def _record_target(target: AdoptionTarget, actor, before: dict) -> None:
+    changes = field_changes(target, before)
+    if changes:
+        record_activity(
+            target.engagement,
+            actor=actor,
+            verb="updated",
+            obj_type="adoption_target",
+            obj_id=target.id,
+            label=f"{target.stakeholder.name}, week {target.week}",
+            changes=changes,
+        )
+
+
+@transaction.atomic
+def set_target(
+    target: AdoptionTarget, target_pct: float, *, expected_version: int | None, actor=None
+) -> AdoptionTarget:
+    """A target set by hand; regeneration keeps it."""
+    before = stored_values(target, ["target_pct"])
+    if target.target_pct != target_pct:
+        target.edited_by_hand = True
+    target.target_pct = target_pct
+    save_versioned(target, expected_version)
+    engagement_changed(target.engagement)
+    _record_target(target, actor, before)
+    return target
+
+
+@transaction.atomic
+def set_actual(
+    target: AdoptionTarget, actual_pct: float | None, *, expected_version: int | None, actor=None
+) -> AdoptionTarget:
+    """The measured weekly-active share for the target's group and week (None clears it)."""
+    before = stored_values(target, ["actual_pct"])
+    target.actual_pct = actual_pct
+    save_versioned(target, expected_version)
+    engagement_changed(target.engagement)
+    _record_target(target, actor, before)
+    return target
+
+
+MAX_ACTUALS_BYTES = 1024 * 1024
+MAX_ACTUALS_ROWS = 5000
+_HEADER_ALIASES = {
+    "week": {"week", "plan week", "wk", "week number"},
+    "stakeholder": {"stakeholder", "stakeholder name", "group", "name", "group name"},
+    "percent": {
+        "percent",
+        "pct",
+        "%",
+        "actual",
+        "actual %",
+        "actual_pct",
+        "actual pct",
+        "percentage",
+        "weekly active",
+        "weekly active %",
+    },
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.message}" if self.line else self.message
+
+
+class ActualsImportError(Exception):
+    """The file was refused as a whole; `errors` says why, row by row."""
+
+    def __init__(self, errors: Sequence[RowError]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+@dataclass(frozen=True)
+class Actual:
+    stakeholder_name: str
+    week: int
+    actual_pct: float
+
+
+def parse_actuals_csv(raw: bytes) -> list[tuple[int, Actual]]:
+    """(line, actual) for each row; `ActualsImportError` lists every bad row."""
+    if len(raw) > MAX_ACTUALS_BYTES:
+        raise ActualsImportError([RowError(0, "The file is larger than 1 MB.")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActualsImportError(
+            [RowError(0, "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")]
+        ) from None
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise ActualsImportError([RowError(0, "The file is empty.")])
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader)
+    columns = {}
+    for position, name in enumerate(header):
+        normalised = " ".join(name.strip().lower().replace("_", " ").split())
+        for column, aliases in _HEADER_ALIASES.items():
+            if normalised in aliases or normalised.replace(" ", "_") in aliases:
+                columns.setdefault(column, position)
+    missing = [column for column in _HEADER_ALIASES if column not in columns]
+    if missing:
+        raise ActualsImportError(
+            [
+                RowError(
+                    1,
+                    f"the header needs the columns week, stakeholder and percent; "
+                    f"missing: {', '.join(missing)}.",
+                )
+            ]
+        )
+    rows, errors = [], []
+    for line_number, values in enumerate(reader, start=2):
+        if not any(value.strip() for value in values):
+            continue
+        if len(rows) + len(errors) >= MAX_ACTUALS_ROWS:
+            errors.append(RowError(line_number, f"more than {MAX_ACTUALS_ROWS} rows."))
+            break
+        cells = {column: _cell(values, position) for column, position in columns.items()}
+        problems = []
+        try:
+            week = int(cells["week"])
+        except ValueError:
+            problems.append(f"week {cells['week']!r} is not a whole number")
+        if not cells["stakeholder"]:
+            problems.append("the stakeholder is empty")
+        try:
+            percent = float(cells["percent"].rstrip("%").strip().replace(",", "."))
+        except ValueError:
+            problems.append(f"percent {cells['percent']!r} is not a number")
+        else:
+            if not 0 <= percent <= 100:
+                problems.append(f"percent {percent:g} is not between 0 and 100")
+        if problems:
+            errors.append(RowError(line_number, "; ".join(problems) + "."))
+            continue
+        rows.append((line_number, Actual(cells["stakeholder"], week, percent)))
+    if errors:
+        raise ActualsImportError(errors)
+    if not rows:
+        raise ActualsImportError([RowError(0, "The file has a header but no rows.")])
+    return rows
+
+
+def _cell(values: list[str], position: int) -> str:
+    return values[position].strip() if position < len(values) else ""
+
+
+@transaction.atomic
+def record_actuals(
+    engagement: Engagement, actuals: Sequence[tuple[int, Actual]], *, actor=None
+) -> int:
+    """Store actual figures against the engagement's adoption targets, all or nothing.
+
+    Each row needs a stakeholder of the engagement (by name, any case) with an
+    adoption target in that week: actuals are measured against targets, so
+    generate the plan (or add the target) first.
+    """
+    stakeholders = {s.name.lower(): s for s in engagement.stakeholders.all()}
+    targets = {
+        (target.stakeholder_id, target.week): target
+        for target in engagement.adoption_targets.select_for_update()
+    }
+    errors, seen, updated = [], {}, []
+    for line, actual in actuals:
+        stakeholder = stakeholders.get(actual.stakeholder_name.lower())
+        if stakeholder is None:
+            errors.append(RowError(line, f"no stakeholder named “{actual.stakeholder_name}”."))
+            continue
+        key = (stakeholder.pk, actual.week)
+        if key in seen:
+            errors.append(
+                RowError(
+                    line, f"{stakeholder.name}, week {actual.week} is already on line {seen[key]}."
+                )
+            )
+            continue
+        seen[key] = line
+        target = targets.get(key)
+        if target is None:
+            errors.append(
+                RowError(
+                    line,
+                    f"{stakeholder.name} has no adoption target in week {actual.week} "
+                    "(targets are for daily-user groups, weeks 1 and later; generate the plan "
+                    "first).",
+                )
+            )
+            continue
+        target.actual_pct = actual.actual_pct
+        target.version += 1
+        updated.append(target)
+    if errors:
+        raise ActualsImportError(errors)
+    AdoptionTarget.objects.bulk_update(updated, ["actual_pct", "version"])
+    engagement_changed(engagement)
+    record_activity(
+        engagement,
+        actor=actor,
+        verb="updated",
+        obj_type="plan",
+        obj_id=None,
+        label=engagement.name,
+        detail=f"{len(updated)} actual adoption figure{'s' * (len(updated) != 1)} recorded",
+    )
+    return len(updated)
+
+
+def import_actuals(engagement: Engagement, csv_file, *, actor=None) -> int:
+    """Import actual adoption from CSV (week, stakeholder name, percent); returns the count.
+
+    All or nothing: any bad row refuses the whole file with every row's problem.
+    """
+    raw = csv_file.read(MAX_ACTUALS_BYTES + 1)
+    return record_actuals(engagement, parse_actuals_csv(raw), actor=actor)

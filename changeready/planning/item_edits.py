@@ -1,0 +1,148 @@
+"""Hand edits to plan items: add, change, move, mark progress, delete.
+
+Every write ends in `engagement_changed`, so the assessment snapshot follows
+the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from changeready.common.concurrency import EditConflict, save_versioned
+from changeready.engagements.models import Engagement
+from changeready.engagements.services import engagement_changed
+from changeready.planning.models import PlanItem
+from changeready.planning.plan_state import plan_state
+from changeready.portfolio.activity import field_changes, record_activity, stored_values
+
+
+def _audience(engagement: Engagement, stakeholders: Iterable) -> list:
+    """The given stakeholders (objects or ids), refused unless all belong to the engagement."""
+    ids = {str(getattr(s, "pk", s)) for s in stakeholders}
+    found = list(engagement.stakeholders.filter(id__in=ids))
+    if len(found) != len(ids):
+        raise ValidationError({"audience": "Every audience member must be a stakeholder here."})
+    return found
+
+
+def _resolve_resistance_point(engagement: Engagement, fields: dict) -> None:
+    """Accept a resistance point or its id; refuse one of another engagement."""
+    if "resistance_point" not in fields:
+        return
+    if fields["resistance_point"] in (None, ""):
+        fields["resistance_point"] = None
+        return
+    point_id = getattr(fields["resistance_point"], "pk", fields["resistance_point"])
+    try:
+        found = engagement.resistance_points.filter(id=point_id).first()
+    except ValidationError:
+        found = None
+    if found is None:
+        raise ValidationError(
+            {"resistance_point": "The resistance point must belong to this engagement."}
+        )
+    fields["resistance_point"] = found
+
+
+def _record_item(item: PlanItem, actor, verb: str, changes=None, *, item_id=None) -> None:
+    record_activity(
+        item.engagement,
+        actor=actor,
+        verb=verb,
+        obj_type="plan_item",
+        obj_id=item_id or item.id,
+        label=item.title,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def create_item(
+    engagement: Engagement, *, audience: Iterable = (), actor=None, **fields
+) -> PlanItem:
+    """A plan item added by hand (`origin` manual)."""
+    _resolve_resistance_point(engagement, fields)
+    members = _audience(engagement, audience)
+    item = PlanItem(engagement=engagement, origin="manual", **fields)
+    save_versioned(item, None)
+    item.audience.set(members)
+    engagement_changed(engagement)
+    _record_item(item, actor, "created")
+    return item
+
+
+@transaction.atomic
+def update_item(
+    item: PlanItem,
+    *,
+    expected_version: int | None,
+    audience: Iterable | None = None,
+    actor=None,
+    **changes,
+) -> PlanItem:
+    """Change an item; a generated item that really changes becomes hand work."""
+    engagement = item.engagement
+    _resolve_resistance_point(engagement, changes)
+    members = None if audience is None else _audience(engagement, audience)
+    before = stored_values(item, changes)
+    content_changed = any(
+        getattr(item, name) != value for name, value in changes.items() if name != "status"
+    )
+    audience_change = None
+    if members is not None:
+        current = set(item.audience.values_list("id", flat=True))
+        wanted = {member.pk for member in members}
+        if current != wanted:
+            content_changed = True
+            # Counts, not names: an engagement-wide item addresses hundreds.
+            audience_change = [len(current), len(wanted)]
+    for name, value in changes.items():
+        setattr(item, name, value)
+    if content_changed and item.is_generated:
+        item.edited_by_hand = True
+    save_versioned(item, expected_version)
+    if members is not None:
+        item.audience.set(members)
+    engagement_changed(engagement)
+    changed = field_changes(item, before)
+    if audience_change:
+        changed["audience"] = audience_change
+    if changed:
+        _record_item(item, actor, "updated", changed)
+    return item
+
+
+def move_item(item: PlanItem, week: int, *, expected_version: int | None, actor=None) -> PlanItem:
+    return update_item(item, expected_version=expected_version, actor=actor, week=week)
+
+
+def set_item_status(
+    item: PlanItem, status: str, *, expected_version: int | None, actor=None
+) -> PlanItem:
+    """Done, skipped or planned again. Progress keeps the item through regeneration
+    without marking its content as edited (see `regeneration.is_touched`)."""
+    return update_item(item, expected_version=expected_version, actor=actor, status=status)
+
+
+@transaction.atomic
+def delete_item(item: PlanItem, *, expected_version: int | None = None, actor=None) -> None:
+    """Delete an item; a generated one is remembered so regeneration does not bring it back."""
+    engagement = item.engagement
+    current = PlanItem.objects.select_for_update().filter(pk=item.pk).first()
+    if current is None:
+        return
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(current)
+    if current.generation_key:
+        state = plan_state(engagement, for_update=True)
+        if current.generation_key not in state.dismissed_keys:
+            state.dismissed_keys = [*state.dismissed_keys, current.generation_key]
+            state.save(update_fields=["dismissed_keys"])
+    item_id = current.id
+    current.delete()
+    engagement_changed(engagement)
+    current.engagement = engagement
+    _record_item(current, actor, "deleted", item_id=item_id)

@@ -1,0 +1,58 @@
+"""The plan's own settings: its window (stored on the engagement) and the
+adoption ramp, plus the state regeneration keeps between runs.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from changeready.engagements.models import Engagement
+from changeready.engagements.services import update_engagement
+from changeready.planning.models import PlanState
+from changeready.portfolio.activity import field_changes, record_activity, stored_values
+
+
+def plan_state(engagement: Engagement, *, for_update: bool = False) -> PlanState:
+    state, _ = PlanState.objects.get_or_create(engagement=engagement)
+    if for_update:
+        state = PlanState.objects.select_for_update().get(pk=state.pk)
+    return state
+
+
+@transaction.atomic
+def update_plan_settings(
+    engagement: Engagement,
+    *,
+    expected_version: int | None,
+    plan_first_week: int,
+    plan_last_week: int,
+    adoption_target_pct: float,
+    adoption_target_week: int,
+    actor=None,
+) -> Engagement:
+    """The plan window (on the engagement) and the adoption ramp (on the plan state)."""
+    state = plan_state(engagement, for_update=True)
+    before = stored_values(state, ["adoption_target_pct", "adoption_target_week"])
+    state.adoption_target_pct = adoption_target_pct
+    state.adoption_target_week = adoption_target_week
+    state.full_clean()
+    state.save()
+    updated = update_engagement(
+        engagement,
+        expected_version=expected_version,
+        actor=actor,
+        plan_first_week=plan_first_week,
+        plan_last_week=plan_last_week,
+    )
+    ramp_changes = field_changes(state, before)
+    if ramp_changes:
+        record_activity(
+            engagement,
+            actor=actor,
+            verb="updated",
+            obj_type="plan",
+            obj_id=None,
+            label=engagement.name,
+            changes=ramp_changes,
+        )
+    return updated

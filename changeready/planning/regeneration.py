@@ -1,0 +1,320 @@
+"""The regenerate flow: load the landscape, ask the pure core
+(`changeready.core.planning`) for the plan and for what a regeneration may
+change, show that as a preview, then write it in one transaction.
+
+Hand work is never lost: touched items and hand-set targets stay as they are.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from changeready.assessment.loading import (
+    engagement_fields,
+    resistance_point_data,
+    stakeholder_data,
+)
+from changeready.core.model import EngagementData
+from changeready.core.planning import (
+    ExistingItem,
+    ExistingTarget,
+    GeneratedItem,
+    GeneratedPlan,
+    PlanChanges,
+    TargetChanges,
+    generate_plan,
+    merge_plan,
+    merge_targets,
+)
+from changeready.engagements.models import Engagement
+from changeready.engagements.services import engagement_changed
+from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
+from changeready.planning.plan_state import plan_state
+from changeready.planning.rules_library import effective_rules
+from changeready.portfolio.activity import record_activity
+
+# The fields of a generated item that follow its rule while nobody touched it.
+REFRESHED_FIELDS = ("title", "description", "kind", "owner_role", "adkar_target", "reason")
+
+
+@dataclass(frozen=True)
+class ItemRefresh:
+    """An untouched generated item whose rule now says something else."""
+
+    item: PlanItem
+    generated: GeneratedItem
+
+
+@dataclass(frozen=True)
+class RegenerationPreview:
+    plan: GeneratedPlan
+    changes: PlanChanges
+    target_changes: TargetChanges
+    # What the user reads before confirming.
+    items_to_add: tuple[GeneratedItem, ...]
+    items_to_remove: tuple[PlanItem, ...]
+    items_to_refresh: tuple[ItemRefresh, ...]
+    items_kept_by_hand: tuple[PlanItem, ...]
+    stakeholder_names: dict[str, str]
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(
+            self.changes.changes_anything
+            or self.target_changes.changes_anything
+            or self.items_to_refresh
+        )
+
+    def audience_names(self, item: GeneratedItem) -> list[str]:
+        return [self.stakeholder_names.get(sid, "?") for sid in item.audience_ids]
+
+
+@dataclass(frozen=True)
+class RegenerationSummary:
+    added: int
+    removed: int
+    refreshed: int
+    kept: int
+    targets_added: int
+    targets_updated: int
+    targets_removed: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.added} added, {self.removed} removed, {self.refreshed} updated, "
+            f"{self.kept} kept; adoption targets: {self.targets_added} added, "
+            f"{self.targets_updated} updated, {self.targets_removed} removed"
+        )
+
+
+def is_touched(item: PlanItem) -> bool:
+    # Progress is hand work too: a done or skipped item stays even if its rule
+    # no longer applies, so the record of what happened is never lost.
+    return item.edited_by_hand or item.status != "planned"
+
+
+def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
+    """What regenerating the plan would add, remove, update and keep; writes nothing."""
+    state = PlanState.objects.filter(engagement=engagement).first() or PlanState(
+        engagement=engagement
+    )
+    data = _landscape_data(engagement)
+    plan = generate_plan(
+        data,
+        effective_rules(engagement.workspace),
+        first_week=engagement.plan_first_week,
+        last_week=engagement.plan_last_week,
+        adoption_target_pct=state.adoption_target_pct,
+        adoption_target_week=state.adoption_target_week,
+    )
+    items = list(engagement.plan_items.all())
+    changes = merge_plan(
+        [
+            ExistingItem(
+                id=str(item.id),
+                generation_key=item.generation_key or None,
+                origin=item.origin,
+                edited_by_hand=is_touched(item),
+            )
+            for item in items
+        ],
+        plan,
+        dismissed_keys=state.dismissed_keys,
+    )
+    targets = list(engagement.adoption_targets.all())
+    target_changes = merge_targets(
+        [
+            ExistingTarget(
+                id=str(target.id),
+                stakeholder_id=str(target.stakeholder_id),
+                week=target.week,
+                target_pct=target.target_pct,
+                actual_pct=target.actual_pct,
+                edited_by_hand=target.edited_by_hand,
+            )
+            for target in targets
+        ],
+        plan,
+    )
+    by_id = {str(item.id): item for item in items}
+    generated_by_key = {item.generation_key: item for item in plan.items}
+    removing = set(changes.to_remove)
+    refreshes = []
+    for item in items:
+        fresh = generated_by_key.get(item.generation_key)
+        if (
+            fresh is not None
+            and item.is_generated
+            and not is_touched(item)
+            and str(item.id) not in removing
+            and _differs(item, fresh)
+        ):
+            refreshes.append(ItemRefresh(item, fresh))
+    return RegenerationPreview(
+        plan=plan,
+        changes=changes,
+        target_changes=target_changes,
+        items_to_add=changes.to_add,
+        items_to_remove=tuple(by_id[item_id] for item_id in changes.to_remove),
+        items_to_refresh=tuple(refreshes),
+        items_kept_by_hand=tuple(
+            item for item in items if not item.is_generated or is_touched(item)
+        ),
+        stakeholder_names={s.id: s.name for s in data.stakeholders},
+    )
+
+
+def _landscape_data(engagement: Engagement) -> EngagementData:
+    """What generation reads: the landscape and the register, not the stored plan."""
+    return EngagementData(
+        engagement=engagement_fields(engagement),
+        stakeholders=tuple(
+            stakeholder_data(row) for row in engagement.stakeholders.order_by("created_at", "name")
+        ),
+        resistance_points=tuple(
+            resistance_point_data(row)
+            for row in engagement.resistance_points.order_by("created_at")
+        ),
+    )
+
+
+def _differs(item: PlanItem, generated: GeneratedItem) -> bool:
+    return any(
+        (getattr(item, name) or None) != (getattr(generated, name) or None)
+        for name in REFRESHED_FIELDS
+    )
+
+
+def regenerate_plan(engagement: Engagement, *, actor=None) -> RegenerationSummary:
+    """Generate the plan, or bring it up to date, keeping every piece of hand work.
+
+    The engagement row is locked first, so two regenerations of the same
+    engagement run one after the other and the second sees the first's items
+    (on SQLite the immediate transaction serialises the writers the same way).
+    """
+    with transaction.atomic():
+        Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
+        preview = preview_regeneration(engagement)
+        changes, target_changes = preview.changes, preview.target_changes
+        if changes.to_remove:
+            engagement.plan_items.filter(id__in=changes.to_remove).delete()
+        _create_generated_items(engagement, changes.to_add)
+        for refresh in preview.items_to_refresh:
+            for name in REFRESHED_FIELDS:
+                setattr(refresh.item, name, getattr(refresh.generated, name) or "")
+        if preview.items_to_refresh:
+            PlanItem.objects.bulk_update(
+                [refresh.item for refresh in preview.items_to_refresh], REFRESHED_FIELDS
+            )
+        _apply_target_changes(engagement, target_changes)
+        state = plan_state(engagement, for_update=True)
+        state.generated_at = timezone.now()
+        state.generated_by = actor
+        state.save(update_fields=["generated_at", "generated_by"])
+        engagement_changed(engagement)
+        summary = RegenerationSummary(
+            added=len(changes.to_add),
+            removed=len(changes.to_remove),
+            refreshed=len(preview.items_to_refresh),
+            kept=len(changes.kept) - len(preview.items_to_refresh),
+            targets_added=len(target_changes.to_add),
+            targets_updated=len(target_changes.to_update),
+            targets_removed=len(target_changes.to_remove),
+        )
+        # One event for the whole regeneration: hundreds of item events would
+        # bury every hand edit in the history.
+        if preview.changes_anything:
+            record_activity(
+                engagement,
+                actor=actor,
+                verb="generated",
+                obj_type="plan",
+                obj_id=None,
+                label=engagement.name,
+                detail=str(summary),
+            )
+    return summary
+
+
+def _create_generated_items(engagement: Engagement, generated: Sequence[GeneratedItem]) -> None:
+    rows = [
+        PlanItem(
+            engagement=engagement,
+            week=item.week,
+            title=item.title,
+            description=item.description,
+            kind=item.kind,
+            owner_role=item.owner_role,
+            adkar_target=item.adkar_target or "",
+            resistance_point_id=item.resistance_point_id,
+            origin=item.origin,
+            generation_key=item.generation_key,
+            reason=item.reason,
+        )
+        for item in generated
+    ]
+    PlanItem.objects.bulk_create(rows, batch_size=500)
+    _insert_audience(
+        (row.id, stakeholder_id)
+        for row, item in zip(rows, generated, strict=True)
+        for stakeholder_id in item.audience_ids
+    )
+
+
+def _insert_audience(pairs: Iterable[tuple]) -> None:
+    """Audience rows in one prepared statement.
+
+    An engagement-wide item names every stakeholder it addresses, so a large
+    landscape gives tens of thousands of rows; building a model instance for
+    each (the ORM's bulk_create) costs more than all the other writes together.
+    """
+    through = PlanItem.audience.through
+    item_field = through._meta.get_field("planitem")
+    stakeholder_field = through._meta.get_field("stakeholder")
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(through._meta.db_table)} "
+        f"({quote(item_field.column)}, {quote(stakeholder_field.column)}) VALUES (%s, %s)"
+    )
+    # Both columns are UUIDs; their database form differs between backends.
+    prepare = item_field.target_field.get_db_prep_value
+    params = [
+        (prepare(item_id, connection), prepare(uuid.UUID(str(stakeholder_id)), connection))
+        for item_id, stakeholder_id in pairs
+    ]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+def _apply_target_changes(engagement: Engagement, changes: TargetChanges) -> None:
+    if changes.to_remove:
+        engagement.adoption_targets.filter(id__in=changes.to_remove).delete()
+    if changes.to_update:
+        rows = {
+            str(row.id): row
+            for row in engagement.adoption_targets.filter(
+                id__in=[update.id for update in changes.to_update]
+            )
+        }
+        for update in changes.to_update:
+            rows[update.id].target_pct = update.target_pct
+        AdoptionTarget.objects.bulk_update(rows.values(), ["target_pct"])
+    AdoptionTarget.objects.bulk_create(
+        [
+            AdoptionTarget(
+                engagement=engagement,
+                stakeholder_id=target.stakeholder_id,
+                week=target.week,
+                target_pct=target.target_pct,
+            )
+            for target in changes.to_add
+        ],
+        batch_size=1000,
+    )

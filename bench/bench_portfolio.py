@@ -37,6 +37,7 @@ def configure(database_path: Path) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1")
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "changeready.settings")
     import django

@@ -31,7 +31,17 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Absolute base for links that leave the app (invitations, surveys, shares).
-SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# In development it follows the port `make run` serves on, so the links work;
+# a deployment must say where it is reachable.
+PORT = env_int("PORT", 8000, minimum=1)
+SITE_URL = (env_str("SITE_URL") or "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL is required when DEBUG is false: the absolute base of the links "
+            "sent by email, such as https://changeready.example.com."
+        )
+    SITE_URL = f"http://127.0.0.1:{PORT}"
 
 INSTALLED_APPS = [
     "django.contrib.auth",

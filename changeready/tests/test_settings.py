@@ -5,22 +5,26 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 
 
 def start_django(code="print(settings.DEBUG)", **env):
-    """Import the settings in a fresh interpreter with this environment, then run `code`."""
+    """Import the settings in a fresh interpreter with this environment, then run `code`.
+
+    A variable given as None is left out of the environment."""
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", *env}
     }
+    given = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
         [
             sys.executable,
             "-c",
             "import django; from django.conf import settings; django.setup()\n" + code,
         ],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "changeready.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "changeready.settings", **given},
         capture_output=True,
         text=True,
         check=False,
@@ -40,12 +44,42 @@ def start_django(code="print(settings.DEBUG)", **env):
             "EMAIL_PORT must be a whole number",
         ),
         ({"SECRET_KEY": "x", "TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be"),
+        ({"SECRET_KEY": "x", "SITE_URL": None}, "SITE_URL is required when DEBUG is false"),
+        ({"DEBUG": "true", "PORT": "eighty"}, "PORT must be a whole number"),
     ],
 )
 def test_bad_settings_stop_start_up_naming_the_variable(env, message):
     result = start_django(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_links_in_development_follow_the_port_the_server_runs_on():
+    result = start_django("print(settings.SITE_URL)", DEBUG="true", SITE_URL=None, PORT="8101")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8101"
+
+
+def test_make_run_passes_its_port_to_the_server_it_starts():
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "run"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "PORT": "8101"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    [serve] = [line for line in dry_run.stdout.splitlines() if "runserver" in line]
+    assert "PORT=8101" in serve.split()
+    assert serve.endswith("runserver 127.0.0.1:8101")
+
+
+def test_a_given_site_url_is_used_as_it_is():
+    result = start_django(
+        "print(settings.SITE_URL)", SECRET_KEY="x", SITE_URL="https://cr.example.com/"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://cr.example.com"
 
 
 def test_debug_runs_without_a_secret_key():

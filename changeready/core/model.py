@@ -23,6 +23,9 @@ KINDS = ("group", "person")
 ENGAGEMENT_LEVELS = ("unaware", "resistant", "neutral", "supportive", "leading")
 INVOLVEMENTS = ("discovery", "design", "configuration", "uat", "training", "go_live_planning")
 ADKAR_ELEMENTS = ("awareness", "desire", "knowledge", "ability", "reinforcement")
+# Where a stakeholder's ADKAR scores came from: the team's estimate (by hand) or
+# a pulse survey's measurement.
+ADKAR_SOURCES = ("estimated", "survey")
 # Survey responses needed before anything measured from them is shown to the
 # team: below it, values would stand for one or two people's answers.
 ANONYMITY_THRESHOLD = 3
@@ -115,6 +118,10 @@ class Stakeholder:
     job_gets_harder: bool = False
     authority_decreases: bool = False
     adkar: Adkar = field(default_factory=Adkar)
+    # When the ADKAR scores were estimated or measured (a survey: its last
+    # answer's date); None when nobody recorded it.
+    adkar_assessed_on: date | None = None
+    adkar_source: str = "estimated"
     headcount: int | None = None
     is_champion: bool = False
 

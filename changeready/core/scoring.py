@@ -31,8 +31,9 @@ Decisions where the reference leaves room:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from changeready.core.model import (
     ADKAR_ELEMENTS,
@@ -83,6 +84,11 @@ MITIGATION_FACTOR = {
 }
 # Statuses after which a resistance point no longer needs work.
 CLOSED_MITIGATION_STATUSES = frozenset({"resolved", "accepted"})
+# A mitigation at this status has no plan yet, whatever else is filled in.
+NO_PLAN_STATUS = "open"
+# Engagement levels of a stakeholder who was won over: never a resistor, their
+# signals are history (docs/domain.md, "Resistors").
+WON_OVER_ENGAGEMENT = frozenset({"supportive", "leading"})
 # A resistance point this severe, still open, makes its stakeholder a resistor.
 RESISTOR_MIN_SEVERITY = 3
 
@@ -199,8 +205,55 @@ def resistor_reasons(
 
 
 def is_resistor(stakeholder: Stakeholder, resistance_points: Iterable[ResistancePoint]) -> bool:
-    """The domain reference's resistor definition (section 3)."""
-    return bool(resistor_reasons(stakeholder, resistance_points))
+    """A resistor: not yet supportive or leading, with a resistor signal (docs/domain.md).
+
+    A supportive or leading stakeholder was won over: their unresolved points
+    are concerns that still need a plan item, not a resistor's treatment.
+    """
+    return stakeholder.engagement not in WON_OVER_ENGAGEMENT and bool(
+        resistor_reasons(stakeholder, resistance_points)
+    )
+
+
+def has_mitigation_plan(point: ResistancePoint) -> bool:
+    """A strategy, a named owner and a status past `open` (docs/domain.md).
+
+    A strategy and an owner on a point still marked "open (no plan yet)" are
+    an intention, not a plan.
+    """
+    return bool(point.strategy) and bool(point.owner.strip()) and point.status != NO_PLAN_STATUS
+
+
+# A group whose headcount nobody recorded counts as this many people: enough to
+# weigh more than one person, few enough not to swamp groups that were counted.
+DEFAULT_GROUP_PEOPLE = 10
+
+
+def people_of(stakeholder: Stakeholder, stakeholders_by_id: Mapping[str, Stakeholder]) -> int:
+    """How many people a stakeholder stands for (docs/domain.md, "People").
+
+    A group: its headcount (10 when absent; 0 weighs nothing). A person inside
+    a group of the landscape: 0, because the group's headcount already counts
+    them. Any other person: 1. `stakeholders_by_id` is the landscape by id.
+    """
+    if stakeholder.kind == "group":
+        return DEFAULT_GROUP_PEOPLE if stakeholder.headcount is None else stakeholder.headcount
+    group = stakeholders_by_id.get(stakeholder.group_id) if stakeholder.group_id else None
+    return 0 if group is not None and group.kind == "group" else 1
+
+
+# The calendar ramp (docs/domain.md, "The calendar ramp"): it starts this many
+# days before go-live and reaches its full height over this many days, so it
+# rises by at most one point a day and nothing jumps overnight.
+RAMP_START_DAYS = 56
+RAMP_LENGTH_DAYS = 42
+
+
+def ramp_factor(days_to_go_live: int) -> Fraction:
+    """min(1, max(0, (56 - d) / 42)): 0 eight weeks out, 1 from two weeks out on."""
+    return min(
+        Fraction(1), max(Fraction(0), Fraction(RAMP_START_DAYS - days_to_go_live, RAMP_LENGTH_DAYS))
+    )
 
 
 def consequence_term(stakeholder: Stakeholder) -> float:

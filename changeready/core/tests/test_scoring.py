@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from changeready.core.model import Adkar, ResistancePoint
 from changeready.core.scoring import (
@@ -17,10 +21,13 @@ from changeready.core.scoring import (
     engagement_readiness,
     engagement_term,
     has_adkar_scores,
+    has_mitigation_plan,
     is_resistor,
     normalise,
     not_involved_term,
+    people_of,
     quadrant,
+    ramp_factor,
     readiness_band,
     resistance_term,
     risk_band,
@@ -212,6 +219,103 @@ def test_resistor(fields, points, reason):
 )
 def test_not_a_resistor(points):
     assert not is_resistor(stakeholder("s", engagement="unaware"), points)
+
+
+@pytest.mark.parametrize("engagement", ["supportive", "leading"])
+def test_a_won_over_stakeholder_is_never_a_resistor(engagement):
+    won_over = stakeholder(
+        "s",
+        engagement=engagement,
+        opposed_purchase=True,
+        job_gets_harder=True,
+        authority_decreases=True,
+    )
+    assert not is_resistor(won_over, [point("p", "s", 5)])
+
+
+@pytest.mark.parametrize("engagement", ["unaware", "resistant", "neutral"])
+def test_a_stakeholder_not_yet_won_over_with_a_signal_is_a_resistor(engagement):
+    assert is_resistor(stakeholder("s", engagement=engagement, opposed_purchase=True), [])
+
+
+@pytest.mark.parametrize(
+    ("strategy", "owner", "status", "expected"),
+    [
+        ("support", "Ana Lima", "planned", True),
+        ("support", "Ana Lima", "in_progress", True),
+        ("support", "Ana Lima", "resolved", True),
+        ("support", "Ana Lima", "accepted", True),
+        ("support", "Ana Lima", "open", False),  # an intention, not a plan
+        (None, "Ana Lima", "planned", False),
+        ("support", "", "planned", False),
+        ("support", "   ", "in_progress", False),
+    ],
+)
+def test_has_mitigation_plan(strategy, owner, status, expected):
+    resistance = point("p", "s", strategy=strategy, owner=owner, status=status)
+    assert has_mitigation_plan(resistance) is expected
+
+
+WARD = stakeholder("ward", kind="group", headcount=860)
+LANDSCAPE = {
+    s.id: s
+    for s in (
+        WARD,
+        stakeholder("uncounted", kind="group"),
+        stakeholder("empty", kind="group", headcount=0),
+        stakeholder("cfo", kind="person", role="economic_buyer"),
+        stakeholder("sister", kind="person", role="people_manager", group_id="ward"),
+        stakeholder("orphan", kind="person", group_id="gone"),
+        stakeholder("odd", kind="person", group_id="cfo"),
+    )
+}
+
+
+@pytest.mark.parametrize(
+    ("id", "people"),
+    [
+        ("ward", 860),
+        ("uncounted", 10),  # a group without headcount
+        ("empty", 0),  # 0 is allowed and weighs nothing
+        ("cfo", 1),  # a person on their own
+        ("sister", 0),  # counted in the ward's headcount, whatever their role
+        ("orphan", 1),  # names no group of the landscape
+        ("odd", 1),  # names a person, not a group
+    ],
+)
+def test_people_of(id, people):
+    assert people_of(LANDSCAPE[id], LANDSCAPE) == people
+
+
+def test_a_persons_headcount_is_ignored():
+    person = stakeholder("p", kind="person", headcount=50)
+    assert people_of(person, {"p": person}) == 1
+
+
+@pytest.mark.parametrize(
+    ("days", "factor"),
+    [
+        (200, Fraction(0)),
+        (57, Fraction(0)),
+        (56, Fraction(0)),  # eight weeks out: the ramp starts
+        (55, Fraction(1, 42)),
+        (35, Fraction(1, 2)),
+        (15, Fraction(41, 42)),
+        (14, Fraction(1)),  # two weeks out: full height
+        (0, Fraction(1)),
+        (-30, Fraction(1)),  # after go-live
+    ],
+)
+def test_ramp_factor_at_its_boundaries(days, factor):
+    assert ramp_factor(days) == factor
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=-1000, max_value=1000))
+def test_ramp_factor_rises_by_at_most_one_42nd_a_day(days):
+    today, tomorrow = ramp_factor(days), ramp_factor(days - 1)
+    assert 0 <= today <= tomorrow <= 1
+    assert tomorrow - today <= Fraction(1, 42)
 
 
 def test_risk_of_a_resistant_planner_by_hand():

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Serves the API docs' Swagger UI from our static files instead of a CDN.
     "ninja",
+    "changeready.activity",
     "changeready.accounts",
     "changeready.workspaces",
     "changeready.engagements",

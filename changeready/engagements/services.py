@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
 from changeready.engagements.models import Engagement
-from changeready.portfolio.activity import field_changes, record_activity, stored_values
 
 
 def engagement_changed(engagement: Engagement) -> None:

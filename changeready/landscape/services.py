@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
 from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
-from changeready.portfolio.activity import field_changes, record_activity, stored_values
 
 
 def _apply(instance, changes: dict) -> dict:

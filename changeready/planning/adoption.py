@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.planning.models import AdoptionTarget
-from changeready.portfolio.activity import field_changes, record_activity, stored_values
 
 
 def _record_target(target: AdoptionTarget, actor, before: dict) -> None:

@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import EditConflict, save_versioned
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.planning.models import PlanItem
 from changeready.planning.plan_state import plan_state
-from changeready.portfolio.activity import field_changes, record_activity, stored_values
 
 
 def _audience(engagement: Engagement, stakeholders: Iterable) -> list:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import update_engagement
 from changeready.planning.models import PlanState
-from changeready.portfolio.activity import field_changes, record_activity, stored_values
 
 
 def plan_state(engagement: Engagement, *, for_update: bool = False) -> PlanState:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from changeready.activity.services import record_activity
 from changeready.assessment.loading import (
     engagement_fields,
     resistance_point_data,
@@ -36,7 +37,6 @@ from changeready.engagements.services import engagement_changed
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 from changeready.planning.plan_state import plan_state
 from changeready.planning.rules_library import effective_rules
-from changeready.portfolio.activity import record_activity
 
 # The fields of a generated item that follow its rule while nobody touched it.
 REFRESHED_FIELDS = ("title", "description", "kind", "owner_role", "adkar_target", "reason")

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from changeready.activity.services import dict_changes, record_workspace_activity
 from changeready.common.concurrency import save_versioned
 from changeready.core.rules import BUILTIN_RULES, Rule, check_unique_keys
 from changeready.planning.models import WorkspaceRule
-from changeready.portfolio.activity import dict_changes, record_workspace_activity
 
 logger = logging.getLogger(__name__)
 

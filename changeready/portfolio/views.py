@@ -16,10 +16,10 @@ from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from changeready.activity.models import ActivityEvent
 from changeready.core.model import PHASES
 from changeready.portfolio import digest, insights, services
 from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
-from changeready.portfolio.models import ActivityEvent
 from changeready.workspaces.tenancy import (
     get_engagement_for_member,
     get_own_membership,

@@ -24,9 +24,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from changeready.activity.services import record_activity
 from changeready.landscape.models import Stakeholder
 from changeready.landscape.services import update_stakeholder
-from changeready.portfolio.activity import record_activity
 from changeready.surveys.links import SurveyLink
 from changeready.surveys.models import (
     DEFAULT_OPEN_DAYS,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from changeready.accounts.models import User
 from changeready.accounts.tests.factories import UserFactory
+from changeready.activity.models import ActivityEvent
 from changeready.api.models import ApiToken
 from changeready.api.tokens import issue_token
 from changeready.assessment.models import AssessmentSnapshot
@@ -21,7 +22,7 @@ from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.landscape.services import create_resistance_point
 from changeready.planning import adoption, item_edits, plan_state, regeneration, rules_library
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState, WorkspaceRule
-from changeready.portfolio.models import ActivityEvent, DigestPreference
+from changeready.portfolio.models import DigestPreference
 from changeready.workspaces.backup import (
     BackupInvalid,
     dumps,

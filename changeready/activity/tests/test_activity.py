@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from changeready.accounts.tests.factories import UserFactory
+from changeready.activity.models import ActivityEvent
+from changeready.activity.services import record_activity
 from changeready.conftest import PEOPLE
 from changeready.engagements import services as engagement_services
 from changeready.landscape import services as landscape_services
-from changeready.portfolio.activity import record_activity
-from changeready.portfolio.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_activity_page_query_budget(client_as, engagement, django_assert_num_que
 def test_dates_and_times_in_changes_read_as_people_write_them(settings):
     import datetime
 
-    from changeready.portfolio.activity import _readable
+    from changeready.activity.services import _readable
 
     settings.TIME_ZONE = "UTC"
     moment = datetime.datetime(2026, 11, 24, 22, 32, 13, 571216, tzinfo=datetime.UTC)

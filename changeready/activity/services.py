@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
-from changeready.portfolio.models import ActivityEvent
+from changeready.activity.models import ActivityEvent
 
 VERBS = frozenset(
     {

@@ -11,13 +11,13 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from changeready.activity.models import ActivityEvent
 from changeready.engagement_file.tests.test_api_and_views import EXAMPLE
 from changeready.engagements.tests.test_engagement_views import VALID_FORM
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.landscape.tests.test_access import STAKEHOLDER_FORM
 from changeready.planning import item_edits, rules_library
 from changeready.planning.tests.factories import AdoptionTargetFactory, PlanItemFactory
-from changeready.portfolio.models import ActivityEvent
 from changeready.surveys import services as survey_services
 from changeready.surveys.links import SurveyLink
 from changeready.surveys.tests.factories import SurveyFactory, answers

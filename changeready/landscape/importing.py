@@ -14,12 +14,18 @@ hyphens and underscores ("Desired engagement", "desired-engagement").
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
+from changeready.common.uploads import (
+    NOT_UTF8,
+    UploadRefused,
+    is_xlsx,
+    read_csv,
+    read_xlsx,
+    refuse_oversize,
+)
 from changeready.core.model import (
     ENGAGEMENT_LEVELS,
     INVOLVEMENTS,
@@ -94,8 +100,8 @@ HEADER_ALIASES = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (type, size, encoding, emptiness)."""
+# The whole file is refused with one message (type, size, encoding, emptiness).
+ImportFileError = UploadRefused
 
 
 @dataclass
@@ -122,96 +128,27 @@ def template_rows() -> list[list[str]]:
 
 def read_upload(upload) -> ParsedFile:
     """Read an uploaded file into rows of typed values, or raise ImportFileError."""
-    if upload.size > MAX_FILE_BYTES:
-        raise ImportFileError(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB. Split it, or remove unused columns and rows."
-        )
+    refuse_oversize(upload.size, MAX_FILE_BYTES)
     content = upload.read(MAX_FILE_BYTES + 1)
     if not content.strip():
         raise ImportFileError("The file is empty.")
     name = (upload.name or "").lower()
     extension = name.rsplit(".", 1)[-1] if "." in name else ""
-    if content.startswith(b"PK\x03\x04"):
-        table, file_type, encoding = _read_xlsx(content), "xlsx", ""
+    if is_xlsx(content):
+        table = read_xlsx(content, max_rows=MAX_ROWS)
     elif extension in ("csv", "txt", ""):
-        text, encoding = _decode(content)
-        table, file_type = _read_csv(text), "csv"
+        table = read_csv(content, max_rows=MAX_ROWS, legacy_encoding=True)
     else:
         raise ImportFileError(
             "This is not a CSV or an Excel workbook (.xlsx). Save the sheet as CSV or .xlsx "
             "and upload that."
         )
-    parsed = parse_table(table)
-    parsed.encoding = encoding
-    parsed.file_type = file_type
+    parsed = parse_table(table.rows)
+    not_utf8 = NOT_UTF8[:1].upper() + NOT_UTF8[1:]
+    parsed.problems[:0] = [ImportProblem(row, "", not_utf8) for row in table.undecodable_rows]
+    parsed.encoding = table.encoding
+    parsed.file_type = table.file_type
     return parsed
-
-
-def _decode(content: bytes) -> tuple[str, str]:
-    if b"\x00" in content[:4096]:
-        raise ImportFileError(
-            "This file is not plain text (UTF-16 or binary). Save it as “CSV UTF-8” and "
-            "upload it again."
-        )
-    try:
-        text = content.decode("utf-8-sig")
-        encoding = "UTF-8 with BOM" if content.startswith(b"\xef\xbb\xbf") else "UTF-8"
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the Windows code page.
-        try:
-            text = content.decode("cp1252")
-            encoding = "Windows-1252"
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                "The file's text encoding is not UTF-8 or Windows-1252. Save it as "
-                "“CSV UTF-8” and upload it again."
-            ) from None
-    return text, encoding
-
-
-def _read_csv(text: str) -> list[list[str]]:
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        first_line = sample.splitlines()[0] if sample else ""
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(
-            "This file could not be read as an Excel workbook (.xlsx). Save it again as "
-            ".xlsx or CSV."
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        table = []
-        for row in sheet.iter_rows(values_only=True):
-            table.append([_cell_text(value) for value in row])
-            if len(table) > MAX_ROWS + 1 + 1000:
-                # Trailing blank rows are common; stop reading well past the limit.
-                break
-        return table
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def parse_table(table: list[list[str]]) -> ParsedFile:
@@ -225,11 +162,6 @@ def parse_table(table: list[list[str]]) -> ParsedFile:
     data = table[1:]
     if not any(any(cell.strip() for cell in row) for row in data):
         raise ImportFileError("The file has a header row but no stakeholders.")
-    if len(data) > MAX_ROWS:
-        raise ImportFileError(
-            f"The file has {len(data):,} rows; the limit is {MAX_ROWS:,} stakeholders per "
-            "import. Split it into several files."
-        )
     seen = {}
     for index, header in enumerate(headers):
         if not header:

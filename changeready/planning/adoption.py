@@ -4,8 +4,6 @@ one or imported from a CSV file (all or nothing).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +11,7 @@ from django.db import transaction
 
 from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
+from changeready.common.uploads import NOT_UTF8, UploadRefused, read_csv, refuse_oversize
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.planning.models import AdoptionTarget
@@ -106,20 +105,16 @@ class Actual:
 
 def parse_actuals_csv(raw: bytes) -> list[tuple[int, Actual]]:
     """(line, actual) for each row; `ActualsImportError` lists every bad row."""
-    if len(raw) > MAX_ACTUALS_BYTES:
-        raise ActualsImportError([RowError(0, "The file is larger than 1 MB.")])
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ActualsImportError(
-            [RowError(0, "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")]
-        ) from None
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
+        refuse_oversize(len(raw), MAX_ACTUALS_BYTES)
+        table = read_csv(raw, max_rows=MAX_ACTUALS_ROWS, legacy_encoding=False)
+    except UploadRefused as error:
+        raise ActualsImportError([RowError(0, str(error))]) from None
+    if not any(any(cell.strip() for cell in row) for row in table.rows):
         raise ActualsImportError([RowError(0, "The file is empty.")])
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader)
+    if table.undecodable_rows:
+        raise ActualsImportError([RowError(line, NOT_UTF8) for line in table.undecodable_rows])
+    header, *records = table.rows
     columns = {}
     for position, name in enumerate(header):
         normalised = " ".join(name.strip().lower().replace("_", " ").split())
@@ -138,12 +133,9 @@ def parse_actuals_csv(raw: bytes) -> list[tuple[int, Actual]]:
             ]
         )
     rows, errors = [], []
-    for line_number, values in enumerate(reader, start=2):
+    for line_number, values in enumerate(records, start=2):
         if not any(value.strip() for value in values):
             continue
-        if len(rows) + len(errors) >= MAX_ACTUALS_ROWS:
-            errors.append(RowError(line_number, f"more than {MAX_ACTUALS_ROWS} rows."))
-            break
         cells = {column: _cell(values, position) for column, position in columns.items()}
         problems = []
         try:

@@ -1,11 +1,13 @@
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from changeready.common import uploads
 from changeready.landscape import importing
 from changeready.landscape.models import Stakeholder
 from changeready.landscape.tests.factories import StakeholderFactory
@@ -305,3 +307,36 @@ def test_the_template_imports_cleanly_when_filled(client_as, engagement):
     workbook.save(buffer)
     preview = upload(client, engagement, buffer.getvalue(), name="filled.xlsx")
     assert [s.name for s in preview.context["preview"]] == ["Shift leads"]
+
+
+def test_one_windows_1252_line_is_reported_by_row_and_utf8_names_stay_right(client_as, engagement):
+    content = "name\nZoë Clark\n".encode() + "Chloé Martin\n".encode("cp1252")
+
+    response = upload(client_as("member"), engagement, content)
+
+    assert problems(response) == [(3, "")]
+    assert "not UTF-8" in response.context["problems"][0].message
+    assert "preview" not in response.context
+    assert not Stakeholder.objects.exists()
+
+
+def test_a_wholly_windows_1252_file_says_so_in_the_preview(client_as, engagement):
+    content = "name\nZoë Clark\n".encode("cp1252")
+
+    response = upload(client_as("member"), engagement, content)
+
+    assert [s.name for s in response.context["preview"]] == ["Zoë Clark"]
+    assert "No line of this file is UTF-8 text" in response.content.decode()
+
+
+def test_a_workbook_that_inflates_past_the_limit_is_refused_with_a_clear_message(
+    client_as, engagement
+):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as crafted:
+        crafted.writestr("xl/worksheets/sheet1.xml", b" " * (uploads.MAX_XLSX_MEMBER_BYTES + 1))
+
+    response = upload(client_as("member"), engagement, archive.getvalue(), name="s.xlsx")
+
+    assert "unpacks to" in file_error(response)
+    assert not Stakeholder.objects.exists()

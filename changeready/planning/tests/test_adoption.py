@@ -93,10 +93,10 @@ def test_non_utf8_and_oversized_files_are_refused(planned):
             planned, upload("week,stakeholder,percent\n1,Pickérs,3\n", encoding="latin-1")
         )
     big = "week,stakeholder,percent\n" + "1,Pickers,3\n" * 100_000
-    with pytest.raises(adoption.ActualsImportError, match="larger than 1 MB"):
+    with pytest.raises(adoption.ActualsImportError, match="the limit is 1 MB"):
         adoption.import_actuals(planned, upload(big))
     rows = "week,stakeholder,percent\n" + "".join(f"1,P{i},3\n" for i in range(5001))
-    with pytest.raises(adoption.ActualsImportError, match="more than 5000 rows"):
+    with pytest.raises(adoption.ActualsImportError, match="more than 5,000 rows"):
         adoption.import_actuals(planned, upload(rows))
     assert actuals(planned) == []
 
@@ -175,3 +175,12 @@ def test_chart_draws_target_and_actual_lines_with_a_description():
     assert "week 1: target 40%, actual 35%" in svg
     assert 'role="img"' in svg
     assert "style=" not in svg
+
+
+def test_lines_that_are_not_utf8_are_refused_by_line(planned):
+    content = b"week,stakeholder,percent\n1,Pickers,3\n" + "2,Pickérs,4\n".encode("cp1252")
+    with pytest.raises(adoption.ActualsImportError) as error:
+        adoption.import_actuals(planned, SimpleUploadedFile("a.csv", content))
+    assert [e.line for e in error.value.errors] == [3]
+    assert "not UTF-8" in str(error.value)
+    assert actuals(planned) == []

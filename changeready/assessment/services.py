@@ -9,9 +9,9 @@ from datetime import date
 from django.core.cache import cache
 from django.utils import timezone
 
-from changeready.assessment.loading import load_engagement_data
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.core.assessment import Assessment, assess
+from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
 
 

@@ -24,22 +24,24 @@ from changeready.assessment.charts import (
     readiness_history_svg,
     risk_heatmap_svg,
 )
-from changeready.assessment.loading import (
-    engagement_fields,
-    resistance_point_data,
-    stakeholder_data,
-)
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.core import model as core
 from changeready.core.assessment import assess
-from changeready.core.findings import FINDING_CATALOGUE
+from changeready.core.findings import ADOPTION_BEHIND_RATIO, FINDING_CATALOGUE, SEVERITY_ORDER
 from changeready.core.weeks import plan_week, week_monday
+from changeready.engagements.loading import (
+    adoption_target_data,
+    engagement_fields,
+    plan_item_data,
+    resistance_point_data,
+    stakeholder_data,
+    uuid_text,
+)
 from changeready.engagements.models import Engagement
 from changeready.landscape.charts import MapPoint, power_interest_svg
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
 
-SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 AUDIENCE_NAMES_SHOWN = 8
 HISTORY_POINTS_LISTED = 12
 
@@ -267,8 +269,8 @@ def _adoption_cell(value: tuple[float, float | None] | None):
     if value is None:
         return None
     target, actual = value
-    # The `adoption_behind_target` threshold: below 80 % of the target.
-    return (target, actual, actual is not None and actual < 0.8 * target)
+    # The `adoption_behind_target` threshold, as the core applies it.
+    return (target, actual, actual is not None and actual < ADOPTION_BEHIND_RATIO * target)
 
 
 def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
@@ -298,32 +300,9 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         stakeholders=tuple(stakeholder_data(row) for row in stakeholder_rows),
         resistance_points=tuple(resistance_point_data(row) for row in point_rows),
         plan_items=tuple(
-            core.PlanItem(
-                id=str(row.id),
-                week=row.week,
-                title=row.title,
-                kind=row.kind,
-                owner_role=row.owner_role,
-                owner=row.owner,
-                audience_ids=tuple(str(sid) for sid in audience_ids[row.id]),
-                adkar_target=row.adkar_target or None,
-                resistance_point_id=str(row.resistance_point_id)
-                if row.resistance_point_id
-                else None,
-                status=row.status,
-                origin=row.origin,
-            )
-            for row in item_rows
+            plan_item_data(row, map(uuid_text, audience_ids[row.id])) for row in item_rows
         ),
-        adoption_targets=tuple(
-            core.AdoptionTarget(
-                stakeholder_id=str(row.stakeholder_id),
-                week=row.week,
-                target_pct=row.target_pct,
-                actual_pct=row.actual_pct,
-            )
-            for row in target_rows
-        ),
+        adoption_targets=tuple(adoption_target_data(row) for row in target_rows),
     )
     assessment = assess(data, as_of)
     scored = {s.id: s for s in assessment.stakeholders}
@@ -428,7 +407,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
             message=finding.message,
             action=finding.action,
         )
-        for finding in sorted(assessment.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+        for finding in sorted(assessment.findings, key=lambda f: SEVERITY_ORDER.index(f.severity))
     )
 
     cover = Cover(

@@ -13,10 +13,10 @@ from datetime import date
 
 from django.utils import timezone
 
-from changeready.assessment.loading import load_engagement_data
 from changeready.core.assessment import Assessment, StakeholderAssessment, assess
 from changeready.core.findings import index_by_stakeholder
 from changeready.core.scoring import resistor_reasons
+from changeready.engagements.loading import load_engagement_data
 from changeready.landscape.labels import QUESTIONS, Question
 from changeready.landscape.models import ResistancePoint, Stakeholder
 

@@ -15,11 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from changeready.activity.services import record_activity
-from changeready.assessment.loading import (
-    engagement_fields,
-    resistance_point_data,
-    stakeholder_data,
-)
 from changeready.core.model import EngagementData
 from changeready.core.planning import (
     ExistingItem,
@@ -32,6 +27,7 @@ from changeready.core.planning import (
     merge_plan,
     merge_targets,
 )
+from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
@@ -171,16 +167,7 @@ def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
 
 def _landscape_data(engagement: Engagement) -> EngagementData:
     """What generation reads: the landscape and the register, not the stored plan."""
-    return EngagementData(
-        engagement=engagement_fields(engagement),
-        stakeholders=tuple(
-            stakeholder_data(row) for row in engagement.stakeholders.order_by("created_at", "name")
-        ),
-        resistance_points=tuple(
-            resistance_point_data(row)
-            for row in engagement.resistance_points.order_by("created_at")
-        ),
-    )
+    return load_engagement_data([engagement], with_plan=False)[str(engagement.id)]
 
 
 def _differs(item: PlanItem, generated: GeneratedItem) -> bool:

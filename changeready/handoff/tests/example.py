@@ -8,8 +8,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from changeready.assessment.loading import load_engagement_data
 from changeready.core.planning import generate_plan
+from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem

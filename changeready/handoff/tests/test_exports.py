@@ -7,6 +7,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from changeready.core.findings import ADOPTION_BEHIND_RATIO, SEVERITY_ORDER
 from changeready.engagements.models import Engagement
 from changeready.handoff.exports import EXPORT_FORMATS, UnknownFormat, render_export
 from changeready.handoff.playbook import build_playbook
@@ -146,3 +147,27 @@ def test_formulas_in_user_text_are_neutralised_in_csv_and_xlsx(workspace):
     assert '\'=HYPERLINK("http://evil")' in names
     cell = workbook["Stakeholders"].cell(row=len(names) + 1, column=1)
     assert cell.data_type == "s"
+
+
+def test_the_adoption_table_flags_a_week_behind_by_the_cores_threshold(northwind):
+    target = northwind.adoption_targets.order_by("week").first()
+    target.target_pct = 50
+    target.actual_pct = ADOPTION_BEHIND_RATIO * 50
+    target.save()
+    group = target.stakeholder.name
+
+    def flagged() -> bool:
+        table = build_playbook(northwind, as_of=AS_OF).adoption_table
+        row = next(row for row in table if row["group"] == group)
+        return next(cell for cell in row["cells"] if cell and cell[0] == 50)[2]
+
+    assert not flagged()  # at the threshold is not behind
+    target.actual_pct -= 0.5
+    target.save()
+    assert flagged()
+
+
+def test_the_playbook_lists_findings_in_the_cores_severity_order(northwind):
+    severities = [f.severity for f in build_playbook(northwind, as_of=AS_OF).findings]
+    assert len(set(severities)) > 1
+    assert severities == sorted(severities, key=SEVERITY_ORDER.index)

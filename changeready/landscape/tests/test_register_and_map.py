@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from changeready.assessment.loading import load_engagement_data
 from changeready.core.assessment import assess
+from changeready.engagements.loading import load_engagement_data
 from changeready.landscape.charts import MapPoint, power_interest_svg
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.landscape.tests.factories import ResistancePointFactory, StakeholderFactory

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from changeready.assessment.loading import load_engagement_data
 from changeready.core.assessment import assess
+from changeready.engagements.loading import load_engagement_data
 from changeready.surveys import services
 from changeready.surveys.links import personal_token, shared_token
 from changeready.surveys.models import GRACE_DAYS, Response

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from changeready.assessment.loading import load_engagement_data
 from changeready.core.assessment import assess
+from changeready.engagements.loading import load_engagement_data
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.surveys import services
 from changeready.surveys.links import SurveyLink, personal_url, shared_url

@@ -1,6 +1,12 @@
 import pytest
 
-from changeready.assessment.loading import load_engagement_data
+from changeready.engagements.loading import (
+    adoption_target_data,
+    load_engagement_data,
+    plan_item_data,
+    resistance_point_data,
+    stakeholder_data,
+)
 from changeready.engagements.tests.factories import EngagementFactory
 from changeready.landscape.tests.factories import ResistancePointFactory, StakeholderFactory
 from changeready.planning.tests.factories import AdoptionTargetFactory, PlanItemFactory
@@ -46,3 +52,26 @@ def test_query_count_does_not_grow_with_engagements(
         loaded = load_engagement_data(engagements)
     assert len(loaded) == engagement_count
     assert all(len(d.stakeholders) == 2 for d in loaded.values())
+
+
+def test_without_the_plan_only_the_landscape_and_register_are_read(
+    workspace, django_assert_num_queries
+):
+    engagement, *_ = build_engagement(workspace, "One")
+    with django_assert_num_queries(2):
+        data = load_engagement_data([engagement], with_plan=False)[str(engagement.id)]
+    assert len(data.stakeholders) == 2
+    assert len(data.resistance_points) == 1
+    assert data.plan_items == ()
+    assert data.adoption_targets == ()
+
+
+def test_model_instances_map_as_the_bulk_read_does(workspace):
+    """One mapping per part: the playbook maps the instances it holds with the
+    same functions the bulk read uses, and both give the same core data."""
+    engagement, group, person, point, item = build_engagement(workspace, "One")
+    loaded = load_engagement_data([engagement])[str(engagement.id)]
+    assert loaded.stakeholders == (stakeholder_data(group), stakeholder_data(person))
+    assert loaded.resistance_points == (resistance_point_data(point),)
+    assert loaded.plan_items == (plan_item_data(item, [str(group.id)]),)
+    assert loaded.adoption_targets == (adoption_target_data(engagement.adoption_targets.get()),)

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Serves the API docs' Swagger UI from our static files instead of a CDN.
     "ninja",
+    # Sign-in: email and password, codes by email, email verification.
+    "allauth",
+    "allauth.account",
     "changeready.activity",
     "changeready.accounts",
     "changeready.workspaces",
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # After auth and messages: it logs out and explains why.
     "changeready.common.sessions.SessionTimeoutMiddleware",
 ]
@@ -174,15 +178,53 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed log-ins allowed per account and per client address in a window
-# (changeready.accounts.views.LoginView), and password-reset requests per
-# email and per client address (PasswordResetView). Counted in the cache.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Sign-in runs on django-allauth (see docs/operations.md, "Sign-in"): people
+# log in with their email and a password or a code sent by email, and confirm
+# their email address before their first log-in.
+ACCOUNT_ADAPTER = "changeready.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "changeready.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Sessions last SESSION_COOKIE_AGE whatever the browser does; no "remember me".
+ACCOUNT_SESSION_REMEMBER = True
+# Sign-up answers the same for a new and a taken email (the owner of a taken
+# one is told by email), and so does a password reset.
+ACCOUNT_PREVENT_ENUMERATION = True
+# Nothing is mailed to an address that has no account (a reset or code request).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "changeready: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# Failed log-ins allowed per account and per client address in a window,
+# counted in the cache by changeready.common.throttle (AccountAdapter and
+# changeready.accounts.views.LoginView answer 429 once either is used up).
 LOGIN_FAILURES_PER_ACCOUNT = 5
 LOGIN_FAILURES_PER_ADDRESS = 20
 LOGIN_THROTTLE_WINDOW = 15 * 60
-PASSWORD_RESETS_PER_EMAIL = 3
-PASSWORD_RESETS_PER_ADDRESS = 10
-PASSWORD_RESET_THROTTLE_WINDOW = 60 * 60
+# allauth's own limits for everything else that sends mail or creates
+# accounts (sliding windows, counted in the cache under a lock, 429 page).
+# Its "login_failed" is off: the throttle above does that job.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    "login": "30/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "request_login_code": "10/h/ip,3/15m/key",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
 # API: failed token checks allowed per client address in a window, and
 # requests allowed per token in a window (changeready.api.auth.TokenAuth).
 API_TOKEN_FAILURES_PER_ADDRESS = 20

@@ -1,4 +1,5 @@
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
 
 from changeready import views
 from changeready.accounts import views as account_views
@@ -8,14 +9,23 @@ from changeready.workspaces import views as workspace_views
 urlpatterns = [
     path("", workspace_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # allauth's log-in and sign-up, under the names and paths they always had.
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
-    path(
-        "accounts/password_reset/",
-        account_views.PasswordResetView.as_view(),
-        name="password_reset",
+    path("accounts/signup/", account_views.SignupView.as_view(), name="signup"),
+    path("accounts/", include("allauth.urls")),
+    # Pages that moved when sign-in moved to allauth; a reset link mailed
+    # before the move no longer works, so it leads to asking for a new one.
+    *(
+        path(old, RedirectView.as_view(url=reverse_lazy(new), permanent=True))
+        for old, new in [
+            ("accounts/password_reset/", "account_reset_password"),
+            ("accounts/password_reset/done/", "account_reset_password"),
+            ("accounts/reset/<str:uidb64>/<str:token>/", "account_reset_password"),
+            ("accounts/reset/done/", "login"),
+            ("accounts/password_change/", "account_change_password"),
+            ("accounts/password_change/done/", "account_change_password"),
+        ]
     ),
-    path("accounts/signup/", account_views.signup, name="signup"),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("workspaces/new/", workspace_views.workspace_create, name="workspace_create"),
     path("w/<slug:slug>/", workspace_views.workspace_home, name="workspace"),
     path("w/<slug:slug>/members/", workspace_views.members, name="members"),

@@ -12,9 +12,11 @@ the default local-memory cache each process counts on its own.
     if throttled:
         return 429 with throttled.message and throttled.retry_after
 
-`hit` counts and tells whether this hit went over the limit. `check` only looks
-(for "refuse before even trying", like a log-in while locked out), and `reset`
-forgets a key (a successful log-in clears the account's failures).
+`hit` counts and tells whether this hit went over the limit: count first, then
+decide, so parallel requests are all counted. `check` only looks (an API token
+that failed too often is refused before it is even looked up), `undo` takes one
+hit back and `reset` forgets a key (a successful log-in gives back its hit on
+the address and clears the account's failures).
 
 Keys are hashed before they reach the cache: no email address is stored there,
 and any string is a valid cache key.
@@ -98,6 +100,23 @@ def check(scope: str, key: str, limit: int, window_seconds: int) -> Throttled | 
     if count >= limit:
         return Throttled(scope, limit, window_seconds, retry_after)
     return None
+
+
+def undo(scope: str, key: str, window_seconds: int) -> None:
+    """Take back one hit of `key` in the current window (never below zero)."""
+    index, _ = _window(window_seconds)
+    cache_key = _cache_key(scope, key, window_seconds, index)
+    try:
+        if cache.decr(cache_key) < 0:
+            cache.delete(cache_key)
+    except ValueError:
+        pass  # nothing counted in this window
+
+
+def longest(*results: Throttled | None) -> Throttled | None:
+    """Of several limits hit, the one that lasts longest (None if none was hit)."""
+    hits = [result for result in results if result is not None]
+    return max(hits, key=lambda result: result.retry_after) if hits else None
 
 
 def reset(scope: str, key: str, window_seconds: int) -> None:

@@ -58,9 +58,7 @@ def test_cookies_are_secure_httponly_and_lax_in_production(client):
     assert csrf["secure"] is True
     assert csrf["samesite"] == "Lax"
 
-    response = client.post(
-        reverse("login"), {"username": "lena@vendor.example", "password": PASSWORD}
-    )
+    response = client.post(reverse("login"), {"login": "lena@vendor.example", "password": PASSWORD})
     assert response.status_code == 302
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["secure"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -69,6 +70,19 @@ def invitation_from_token(token: str) -> Invitation | None:
     except signing.BadSignature:
         return None
     return Invitation.objects.pending().select_related("workspace").filter(id=invitation_id).first()
+
+
+def invitation_for_next_url(next_url: str | None) -> Invitation | None:
+    """The pending invitation that a sign-up's `next` (`/invitations/<token>/`) points at."""
+    if not next_url:
+        return None
+    try:
+        match = resolve(urlsplit(next_url).path)
+    except Resolver404:
+        return None
+    if match.url_name != "invitation":
+        return None
+    return invitation_from_token(match.kwargs["token"])
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 
 from changeready.accounts.models import User
 
@@ -18,3 +19,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        """A factory person has confirmed their email, like every account before allauth."""
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)

@@ -22,7 +22,7 @@ def test_signup_rejects_a_common_password(client):
         },
     )
     assert response.status_code == 200
-    assert "This password is too common." in response.context["form"].errors["password"]
+    assert "This password is too common." in response.context["form"].errors["password1"]
     assert not User.objects.exists()
 
 
@@ -30,11 +30,11 @@ def test_password_change_rejects_a_common_password(client):
     user = UserFactory()
     client.force_login(user)
     response = client.post(
-        reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": COMMON, "new_password2": COMMON},
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": COMMON, "password2": COMMON},
     )
     assert response.status_code == 200
-    assert "This password is too common." in response.context["form"].errors["new_password2"]
+    assert "This password is too common." in response.context["form"].errors["password1"]
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
@@ -44,8 +44,8 @@ def test_password_change_accepts_an_uncommon_password(client):
     client.force_login(user)
     new = "a-quiet-lighthouse-in-fog"
     response = client.post(
-        reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new, "password2": new},
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -13,8 +13,11 @@ pytestmark = pytest.mark.browser
 def test_assert_accessible_fails_on_a_serious_violation(page):
     page.goto("/accounts/login/")
     assert_accessible(page)
-    # An input without its label is a critical violation (label).
-    page.evaluate("() => document.querySelector('label[for=id_username]').remove()")
+    # An input without its label (nor a placeholder to name it) is a critical violation.
+    page.evaluate(
+        "() => { document.querySelector('label[for=id_login]').remove();"
+        " document.querySelector('#id_login').removeAttribute('placeholder'); }"
+    )
     with pytest.raises(pytest.fail.Exception, match=r"\[critical\] label"):
         assert_accessible(page)
 

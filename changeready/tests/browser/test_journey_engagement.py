@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from changeready.engagements.models import Engagement
 from changeready.planning.models import PlanItem
 from changeready.tests.browser.axe import assert_accessible
+from changeready.tests.browser.mail import confirm_email
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +48,7 @@ def sign_up(page, screenshot) -> None:
     field(page, "Password").fill("a-long-unusual-passphrase")
     field(page, "Workspace name").fill("Vendor Delivery")
     page.get_by_role("button", name="Create account").click()
+    confirm_email(page)
     expect(page).to_have_url(re.compile(r"/w/vendor-delivery/$"))
     expect(page.get_by_role("heading", name="No engagements yet")).to_be_visible()
     visit(page, screenshot, "portfolio-empty")

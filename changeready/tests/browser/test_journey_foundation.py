@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from changeready.accounts.models import User
 from changeready.engagements.models import Engagement
 from changeready.tests.browser.axe import assert_accessible
+from changeready.tests.browser.mail import confirm_email
 from changeready.workspaces.models import Invitation, Role
 
 pytestmark = pytest.mark.browser
@@ -60,6 +61,7 @@ def test_new_user_signs_up_and_runs_an_engagement(page, screenshot, mailoutbox):
     field(page, "Workspace name").focus()
     tab_to(page, "Create account", limit=3)
     page.keyboard.press("Enter")
+    confirm_email(page)
 
     # Lands in the new, empty workspace.
     expect(page).to_have_url(re.compile(r"/w/vendor-delivery/$"))
@@ -125,8 +127,11 @@ def test_new_user_signs_up_and_runs_an_engagement(page, screenshot, mailoutbox):
     assert_accessible(page)
     screenshot("members")
     assert mailoutbox is mail.outbox
-    assert [message.to for message in mailoutbox] == [["lena@vendor.example"]]
-    assert "/invitations/" in mailoutbox[0].body
+    assert [message.to for message in mailoutbox] == [
+        ["priya@vendor.example"],  # the sign-up's confirmation
+        ["lena@vendor.example"],
+    ]
+    assert "/invitations/" in mailoutbox[1].body
     assert Invitation.objects.get().role == Role.ADMIN
 
     # Delete the engagement through its confirmation page.

@@ -73,6 +73,21 @@ class Engagement(VersionedModel):
     def __str__(self):
         return f"{self.name} ({self.customer})"
 
+    def week_outside_plan(self, week: int) -> str:
+        """Why `week` cannot be planned, in words; empty when the plan's window holds it.
+
+        New work goes inside the window; what is already outside it stays
+        where it is (docs/domain.md, section 6)."""
+        first, last = self.plan_first_week, self.plan_last_week
+        if first <= week <= last:
+            return ""
+        side = "before the plan starts" if week < first else "after the plan ends"
+        return (
+            f"Week {week:+d} is {side}: the plan runs from week {first:+d} to week {last:+d} "
+            "around go-live (week 0). Choose a week in that range, or change the plan's "
+            "weeks in Plan settings."
+        )
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

@@ -227,6 +227,15 @@ class ResistancePointForm(forms.ModelForm):
         if not self.instance._state.adding and not self.is_bound:
             self.initial["version"] = self.instance.version
 
+    def clean_due_week(self):
+        # Said in words before the model's bare range check can answer.
+        due_week = self.cleaned_data["due_week"]
+        if due_week is not None and due_week != self.instance.due_week:
+            problem = self.instance.engagement.week_outside_plan(due_week)
+            if problem:
+                raise forms.ValidationError(problem)
+        return due_week
+
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in RESISTANCE_POINT_FIELDS}
 

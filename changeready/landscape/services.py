@@ -84,8 +84,18 @@ def delete_stakeholder(stakeholder: Stakeholder, *, actor=None) -> None:
     _delete(stakeholder, "stakeholder", actor)
 
 
+def _check_due_week(engagement, due_week: int | None, stored: int | None = None) -> None:
+    """A new due week must fall in the plan; one already outside it may stay."""
+    if due_week is None or due_week == stored:
+        return
+    problem = engagement.week_outside_plan(due_week)
+    if problem:
+        raise ValidationError({"due_week": problem})
+
+
 @transaction.atomic
 def create_resistance_point(engagement, *, actor=None, **fields) -> ResistancePoint:
+    _check_due_week(engagement, fields.get("due_week"))
     point = ResistancePoint(engagement=engagement, **fields)
     save_versioned(point, None)
     engagement_changed(engagement)
@@ -98,6 +108,8 @@ def update_resistance_point(
     point: ResistancePoint, *, expected_version: int | None, actor=None, **changes
 ) -> ResistancePoint:
     before = _apply(point, changes)
+    if "due_week" in changes:
+        _check_due_week(point.engagement, changes["due_week"], before.get("due_week"))
     save_versioned(point, expected_version)
     engagement_changed(point.engagement)
     changed = field_changes(point, before)

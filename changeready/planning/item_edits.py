@@ -47,6 +47,12 @@ def _resolve_resistance_point(engagement: Engagement, fields: dict) -> None:
     fields["resistance_point"] = found
 
 
+def _check_week(engagement: Engagement, week: int) -> None:
+    problem = engagement.week_outside_plan(week)
+    if problem:
+        raise ValidationError({"week": problem})
+
+
 def _record_item(item: PlanItem, actor, verb: str, changes=None, *, item_id=None) -> None:
     record_activity(
         item.engagement,
@@ -63,7 +69,8 @@ def _record_item(item: PlanItem, actor, verb: str, changes=None, *, item_id=None
 def create_item(
     engagement: Engagement, *, audience: Iterable = (), actor=None, **fields
 ) -> PlanItem:
-    """A plan item added by hand (`origin` manual)."""
+    """A plan item added by hand (`origin` manual), in a week of the plan."""
+    _check_week(engagement, fields["week"])
     _resolve_resistance_point(engagement, fields)
     members = _audience(engagement, audience)
     item = PlanItem(engagement=engagement, origin="manual", **fields)
@@ -83,8 +90,12 @@ def update_item(
     actor=None,
     **changes,
 ) -> PlanItem:
-    """Change an item; a generated item that really changes becomes hand work."""
+    """Change an item; a generated item that really changes becomes hand work.
+
+    A new week must be in the plan; an item already outside it may stay there."""
     engagement = item.engagement
+    if "week" in changes and changes["week"] != item.week:
+        _check_week(engagement, changes["week"])
     _resolve_resistance_point(engagement, changes)
     members = None if audience is None else _audience(engagement, audience)
     before = stored_values(item, changes)

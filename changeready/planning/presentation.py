@@ -38,6 +38,7 @@ class PlanWeek:
     number: int
     monday: date
     items: list[PlanItem] = field(default_factory=list)
+    outside_plan: bool = False
 
     @property
     def is_go_live(self) -> bool:
@@ -70,7 +71,8 @@ def filter_items(engagement, *, audience=None, owner: str = "", owner_role: str 
 
 
 def plan_weeks(engagement, items) -> list[PlanWeek]:
-    """Every week of the window (widened to any item outside it), with its items."""
+    """Every week of the window, and each week outside it that holds an item
+    (kept where it is, docs/domain.md section 6), with its items."""
     items = list(
         items.select_related("resistance_point__stakeholder")
         .prefetch_related(Prefetch("audience", queryset=Stakeholder.objects.order_by("name")))
@@ -79,11 +81,15 @@ def plan_weeks(engagement, items) -> list[PlanWeek]:
     by_week = defaultdict(list)
     for item in items:
         by_week[item.week].append(item)
-    first = min([engagement.plan_first_week, *by_week])
-    last = max([engagement.plan_last_week, *by_week])
+    window = range(engagement.plan_first_week, engagement.plan_last_week + 1)
     return [
-        PlanWeek(number, week_monday(engagement.go_live_date, number), by_week.get(number, []))
-        for number in range(first, last + 1)
+        PlanWeek(
+            number,
+            week_monday(engagement.go_live_date, number),
+            by_week.get(number, []),
+            outside_plan=number not in window,
+        )
+        for number in sorted({*window, *by_week})
     ]
 
 

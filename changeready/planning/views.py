@@ -78,7 +78,10 @@ def _get_item(engagement, item_id):
 
 def _timeline_context(request, engagement, membership, *, focus=None, notice=""):
     owners = presentation.named_owners(engagement)
-    filters = PlanFilterForm(request.GET or None, engagement=engagement, owners=owners)
+    # Ids of their own: an item's form opens beside the filters on the same page.
+    filters = PlanFilterForm(
+        request.GET or None, engagement=engagement, owners=owners, auto_id="filter_%s"
+    )
     chosen = filters.cleaned_data if filters.is_valid() else {}
     items = presentation.filter_items(
         engagement,
@@ -132,6 +135,8 @@ def _render_item_form(request, engagement, membership, form, *, item=None, week=
         "week": week,
         "filter_query": _filter_query(request),
         "form_id": f"item-{item.id}" if item else f"new-item-{week}",
+        # Inside the plan page's timeline (htmx) or a page of its own (plain POST).
+        "in_timeline": is_htmx(request),
     }
     if is_htmx(request):
         response = render(request, "planning/_item_form.html", context, status=status)
@@ -255,7 +260,12 @@ def _small_change(request, engagement_id, item_id, form_class, change, success):
         )
     except ValidationError as error:
         return _after_change(
-            request, engagement, membership, focus=item.id, message=" ".join(error), error=True
+            request,
+            engagement,
+            membership,
+            focus=item.id,
+            message=" ".join(error.messages),
+            error=True,
         )
     return _after_change(request, engagement, membership, focus=item.id, message=success)
 

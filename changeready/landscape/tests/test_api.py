@@ -183,6 +183,17 @@ def test_resistance_point_with_nested_mitigation(api_client_as, engagement, grou
     }
 
 
+def test_a_due_week_outside_the_plan_is_422_in_words(api_client_as, engagement, group):
+    point = ResistancePointFactory(stakeholder=group)
+    client = api_client_as("member")
+    response = patch(client, f"/api/v1/resistance/{point.id}", {"mitigation": {"due_week": 30}})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["message"].startswith("Week +30 is after the plan ends")
+    point.refresh_from_db()
+    assert point.due_week is None
+
+
 def test_resistance_if_match_conflict(api_client_as, group):
     point = ResistancePointFactory(stakeholder=group)
     client = api_client_as("member")

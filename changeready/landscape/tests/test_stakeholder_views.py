@@ -232,6 +232,47 @@ def test_invalid_resistance_point_is_refused(client_as, engagement, changes, fie
     assert not ResistancePoint.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("due_week", "side"),
+    [
+        ("-5", "before the plan starts"),
+        ("40", "after the plan ends"),
+        ("60", "after the plan ends"),
+    ],
+)
+def test_a_due_week_outside_the_plan_is_refused_in_words(client_as, engagement, due_week, side):
+    stakeholder = StakeholderFactory(engagement=engagement)
+    data = {**POINT_FORM, "stakeholder": str(stakeholder.id), "due_week": due_week}
+    response = client_as("member").post(
+        reverse("resistance_point_create", args=[engagement.id]), data
+    )
+    assert response.context["form"].errors["due_week"] == [
+        f"Week {int(due_week):+d} is {side}: the plan runs from week -4 to week +12 around "
+        "go-live (week 0). Choose a week in that range, or change the plan's weeks in Plan "
+        "settings."
+    ]
+    assert not ResistancePoint.objects.exists()
+
+
+def test_a_due_week_already_outside_the_plan_may_stay(client_as, engagement):
+    point = ResistancePointFactory(
+        stakeholder=StakeholderFactory(engagement=engagement), due_week=20
+    )
+    data = {
+        **POINT_FORM,
+        "stakeholder": str(point.stakeholder_id),
+        "due_week": "20",
+        "version": point.version,
+        "severity": "5",
+    }
+    response = client_as("member").post(
+        reverse("resistance_point_edit", args=[engagement.id, point.id]), data
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert (point.due_week, point.severity) == (20, 5)
+
+
 def test_resistance_point_cannot_name_another_engagements_stakeholder(client_as, engagement):
     stranger = StakeholderFactory(name="Stranger")
     data = {**POINT_FORM, "stakeholder": str(stranger.id)}

@@ -162,6 +162,18 @@ def test_patch_with_a_stale_if_match_is_409_and_changes_nothing(api_client_as, p
     assert (item.owner, item.edited_by_hand) == ("Kim", True)
 
 
+def test_an_item_outside_the_plan_is_422_in_words(api_client_as, planned):
+    url = f"/api/v1/engagements/{planned['engagement'].id}/plan/items"
+    response = api_client_as("member").post(
+        url, json.dumps({**NEW_ITEM, "week": 40}), content_type="application/json"
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["path"] == ["week"]
+    assert error["message"].startswith("Week +40 is after the plan ends")
+    assert not planned["engagement"].plan_items.filter(week=40).exists()
+
+
 def test_invalid_item_is_422_with_field_paths(api_client_as, planned, engagement):
     client = api_client_as("member")
     url = f"/api/v1/engagements/{planned['engagement'].id}/plan/items"

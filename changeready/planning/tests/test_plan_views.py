@@ -78,6 +78,13 @@ def test_write_forms_are_for_writers(client_as, planned, person, name):
     assert response.status_code == expected_status(person, 200)
 
 
+@pytest.mark.parametrize("name", ["plan_generate", "plan_settings", "plan_item_create"])
+def test_plan_sub_pages_say_which_engagement_they_belong_to(client_as, planned, name):
+    response = client_as("member").get(reverse(name, args=[planned.id]))
+    assert b'<p class="eyebrow">Northwind \xc2\xb7 WMS rollout</p>' in response.content
+    assert response.content.count(b"<h1>") == 1
+
+
 def test_empty_plan_explains_generation(client_as, engagement):
     response = client_as("member").get(reverse("plan", args=[engagement.id]))
     assert b"No activation plan yet" in response.content
@@ -99,11 +106,83 @@ def test_timeline_spans_the_window_and_marks_go_live(client_as, planned):
     assert [week.number for week in response.context["weeks"] if week.is_go_live] == [0]
 
 
-def test_items_outside_the_window_are_still_shown(client_as, planned):
-    PlanItemFactory(engagement=planned, week=20, title="Late review")
+def test_items_outside_the_window_are_shown_in_their_own_week_only(client_as, planned):
+    PlanItemFactory(engagement=planned, week=40, title="Late review")
+    PlanItemFactory(engagement=planned, week=-9, title="Early call")
     response = client_as("member").get(reverse("plan", args=[planned.id]))
-    assert response.context["weeks"][-1].number == 20
+    weeks = response.context["weeks"]
+    assert [week.number for week in weeks] == [-9, *range(-4, 13), 40]
+    assert [week.number for week in weeks if week.outside_plan] == [-9, 40]
     assert b"Late review" in response.content
+    assert response.content.count(b"Outside the plan") == 2
+
+
+def test_the_move_control_shows_the_real_week_of_an_item_outside_the_plan(client_as, planned):
+    late = PlanItemFactory(engagement=planned, week=20, title="Late review")
+    response = client_as("member").get(reverse("plan", args=[planned.id]))
+    select = response.content.decode().split(f'id="move-{late.id}"')[1].split("</select>")[0]
+    assert select.count(" selected") == 1
+    assert '<option value="20" selected>Week 20 (outside the plan: stays here)</option>' in select
+
+
+def test_moving_an_item_outside_the_plan_to_its_own_week_keeps_it(client_as, planned):
+    late = PlanItemFactory(engagement=planned, week=20, title="Late review")
+    client_as("member").post(
+        reverse("plan_item_move", args=[planned.id, late.id]),
+        {"week": 20, "version": late.version},
+    )
+    late.refresh_from_db()
+    assert late.week == 20
+
+
+@pytest.mark.parametrize("week", [-5, 13, 40])
+def test_an_item_cannot_be_added_outside_the_plan(client_as, planned, week):
+    before = plan_state_of(planned)
+    response = client_as("member").post(
+        reverse("plan_item_create", args=[planned.id]),
+        {
+            "week": week,
+            "title": "Keep me",
+            "kind": "training",
+            "owner_role": "delivery",
+            "status": "planned",
+        },
+    )
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["week"]
+    side = "before the plan starts" if week < 0 else "after the plan ends"
+    assert message.startswith(f"Week {week:+d} is {side}: the plan runs from week -4 to week +12")
+    assert b'value="Keep me"' in response.content
+    assert plan_state_of(planned) == before
+
+
+def test_an_item_cannot_be_moved_outside_the_plan(client_as, planned):
+    item = _item(planned)
+    before = plan_state_of(planned)
+    response = client_as("member").post(
+        reverse("plan_item_move", args=[planned.id, item.id]),
+        {"week": 30, "version": item.version},
+        headers=HTMX,
+    )
+    assert "Week +30 is after the plan ends" in response.context["notice"]
+    assert plan_state_of(planned) == before
+
+
+def test_an_item_outside_the_plan_can_be_edited_where_it_is(client_as, planned):
+    late = PlanItemFactory(engagement=planned, week=20, title="Late review")
+    client_as("member").post(
+        reverse("plan_item_edit", args=[planned.id, late.id]),
+        {
+            "week": 20,
+            "title": "Late review with the sponsor",
+            "kind": "checkpoint",
+            "owner_role": "delivery",
+            "status": "planned",
+            "version": late.version,
+        },
+    )
+    late.refresh_from_db()
+    assert (late.week, late.title) == (20, "Late review with the sponsor")
 
 
 def test_filters_by_audience_reach_the_group_of_a_person(client_as, planned):

@@ -3,9 +3,16 @@
 Editable records carry a `version` that every save increments. A write states
 the version it was based on; if someone saved in between, the write is refused
 with `EditConflict` instead of silently overwriting their change.
+
+A write that states no version (an API PATCH without If-Match, a one-field
+toggle) is merged instead: under the row lock, only the fields this writer
+changed since it loaded the record are written, onto the row as it is now, so
+a change someone else saved meanwhile to another field survives.
 """
 
 from __future__ import annotations
+
+import copy
 
 from django.db import models, transaction
 
@@ -27,22 +34,80 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_loaded_values()
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_loaded_values(fields)
+
+    def _remember_loaded_values(self, names=None) -> None:
+        """Note the values as stored, to tell later which fields this writer changed.
+
+        A copy, so a list or dict changed in place still counts as changed.
+        `names` limits it to the fields just read (a deferred field loading).
+        """
+        loaded = {} if names is None else getattr(self, "_loaded_values", {})
+        for field in self._meta.concrete_fields:
+            if names is not None and field.name not in names and field.attname not in names:
+                continue
+            if field.attname in self.__dict__:
+                loaded[field.attname] = copy.deepcopy(self.__dict__[field.attname])
+        self._loaded_values = loaded
+
+    def changed_fields(self) -> list[models.Field]:
+        """The fields set to a new value since the record was loaded (all if it was not)."""
+        loaded = getattr(self, "_loaded_values", None)
+        return [
+            field
+            for field in self._meta.concrete_fields
+            if not field.primary_key
+            and field.attname != "version"
+            and (
+                loaded is None
+                or (
+                    field.attname in self.__dict__  # a deferred field never read was not set
+                    and (
+                        field.attname not in loaded
+                        or self.__dict__[field.attname] != loaded[field.attname]
+                    )
+                )
+            )
+        ]
+
 
 def save_versioned(instance: VersionedModel, expected_version: int | None) -> VersionedModel:
     """Validate and save `instance`, refusing if its row moved past `expected_version`.
 
     `expected_version=None` means the caller did not take part in the check
-    (e.g. an API PATCH without If-Match); the save still bumps the version so
-    the others notice.
+    (e.g. an API PATCH without If-Match): its changed fields are written onto
+    the row as stored now, and the instance comes back holding that merged
+    row. The save bumps the version either way, so the others notice.
     """
-    instance.full_clean()
-    with transaction.atomic():
-        if instance._state.adding:
+    if instance._state.adding:
+        instance.full_clean()
+        with transaction.atomic():
             instance.save()
-            return instance
+        instance._remember_loaded_values()
+        return instance
+    with transaction.atomic():
         current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
         if expected_version is not None and current.version != expected_version:
             raise EditConflict(current)
+        changed = instance.changed_fields()
+        changed_names = {field.attname for field in changed}
+        for field in instance._meta.concrete_fields:
+            if field.attname not in changed_names:
+                setattr(instance, field.attname, current.__dict__[field.attname])
         instance.version = current.version + 1
-        instance.save()
+        # Validated as it will be stored: the merge may have brought in others' values.
+        instance.full_clean()
+        auto_now = [
+            field for field in instance._meta.concrete_fields if getattr(field, "auto_now", False)
+        ]
+        instance.save(update_fields={field.name for field in [*changed, *auto_now]} | {"version"})
+    instance._remember_loaded_values()
     return instance

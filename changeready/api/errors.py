@@ -10,7 +10,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -18,10 +18,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from changeready.common.concurrency import EditConflict
+from changeready.common.errors import Path, validation_errors
 
 logger = logging.getLogger(__name__)
-
-Path = list[str | int]
 
 
 class ErrorOut(Schema):
@@ -97,18 +96,6 @@ class InvalidInput(ApiError):
 
 def invalid(path: Path, message: str) -> InvalidInput:
     return InvalidInput([{"path": path, "message": message}])
-
-
-def validation_errors(error: DjangoValidationError, paths: Mapping[str, Path]) -> list[dict]:
-    """A model's ValidationError as field errors, model field names mapped to API paths."""
-    if not hasattr(error, "error_dict"):
-        return [{"path": [], "message": message} for message in error.messages]
-    result = []
-    for field, field_errors in error.message_dict.items():
-        default: Path = [] if field == NON_FIELD_ERRORS else [field]
-        path = list(paths.get(field, default))
-        result.extend({"path": path, "message": message} for message in field_errors)
-    return result
 
 
 @contextmanager

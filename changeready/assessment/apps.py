@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AssessmentConfig(AppConfig):
     name = "changeready.assessment"
     label = "assessment"
+
+    def ready(self):
+        # Connects the snapshot refresh to committed engagement changes.
+        from changeready.assessment import services  # noqa: F401

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.cache import cache
+from django.dispatch import receiver
 from django.utils import timezone
 
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.core.assessment import Assessment, assess
 from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
+from changeready.engagements.services import engagement_data_committed
 
 
 def today() -> date:
@@ -101,6 +103,12 @@ def record_snapshot(engagement_id, on: date | None = None) -> AssessmentSnapshot
         },
     )
     return snapshot
+
+
+@receiver(engagement_data_committed, dispatch_uid="assessment-refresh-snapshot")
+def _refresh_snapshot(sender, engagement_id, **kwargs) -> None:
+    """Today's snapshot follows every committed change of the engagement's data."""
+    record_snapshot(engagement_id)
 
 
 def readiness_history(engagement: Engagement) -> list[tuple[date, int]]:

@@ -1,4 +1,11 @@
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
+
+
+def choices(values: Iterable[str]) -> list[tuple[str, str]]:
+    """Model and form choices from the core's codes: `go_live` reads `Go live`."""
+    return [(value, value.replace("_", " ").capitalize()) for value in values]
 
 
 def check_same_engagement(instance, field: str) -> None:

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from changeready.api.errors import validation_errors
+from changeready.common.errors import validation_errors
 from changeready.engagement_file.mapping import (
     ENGAGEMENT_PATHS,
     RESISTANCE_PATHS,

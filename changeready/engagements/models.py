@@ -5,11 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from changeready.common.concurrency import VersionedModel
+from changeready.common.models import choices
 from changeready.core.model import PHASES
-
-
-def _choices(values):
-    return [(value, value.replace("_", " ").capitalize()) for value in values]
 
 
 class EngagementQuerySet(models.QuerySet):
@@ -20,7 +17,7 @@ class EngagementQuerySet(models.QuerySet):
 class Engagement(VersionedModel):
     """One customer implementation (DOMAIN.md section 2)."""
 
-    PHASE_CHOICES = _choices(PHASES)
+    PHASE_CHOICES = choices(PHASES)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     workspace = models.ForeignKey(

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
 from changeready.engagements.models import Engagement
+
+# Sent once after a transaction that changed an engagement's data commits
+# (`engagement_id`): the assessment app refreshes today's snapshot from it.
+engagement_data_committed = Signal()
+
+# The changes of this thread, numbered. A bulk write (an import of 500
+# stakeholders) reports each change, and each schedules a callback for after
+# the commit; the first of them that runs covers every change made so far,
+# so the others do nothing. Numbering the changes instead of asking whether
+# this transaction already scheduled one keeps to Django's public API, and
+# stays right when a transaction or a savepoint rolls back: its callbacks
+# are dropped, the callbacks that do run still cover the committed changes.
+_changes = threading.local()
+
+
+def _change_log():
+    if not hasattr(_changes, "numbers"):
+        _changes.numbers = itertools.count(1)
+        _changes.latest = {}  # engagement id → number of its latest change
+        _changes.covered = {}  # engagement id → latest change already reported
+    return _changes
 
 
 def engagement_changed(engagement: Engagement) -> None:
@@ -15,25 +40,22 @@ def engagement_changed(engagement: Engagement) -> None:
 
     It is the one place that reacts to a change of an engagement, so no write
     path can forget: the engagement is marked as updated and, once the
-    transaction commits, today's assessment snapshot is refreshed. A bulk
-    write (an import of 500 stakeholders) schedules that refresh once.
+    transaction commits, `engagement_data_committed` is sent, once for all
+    the changes the transaction made.
     """
     Engagement.objects.filter(pk=engagement.pk).update(updated_at=timezone.now())
-    connection = transaction.get_connection()
-    already_scheduled = any(
-        getattr(callback, "changed_engagement_id", None) == engagement.pk
-        for _, callback, _ in connection.run_on_commit
-    )
-    if already_scheduled:
-        return
+    log = _change_log()
+    engagement_id = engagement.pk
+    change = next(log.numbers)
+    log.latest[engagement_id] = change
 
-    def refresh_snapshot():
-        from changeready.assessment.services import record_snapshot
+    def report_change():
+        if log.covered.get(engagement_id, 0) >= change:
+            return
+        log.covered[engagement_id] = log.latest[engagement_id]
+        engagement_data_committed.send(sender=Engagement, engagement_id=engagement_id)
 
-        record_snapshot(engagement.pk)
-
-    refresh_snapshot.changed_engagement_id = engagement.pk
-    transaction.on_commit(refresh_snapshot)
+    transaction.on_commit(report_change)
 
 
 def _record(engagement: Engagement, actor, verb: str, changes=None) -> None:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from changeready.common.concurrency import VersionedModel
-from changeready.common.models import check_same_engagement
+from changeready.common.models import check_same_engagement, choices
 from changeready.core.model import (
     ADKAR_ELEMENTS,
     ANONYMITY_THRESHOLD,
@@ -20,10 +20,6 @@ from changeready.core.model import (
 )
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
-
-
-def choices(values):
-    return [(value, value.replace("_", " ").capitalize()) for value in values]
 
 
 def level_field(verbose_name, help_text):

@@ -1,5 +1,6 @@
 from django import forms
 
+from changeready.common.models import choices
 from changeready.core.model import (
     ADKAR_ELEMENTS,
     KINDS,
@@ -11,7 +12,6 @@ from changeready.core.model import (
     ROLES,
 )
 from changeready.core.rules import AUDIENCE_MODES, FAMILIES, MAX_WEEK, MIN_WEEK
-from changeready.landscape.models import choices
 from changeready.planning.models import PlanItem
 
 WEEK_FIELD = {"min_value": MIN_WEEK, "max_value": MAX_WEEK}

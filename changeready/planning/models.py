@@ -5,9 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from changeready.common.concurrency import VersionedModel
-from changeready.common.models import check_same_engagement
+from changeready.common.models import check_same_engagement, choices
 from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
-from changeready.landscape.models import choices
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 

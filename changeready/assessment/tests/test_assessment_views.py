@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from changeready.assessment import services
@@ -70,13 +71,46 @@ def test_a_change_records_one_snapshot_per_day(engagement, django_capture_on_com
     assert len(snapshot.assessment["stakeholders"]) == 3
 
 
-def test_bulk_write_schedules_the_refresh_once(engagement, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+def test_bulk_write_refreshes_the_snapshot_once(
+    engagement, django_capture_on_commit_callbacks, monkeypatch
+):
+    refreshed = []
+    monkeypatch.setattr(services, "record_snapshot", refreshed.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for i in range(50):
             landscape_services.create_stakeholder(engagement, name=f"Group {i}")
-    assert len(callbacks) == 1
+    assert refreshed == [engagement.id]
+
+
+def test_a_rolled_back_change_leaves_the_next_one_its_refresh(
+    engagement, django_capture_on_commit_callbacks, monkeypatch
+):
+    refreshed = []
+    monkeypatch.setattr(services, "record_snapshot", refreshed.append)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        landscape_services.create_stakeholder(engagement, name="Rolled back")
+        raise RuntimeError
+    assert refreshed == []
+    with django_capture_on_commit_callbacks(execute=True):
+        landscape_services.create_stakeholder(engagement, name="Kept")
+    assert refreshed == [engagement.id]
+
+
+def test_a_savepoint_rolled_back_after_a_change_keeps_the_refresh(
+    engagement, django_capture_on_commit_callbacks, monkeypatch
+):
+    refreshed = []
+    monkeypatch.setattr(services, "record_snapshot", refreshed.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        landscape_services.create_stakeholder(engagement, name="Kept")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            landscape_services.create_stakeholder(engagement, name="Rolled back")
+            raise RuntimeError
+    assert refreshed == [engagement.id]
 
 
 def test_snapshot_of_a_later_day_is_kept_beside_the_earlier(engagement):

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from changeready.core.kpis import off_track_kpis
 from changeready.core.model import (
     AdoptionTarget,
     EngagementData,
@@ -303,6 +304,15 @@ _CATALOGUE = (
         "CS has not accepted the handoff",
         "Until CS accepts the handoff, nobody clearly owns the account's adoption. Two weeks "
         "after go-live that gap starts to cost usage.",
+    ),
+    FindingInfo(
+        "kpi_off_track",
+        "after_go_live",
+        ("warning",),
+        "An outcome KPI is off track",
+        "The KPIs are what the stakeholders said success looks like. A KPI well behind its "
+        "line from baseline to target will not reach it on its own, and it is what the "
+        "customer will judge the renewal on.",
     ),
     FindingInfo(
         "assessment_stale",
@@ -761,6 +771,23 @@ def _handoff_not_accepted(ctx: _Context) -> Iterator[Finding]:
         )
 
 
+def _kpi_off_track(ctx: _Context) -> Iterator[Finding]:
+    # The rule lives in `changeready.core.kpis`; this only words it. Its
+    # subjects are KPI ids: the KPI is what is off track.
+    for found in off_track_kpis(ctx.data.kpis, ctx.current_week):
+        unit = f" {found.kpi.unit}" if found.kpi.unit else ""
+        yield Finding(
+            "kpi_off_track",
+            "warning",
+            f"{found.kpi.name} was {found.value:g}{unit} in week {found.week}, where its line "
+            f"from {found.kpi.baseline:g}{unit} to {found.kpi.target:g}{unit} by week "
+            f"{found.kpi.due_week} expected {round(found.expected, 2):g}{unit}.",
+            (found.kpi.id,),
+            f"Find out with the people who own {found.kpi.name} what stands in the way and "
+            "add the fix to the plan, or agree a new target with them.",
+        )
+
+
 def _assessment_stale(ctx: _Context) -> Iterator[Finding]:
     engagement = ctx.data.engagement
     if engagement.phase in UNTRACKED_PHASES:
@@ -805,6 +832,7 @@ _CHECKS: dict[str, Callable[[_Context], Iterator[Finding]]] = {
     "no_cs_owner": _no_cs_owner,
     "adoption_behind_target": _adoption_behind_target,
     "handoff_not_accepted": _handoff_not_accepted,
+    "kpi_off_track": _kpi_off_track,
     "assessment_stale": _assessment_stale,
 }
 

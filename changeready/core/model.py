@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from changeready.core.kpis import Kpi
+
 ROLES = (
     "daily_user",
     "people_manager",
@@ -186,3 +188,4 @@ class EngagementData:
     resistance_points: tuple[ResistancePoint, ...] = ()
     plan_items: tuple[PlanItem, ...] = ()
     adoption_targets: tuple[AdoptionTarget, ...] = ()
+    kpis: tuple[Kpi, ...] = ()

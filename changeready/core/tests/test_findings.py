@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 
 from changeready.core.findings import FINDING_CATALOGUE, FINDING_CODES, KILLER_GROUPS
+from changeready.core.kpis import Kpi, KpiValue
 from changeready.core.model import Adkar, AdoptionTarget, Stakeholder
 from changeready.core.tests.builders import (
     adding,
@@ -48,8 +49,14 @@ DOMAIN_CODES = (
     "no_cs_owner",
     "adoption_behind_target",
     "handoff_not_accepted",
+    "kpi_off_track",
     "assessment_stale",
 )
+
+
+def _kpi(week: int, value: float) -> Kpi:
+    """Pick accuracy from 50 % to 100 % by week 5: the line is at 80 in week 3."""
+    return Kpi("k1", "Pick accuracy", 100, baseline=50, due_week=5, values=(KpiValue(week, value),))
 
 
 def unchanged(data):
@@ -490,6 +497,10 @@ CASES = [
         ("handoff_not_accepted", lambda d: with_engagement(d, handoff_accepted=False), days, e)
         for days, e in ((-13, []), (-14, [("warning", ())]), (5, []))
     ),
+    # kpi_off_track: the rule itself is tested in test_kpis; here only its wiring.
+    ("kpi_off_track", unchanged, -30, []),
+    ("kpi_off_track", lambda d: replace(d, kpis=(_kpi(3, 80),)), -30, []),
+    ("kpi_off_track", lambda d: replace(d, kpis=(_kpi(3, 60),)), -30, [("warning", ("k1",))]),
     # assessment_stale: a snapshot from as_of - 30 days up to as_of keeps it fresh
     ("assessment_stale", unchanged, 42, []),
     *(
@@ -571,6 +582,7 @@ def test_findings_use_the_catalogue_severities_and_name_their_subjects():
         names = {s.id: s.name for s in data.stakeholders}
         point_owner = {p.id: names[p.stakeholder_id] for p in data.resistance_points}
         titles = {i.id: i.title for i in data.plan_items}
+        kpi_names = {k.id: k.name for k in data.kpis}
         for finding in findings:
             assert finding.severity in FINDING_CATALOGUE[finding.code].severities
             assert finding.message and finding.action
@@ -578,6 +590,7 @@ def test_findings_use_the_catalogue_severities_and_name_their_subjects():
                 expected = {
                     "plan_misses_resistance": point_owner,
                     "plan_item_without_owner": titles,
+                    "kpi_off_track": kpi_names,
                 }.get(finding.code, names)[subject]
                 assert expected in finding.message, (finding.code, finding.message)
 

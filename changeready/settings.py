@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "changeready.surveys",
     "changeready.handoff",
     "changeready.portfolio",
+    "changeready.usage",
     "changeready.api",
 ]
 
@@ -288,6 +289,10 @@ SESSION_SAVE_EVERY_REQUEST = False
 # Request bodies: uploads (imports) are small documents, not data dumps.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# One call of `POST …/usage/events` (10,000 events with their properties).
+USAGE_EVENTS_MAX_BYTES = env_int("USAGE_EVENTS_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# A CSV or JSON-lines file of usage events uploaded in the app; read in batches.
+USAGE_UPLOAD_MAX_BYTES = env_int("USAGE_UPLOAD_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 # Largest engagement file accepted by the import (API and upload); larger is a 413.
 ENGAGEMENT_FILE_MAX_BYTES = env_int("ENGAGEMENT_FILE_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 

@@ -43,6 +43,9 @@ OBJECT_TYPES = {
     "handoff": ("handoff", None),
     "survey": ("pulse survey", "surveys.Survey"),
     "plan_rule": ("plan rule", "planning.WorkspaceRule"),
+    "kpi": ("KPI", "usage.Kpi"),
+    "usage_mapping": ("identity mapping", None),
+    "ingestion_token": ("ingestion token", "usage.IngestionToken"),
 }
 VERB_PHRASES = {
     "created": "added",

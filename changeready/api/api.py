@@ -19,6 +19,7 @@ from changeready.landscape.api import router as landscape_router
 from changeready.planning.api import router as planning_router
 from changeready.portfolio.api import router as portfolio_router
 from changeready.surveys.api import router as surveys_router
+from changeready.usage.api import router as usage_router
 
 DESCRIPTION = f"""\
 Engagements, stakeholder landscapes, resistor registers and the engagement file.
@@ -115,3 +116,4 @@ api.add_router("", assessment_router)
 api.add_router("", surveys_router)
 api.add_router("", planning_router)
 api.add_router("", portfolio_router)
+api.add_router("", usage_router)

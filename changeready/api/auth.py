@@ -54,14 +54,13 @@ class TokenAuth(HttpBearer):
         locked_out = throttle.check(*failures)
         if locked_out:
             raise TooManyRequests(locked_out.message, locked_out.retry_after)
-        resolved = resolve_token(token.strip())
+        resolved = self.resolve(token.strip())
         if resolved is None:
             throttle.hit(*failures)
             return None
-        api_token, membership = resolved
         over_rate = throttle.hit(
             "api-token-requests",
-            str(api_token.id),
+            str(resolved.token.id),
             settings.API_REQUESTS_PER_TOKEN,
             settings.API_REQUEST_WINDOW,
         )
@@ -71,6 +70,17 @@ class TokenAuth(HttpBearer):
                 f"Too many requests. Try again in {seconds} second{'s' * (seconds != 1)}.",
                 seconds,
             )
+        return resolved
+
+    def resolve(self, secret: str) -> ApiAuth | None:
+        """What the secret authenticates as; None for anything unknown, malformed or revoked.
+
+        An endpoint that accepts another kind of token as well overrides this,
+        so both share one failure count and one rate limit per token."""
+        resolved = resolve_token(secret)
+        if resolved is None:
+            return None
+        api_token, membership = resolved
         return ApiAuth(token=api_token, membership=membership)
 
 

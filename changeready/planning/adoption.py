@@ -50,9 +50,18 @@ def set_target(
 def set_actual(
     target: AdoptionTarget, actual_pct: float | None, *, expected_version: int | None, actor=None
 ) -> AdoptionTarget:
-    """The measured weekly-active share for the target's group and week (None clears it)."""
+    """The weekly-active share typed for the target's group and week.
+
+    A typed figure wins over one measured from usage events; clearing it
+    (None) brings the measured figure back, if there is one.
+    """
     before = stored_values(target, ["actual_pct"])
-    target.actual_pct = actual_pct
+    if actual_pct is None:
+        target.actual_pct = target.measured_pct
+        target.actual_source = "measured" if target.measured_pct is not None else ""
+    else:
+        target.actual_pct = actual_pct
+        target.actual_source = "manual"
     save_versioned(target, expected_version)
     engagement_changed(target.engagement)
     _record_target(target, actor, before)
@@ -208,11 +217,12 @@ def record_actuals(
             )
             continue
         target.actual_pct = actual.actual_pct
+        target.actual_source = "manual"
         target.version += 1
         updated.append(target)
     if errors:
         raise ActualsImportError(errors)
-    AdoptionTarget.objects.bulk_update(updated, ["actual_pct", "version"])
+    AdoptionTarget.objects.bulk_update(updated, ["actual_pct", "actual_source", "version"])
     engagement_changed(engagement)
     record_activity(
         engagement,

@@ -9,6 +9,7 @@ from changeready.common.models import check_same_engagement, choices
 from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+ACTUAL_SOURCES = ("manual", "measured")
 
 
 class PlanItemQuerySet(models.QuerySet):
@@ -88,6 +89,15 @@ class AdoptionTarget(VersionedModel):
     week = models.SmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(104)])
     target_pct = models.FloatField("target %", validators=PERCENT_VALIDATORS)
     actual_pct = models.FloatField("actual %", null=True, blank=True, validators=PERCENT_VALIDATORS)
+    # Where `actual_pct` came from: typed by hand (or imported from a file),
+    # measured from usage events, or nowhere yet. A typed figure wins.
+    actual_source = models.CharField(
+        max_length=10, choices=choices(ACTUAL_SOURCES), blank=True, editable=False
+    )
+    # The figure measured from usage events, kept beside a typed one so both can be shown.
+    measured_pct = models.FloatField(
+        "measured %", null=True, blank=True, editable=False, validators=PERCENT_VALIDATORS
+    )
     # True once someone changed the target by hand: regeneration keeps it.
     edited_by_hand = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -104,6 +114,11 @@ class AdoptionTarget(VersionedModel):
 
     def __str__(self):
         return f"{self.stakeholder} week {self.week}: {self.target_pct}%"
+
+    @property
+    def typed_pct(self) -> float | None:
+        """The figure someone typed or imported, if any (it wins over the measured one)."""
+        return self.actual_pct if self.actual_source == "manual" else None
 
     def clean(self):
         check_same_engagement(self, "stakeholder")

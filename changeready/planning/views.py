@@ -443,7 +443,7 @@ def adoption_target_edit(request, engagement_id, target_id):
                 target, data["target_pct"], expected_version=data["version"], actor=request.user
             )
             data["version"] = target.version
-        if data["actual_pct"] != target.actual_pct:
+        if data["actual_pct"] != target.typed_pct:
             adoption.set_actual(
                 target, data["actual_pct"], expected_version=data["version"], actor=request.user
             )

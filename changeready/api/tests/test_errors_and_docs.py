@@ -92,7 +92,15 @@ CONTRACT_OPERATIONS = {
     ("GET", "/api/v1/engagements/{engagement_id}/export"),
     ("GET", "/api/v1/engagements/{engagement_id}/assessment"),
     ("GET", "/api/v1/portfolio"),
+    ("POST", "/api/v1/engagements/{engagement_id}/usage/events"),
+    ("GET", "/api/v1/engagements/{engagement_id}/usage"),
+    ("GET", "/api/v1/engagements/{engagement_id}/kpis"),
+    ("POST", "/api/v1/engagements/{engagement_id}/kpis"),
+    ("PATCH", "/api/v1/kpis/{kpi_id}"),
+    ("DELETE", "/api/v1/kpis/{kpi_id}"),
 }
+# Events may also be sent with an engagement's write-only ingestion token.
+EVENTS_OPERATION = ("post", "/api/v1/engagements/{engagement_id}/usage/events")
 
 
 def test_openapi_schema_documents_every_operation():
@@ -111,7 +119,8 @@ def test_openapi_schema_documents_every_operation():
         assert "Retry-After" in op["responses"]["429"]["headers"], (method, path)
         if method != "get":
             assert "403" in {str(s) for s in statuses}, (method, path)
-        assert op["security"] == [{"TokenAuth": []}]
+        expected = "EventSenderAuth" if (method, path) == EVENTS_OPERATION else "TokenAuth"
+        assert op["security"] == [{expected: []}], (method, path)
     assert "EngagementFile" in schema["components"]["schemas"]
 
 

@@ -1,0 +1,230 @@
+"""Receiving usage events: check each one, store the new ones, roll them up.
+
+The API and the file upload both send batches of at most `MAX_EVENTS_PER_BATCH`
+events here. A bad event is rejected with its index and the reason; the good
+ones of the batch are kept. An event whose id the engagement has seen before
+(in this batch or an earlier one) is counted as a duplicate and stored once,
+so a sender may retry a batch safely. Batches of one engagement are taken one
+at a time (the engagement's `UsageState` row is locked), so the check for
+duplicates and the rollup increments cannot race.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from changeready.core.weeks import monday_of
+from changeready.usage import rollups
+from changeready.usage.models import (
+    EVENT_ID_MAX,
+    EVENT_NAME_MAX,
+    RAW_EVENT_RETENTION_DAYS,
+    USER_ID_MAX,
+    UsageEvent,
+    UsageState,
+)
+
+MAX_EVENTS_PER_BATCH = 10_000
+MAX_PROPERTIES = 50
+MAX_PROPERTIES_CHARS = 4000
+# A sender's clock may run a little ahead; more than this is a wrong timestamp.
+FUTURE_TOLERANCE = timedelta(days=1)
+# `in` lookups are split so no database meets its limit of query parameters.
+LOOKUP_CHUNK = 900
+KNOWN_FIELDS = frozenset({"id", "user", "email", "event", "timestamp", "properties"})
+
+
+@dataclass(frozen=True)
+class Event:
+    """One valid event, as stored."""
+
+    event_id: str
+    user: str
+    email: str
+    name: str
+    occurred_at: datetime
+    properties: dict
+
+    @property
+    def legacy(self) -> bool:
+        return self.properties.get("channel") == "legacy"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    index: int
+    reason: str
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def add(self, other: IngestResult) -> None:
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
+
+
+class BatchTooLarge(ValueError):
+    pass
+
+
+def _identifier(raw: dict, name: str, max_length: int) -> str:
+    value = raw.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"`{name}` is missing: give a non-empty text")
+    value = value.strip()
+    if len(value) > max_length:
+        raise ValueError(f"`{name}` is longer than {max_length} characters")
+    return value
+
+
+def _timestamp(raw: dict, now: datetime) -> datetime:
+    value = raw.get("timestamp")
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("`timestamp` is missing: give an ISO 8601 date and time with its zone")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            f"`timestamp` {value[:40]!r} is not an ISO 8601 date and time "
+            "(e.g. 2026-11-24T09:30:00Z)"
+        ) from None
+    if moment.tzinfo is None:
+        raise ValueError(
+            f"`timestamp` {value[:40]!r} has no time zone: add Z or an offset such as +01:00"
+        )
+    if moment > now + FUTURE_TOLERANCE:
+        raise ValueError(f"`timestamp` {value[:40]!r} is in the future")
+    if moment < now - timedelta(days=RAW_EVENT_RETENTION_DAYS):
+        raise ValueError(
+            f"`timestamp` {value[:40]!r} is older than the {RAW_EVENT_RETENTION_DAYS} days "
+            "events are kept"
+        )
+    return moment
+
+
+def _properties(raw: dict) -> dict:
+    value = raw.get("properties")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("`properties` must be an object")
+    if len(value) > MAX_PROPERTIES:
+        raise ValueError(f"`properties` has more than {MAX_PROPERTIES} entries")
+    for entry in value.values():
+        if isinstance(entry, float) and not math.isfinite(entry):
+            raise ValueError("`properties` holds a number that is not finite")
+    if len(json.dumps(value, default=str)) > MAX_PROPERTIES_CHARS:
+        raise ValueError(f"`properties` is longer than {MAX_PROPERTIES_CHARS} characters")
+    return value
+
+
+def parse_event(raw: object, now: datetime) -> Event:
+    """The event, or ValueError with the reason it is refused."""
+    if not isinstance(raw, dict):
+        raise ValueError("an event must be an object")
+    unknown = sorted(set(raw) - KNOWN_FIELDS)
+    if unknown:
+        raise ValueError(
+            f"unknown field {', '.join(f'`{name}`' for name in unknown[:5])}: put extra "
+            "data in `properties`"
+        )
+    email = raw.get("email") or ""
+    if not isinstance(email, str) or (email and ("@" not in email or len(email) > 254)):
+        raise ValueError("`email` is not an email address")
+    return Event(
+        event_id=_identifier(raw, "id", EVENT_ID_MAX),
+        user=_identifier(raw, "user", USER_ID_MAX),
+        email=email.strip(),
+        name=_identifier(raw, "event", EVENT_NAME_MAX),
+        occurred_at=_timestamp(raw, now),
+        properties=_properties(raw),
+    )
+
+
+def chunks(values: Sequence, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def week_start_of(moment: datetime):
+    """The Monday of the week that holds `moment` in the server's time zone."""
+    return monday_of(timezone.localtime(moment).date())
+
+
+def ingest_events(
+    engagement, raw_events: Sequence, *, first_index: int = 0, now: datetime | None = None
+) -> IngestResult:
+    """Check and store one batch; `first_index` numbers its events in a longer upload."""
+    if len(raw_events) > MAX_EVENTS_PER_BATCH:
+        raise BatchTooLarge(f"at most {MAX_EVENTS_PER_BATCH:,} events a batch")
+    now = now or timezone.now()
+    result = IngestResult()
+    events: dict[str, Event] = {}
+    for index, raw in enumerate(raw_events, start=first_index):
+        try:
+            event = parse_event(raw, now)
+        except ValueError as error:
+            result.rejected.append(Rejection(index, str(error)))
+            continue
+        if event.event_id in events:
+            result.duplicates += 1
+        else:
+            events[event.event_id] = event
+    if not events:
+        return result
+    with transaction.atomic():
+        state = _locked_state(engagement)
+        ids = list(events)
+        seen = set()
+        for chunk in chunks(ids):
+            seen.update(
+                UsageEvent.objects.filter(engagement=engagement, event_id__in=chunk).values_list(
+                    "event_id", flat=True
+                )
+            )
+        new = [event for event_id, event in events.items() if event_id not in seen]
+        result.duplicates += len(events) - len(new)
+        result.accepted = len(new)
+        if new:
+            _store(engagement, new)
+            rollups.add_events(engagement, state, new, now=now)
+    return result
+
+
+def _locked_state(engagement) -> UsageState:
+    UsageState.objects.get_or_create(engagement=engagement)
+    return UsageState.objects.select_for_update().get(engagement=engagement)
+
+
+def _store(engagement, events: list[Event]) -> None:
+    UsageEvent.objects.bulk_create(
+        [
+            UsageEvent(
+                engagement=engagement,
+                event_id=event.event_id,
+                user_ref=event.user,
+                email=event.email,
+                name=event.name,
+                occurred_at=event.occurred_at,
+                week_start=week_start_of(event.occurred_at),
+                legacy=event.legacy,
+                properties=event.properties,
+            )
+            for event in events
+        ],
+        batch_size=2000,
+    )

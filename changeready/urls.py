@@ -69,5 +69,6 @@ urlpatterns = [
     path("", include("changeready.surveys.urls")),
     path("", include("changeready.handoff.urls")),
     path("", include("changeready.portfolio.urls")),
+    path("", include("changeready.usage.urls")),
     path("", include("changeready.api.urls")),
 ]

@@ -24,6 +24,7 @@ from datetime import date
 from django.db.models import CharField, Model, QuerySet
 from django.db.models.functions import Cast
 
+from changeready.core import kpis as core_kpis
 from changeready.core import model as core
 from changeready.engagements.models import Engagement
 
@@ -75,6 +76,21 @@ PLAN_ITEM_FIELDS = (
     "origin",
 )
 ADOPTION_TARGET_FIELDS = ("engagement_id", "stakeholder_id", "week", "target_pct", "actual_pct")
+# One row per KPI value, with its KPI's fields: a KPI without values has
+# nothing the judgement could find off track, so it need not be read.
+KPI_VALUE_FIELDS = (
+    "kpi_id",
+    "kpi__engagement_id",
+    "kpi__name",
+    "kpi__unit",
+    "kpi__direction",
+    "kpi__baseline",
+    "kpi__target",
+    "kpi__due_week",
+    "kpi__stakeholder_id",
+    "week",
+    "value",
+)
 
 
 def uuid_text(raw) -> str:
@@ -158,6 +174,29 @@ def adoption_target_data(row, text: Callable[[object], str] = uuid_text) -> core
     )
 
 
+def kpis_data(rows, text: Callable[[object], str] = uuid_text) -> list[core_kpis.Kpi]:
+    """KPIs from value rows (`KPI_VALUE_FIELDS`) ordered by KPI, then week."""
+    values = defaultdict(list)
+    first_rows = {}
+    for row in rows:
+        first_rows.setdefault(row.kpi_id, row)
+        values[row.kpi_id].append(core_kpis.KpiValue(row.week, row.value))
+    return [
+        core_kpis.Kpi(
+            id=text(kpi_id),
+            name=row.kpi__name,
+            unit=row.kpi__unit,
+            direction=row.kpi__direction,
+            baseline=row.kpi__baseline,
+            target=row.kpi__target,
+            due_week=row.kpi__due_week,
+            stakeholder_id=_optional_id(row.kpi__stakeholder_id, text),
+            values=tuple(values[kpi_id]),
+        )
+        for kpi_id, row in first_rows.items()
+    ]
+
+
 def engagement_fields(row: Engagement, snapshot_dates: Iterable[date] = ()) -> core.Engagement:
     return core.Engagement(
         id=str(row.id),
@@ -200,8 +239,8 @@ def load_engagement_data(
     """The core's view of each engagement, keyed by engagement id (as text).
 
     One query per table whatever the number of engagements. Without the plan
-    (`with_plan=False`, what plan generation reads) the plan items and
-    adoption targets are left out and not queried.
+    (`with_plan=False`, what plan generation reads) the plan items, adoption
+    targets and KPIs are left out and not queried.
     """
     engagements = list(engagements)
     ids = [e.id for e in engagements]
@@ -227,6 +266,7 @@ def load_engagement_data(
         points[text(row.engagement_id)].append(resistance_point_data(row, text))
     items = defaultdict(list)
     targets = defaultdict(list)
+    kpis: dict[str, list] = {}
     if with_plan:
         plan_item = _part("plan_items")
         audiences = defaultdict(list)
@@ -239,6 +279,16 @@ def load_engagement_data(
             )
         for row in by_engagement("adoption_targets", ADOPTION_TARGET_FIELDS, ("week",)):
             targets[text(row.engagement_id)].append(adoption_target_data(row, text))
+        kpi_value = _part("kpis").values.rel.related_model
+        value_rows = defaultdict(list)
+        for row in _rows(
+            kpi_value.objects.filter(kpi__engagement_id__in=ids).order_by(
+                "kpi__created_at", "kpi_id", "week"
+            ),
+            KPI_VALUE_FIELDS,
+        ):
+            value_rows[text(row.kpi__engagement_id)].append(row)
+        kpis = {key: kpis_data(rows, text) for key, rows in value_rows.items()}
     result = {}
     for engagement in engagements:
         key = str(engagement.id)
@@ -248,5 +298,6 @@ def load_engagement_data(
             resistance_points=tuple(points[key]),
             plan_items=tuple(items[key]),
             adoption_targets=tuple(targets[key]),
+            kpis=tuple(kpis.get(key, ())),
         )
     return result

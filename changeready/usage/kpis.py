@@ -11,11 +11,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import EditConflict, save_versioned
 from changeready.core.kpis import direction_problem, implied_direction
 from changeready.core.rules import MAX_WEEK, MIN_WEEK
 from changeready.engagements.services import engagement_changed
-from changeready.portfolio.activity import field_changes, record_activity, stored_values
 from changeready.usage import rollups
 from changeready.usage.models import Kpi, KpiValue, UsageState
 

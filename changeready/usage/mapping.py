@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from changeready.activity.services import record_activity
 from changeready.landscape.models import Stakeholder
-from changeready.portfolio.activity import record_activity
 from changeready.usage import rollups
 from changeready.usage.matching import engagement_rules, group_of
 from changeready.usage.models import (

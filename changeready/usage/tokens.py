@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from changeready.activity.services import record_activity
 from changeready.api.tokens import DISPLAY_PREFIX_LENGTH, LAST_USED_RESOLUTION, hash_token
-from changeready.portfolio.activity import record_activity
 from changeready.usage.models import IngestionToken
 
 TOKEN_PREFIX = "cri_"

@@ -46,9 +46,9 @@ def test_assessment_page_query_budget(client_as, engagement, size, django_assert
         stakeholder = StakeholderFactory(engagement=engagement, name=f"Group {i}")
         ResistancePointFactory(stakeholder=stakeholder, severity=4)
     client = client_as("member")
-    # session, user, membership, engagement, snapshot dates, five loader
+    # session, user, membership, engagement, snapshot dates, six loader
     # queries, influence lookup, history, the layout's workspace switcher.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("assessment", args=[engagement.id]))
     assert len(response.context["stakeholders"]) == size
     # The same again without the loader: the assessment comes from the cache.

@@ -48,7 +48,7 @@ def test_query_count_does_not_grow_with_engagements(
     workspace, engagement_count, django_assert_num_queries
 ):
     engagements = [build_engagement(workspace, f"E{i}")[0] for i in range(engagement_count)]
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         loaded = load_engagement_data(engagements)
     assert len(loaded) == engagement_count
     assert all(len(d.stakeholders) == 2 for d in loaded.values())

@@ -40,9 +40,9 @@ def test_summary_counts_equal_the_landscape(engagement):
 def test_overview_query_budget(client_as, engagement, size, django_assert_num_queries):
     fill(engagement, size)
     client = client_as("member")
-    # session, user, membership, engagement, snapshot dates, five loader
+    # session, user, membership, engagement, snapshot dates, six loader
     # queries, stakeholder roles, the layout's workspace switcher.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("engagement", args=[engagement.id]))
     assert response.status_code == 200
     # Again, with the assessment from the cache: no loader queries.

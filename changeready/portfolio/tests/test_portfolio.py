@@ -224,9 +224,9 @@ def test_portfolio_page_query_budget(client_as, workspace, count, django_assert_
     url = reverse("workspace", args=[workspace.slug])
     client.get(url)  # the first visit stores the workspace in the session
     cache.clear()
-    # session, user, membership, engagements, snapshot dates, five loader
+    # session, user, membership, engagements, snapshot dates, six loader
     # queries, plan progress, the layout's workspace switcher.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(url, {"as_of": AS_OF.isoformat()})
     assert len(response.context["portfolio"].rows) == count
     # Nothing changed since: the readiness is reused, the assessment is not redone.
@@ -238,8 +238,8 @@ def test_portfolio_page_query_budget(client_as, workspace, count, django_assert_
 @pytest.mark.parametrize("count", [3, 60])
 def test_api_body_query_budget(workspace, count, django_assert_num_queries):
     _build(workspace, count)
-    # engagements, snapshot dates, five loader queries, plan progress
-    with django_assert_num_queries(8):
+    # engagements, snapshot dates, six loader queries, plan progress
+    with django_assert_num_queries(9):
         body = services.portfolio_body(workspace, AS_OF)
     assert len(body["engagements"]) == count
 

@@ -32,13 +32,9 @@ def event(user: str, at: datetime, name: str = "order_picked", **fields) -> dict
 
 
 def group(engagement, name: str = "Pickers", headcount: int | None = 10, **fields):
+    fields.setdefault("role", "daily_user")
     return StakeholderFactory(
-        engagement=engagement,
-        name=name,
-        kind="group",
-        role="daily_user",
-        headcount=headcount,
-        **fields,
+        engagement=engagement, name=name, kind="group", headcount=headcount, **fields
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from changeready.planning.models import AdoptionTarget
 from changeready.usage.ingestion import MAX_EVENTS_PER_BATCH, BatchTooLarge, ingest_events
 from changeready.usage.models import GroupWeek, UsageEvent, UsageState, UsageUser, UserWeek
 from changeready.usage.tests.factories import event, group, moment, rule, targets

@@ -76,6 +76,9 @@ PLAN_ITEM_FIELDS = (
     "origin",
 )
 ADOPTION_TARGET_FIELDS = ("engagement_id", "stakeholder_id", "week", "target_pct", "actual_pct")
+_KpiFields = namedtuple(
+    "_KpiFields", "id name unit direction baseline target due_week stakeholder_id"
+)
 # One row per KPI value, with its KPI's fields: a KPI without values has
 # nothing the judgement could find off track, so it need not be read.
 KPI_VALUE_FIELDS = (
@@ -174,27 +177,41 @@ def adoption_target_data(row, text: Callable[[object], str] = uuid_text) -> core
     )
 
 
-def kpis_data(rows, text: Callable[[object], str] = uuid_text) -> list[core_kpis.Kpi]:
-    """KPIs from value rows (`KPI_VALUE_FIELDS`) ordered by KPI, then week."""
+def kpi_data(row, values, text: Callable[[object], str] = uuid_text) -> core_kpis.Kpi:
+    """A KPI from any object with the model's attribute names, and its (week, value) pairs."""
+    return core_kpis.Kpi(
+        id=text(row.id),
+        name=row.name,
+        unit=row.unit,
+        direction=row.direction,
+        baseline=row.baseline,
+        target=row.target,
+        due_week=row.due_week,
+        stakeholder_id=_optional_id(row.stakeholder_id, text),
+        values=tuple(core_kpis.KpiValue(week, value) for week, value in values),
+    )
+
+
+def _kpis_of_value_rows(rows, text: Callable[[object], str]) -> list[core_kpis.Kpi]:
+    """KPIs from value rows (`KPI_VALUE_FIELDS`), ordered by KPI, then week."""
+    kpis: dict = {}
     values = defaultdict(list)
-    first_rows = {}
     for row in rows:
-        first_rows.setdefault(row.kpi_id, row)
-        values[row.kpi_id].append(core_kpis.KpiValue(row.week, row.value))
-    return [
-        core_kpis.Kpi(
-            id=text(kpi_id),
-            name=row.kpi__name,
-            unit=row.kpi__unit,
-            direction=row.kpi__direction,
-            baseline=row.kpi__baseline,
-            target=row.kpi__target,
-            due_week=row.kpi__due_week,
-            stakeholder_id=_optional_id(row.kpi__stakeholder_id, text),
-            values=tuple(values[kpi_id]),
+        kpis.setdefault(
+            row.kpi_id,
+            _KpiFields(
+                row.kpi_id,
+                row.kpi__name,
+                row.kpi__unit,
+                row.kpi__direction,
+                row.kpi__baseline,
+                row.kpi__target,
+                row.kpi__due_week,
+                row.kpi__stakeholder_id,
+            ),
         )
-        for kpi_id, row in first_rows.items()
-    ]
+        values[row.kpi_id].append((row.week, row.value))
+    return [kpi_data(fields, values[kpi_id], text) for kpi_id, fields in kpis.items()]
 
 
 def engagement_fields(row: Engagement, snapshot_dates: Iterable[date] = ()) -> core.Engagement:
@@ -288,7 +305,7 @@ def load_engagement_data(
             KPI_VALUE_FIELDS,
         ):
             value_rows[text(row.kpi__engagement_id)].append(row)
-        kpis = {key: kpis_data(rows, text) for key, rows in value_rows.items()}
+        kpis = {key: _kpis_of_value_rows(rows, text) for key, rows in value_rows.items()}
     result = {}
     for engagement in engagements:
         key = str(engagement.id)

@@ -28,10 +28,12 @@ from changeready.assessment.models import AssessmentSnapshot
 from changeready.core import model as core
 from changeready.core.assessment import assess
 from changeready.core.findings import ADOPTION_BEHIND_RATIO, FINDING_CATALOGUE, SEVERITY_ORDER
+from changeready.core.kpis import off_track
 from changeready.core.weeks import plan_week, week_monday
 from changeready.engagements.loading import (
     adoption_target_data,
     engagement_fields,
+    kpi_data,
     plan_item_data,
     resistance_point_data,
     stakeholder_data,
@@ -41,8 +43,11 @@ from changeready.engagements.models import Engagement
 from changeready.landscape.charts import MapPoint, power_interest_svg
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
+from changeready.usage.charts import kpi_chart
+from changeready.usage.models import Kpi, KpiValue
 
 AUDIENCE_NAMES_SHOWN = 8
+KPI_TABLE_HEADERS = ("KPI", "For", "Baseline", "Target", "Due week", "Latest", "On track")
 HISTORY_POINTS_LISTED = 12
 
 
@@ -172,6 +177,30 @@ class AdoptionRow:
 
 
 @dataclass(frozen=True)
+class KpiRow:
+    """An outcome KPI with its weekly values, and whether it is off its line."""
+
+    name: str
+    stakeholder: str
+    unit: str
+    direction: str
+    baseline: float | None
+    target: float
+    due_week: int | None
+    measure: str
+    values: tuple[tuple[int, float], ...]
+    off_track: bool
+
+    @property
+    def latest(self) -> tuple[int, float] | None:
+        return self.values[-1] if self.values else None
+
+    @property
+    def chart_svg(self) -> str:
+        return kpi_chart(self, self.values)
+
+
+@dataclass(frozen=True)
 class FindingRow:
     code: str
     severity: str
@@ -194,6 +223,7 @@ class Playbook:
     current_week: int
     # Kept for the handoff checklist, which reads the same data as the document.
     daily_user_groups_without_targets: tuple[str, ...]
+    kpis: tuple[KpiRow, ...] = ()
 
     @property
     def plan_items(self) -> tuple[PlanItemRow, ...]:
@@ -220,6 +250,24 @@ class Playbook:
                 "cells": [_adoption_cell(row.by_week.get(week)) for week in self.adoption_weeks],
             }
             for row in self.adoption
+        ]
+
+    @property
+    def kpi_table(self) -> list[list[str]]:
+        """One row of text per KPI, under `KPI_TABLE_HEADERS` (Markdown and DOCX)."""
+        return [
+            [
+                kpi.name,
+                kpi.stakeholder or "—",
+                _with_unit(kpi.baseline, kpi.unit),
+                _with_unit(kpi.target, kpi.unit),
+                "—" if kpi.due_week is None else str(kpi.due_week),
+                f"{_with_unit(kpi.latest[1], kpi.unit)} (week {kpi.latest[0]})"
+                if kpi.latest
+                else "—",
+                "no" if kpi.off_track else "yes",
+            ]
+            for kpi in self.kpis
         ]
 
     @property
@@ -273,6 +321,12 @@ def _adoption_cell(value: tuple[float, float | None] | None):
     return (target, actual, actual is not None and actual < ADOPTION_BEHIND_RATIO * target)
 
 
+def _with_unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{round(value, 2):g}" + (f" {unit}" if unit else "")
+
+
 def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
     """The playbook of an engagement as of a day, in a fixed number of queries."""
     stakeholder_rows = list(
@@ -293,6 +347,14 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         .order_by("taken_on")
         .values_list("taken_on", "readiness_score")
     )
+    kpi_rows = list(Kpi.objects.filter(engagement=engagement).order_by("created_at", "name"))
+    kpi_values = defaultdict(list)
+    for kpi_id, week, value in (
+        KpiValue.objects.filter(kpi__engagement=engagement)
+        .order_by("week")
+        .values_list("kpi_id", "week", "value")
+    ):
+        kpi_values[kpi_id].append((week, value))
     accepted_by = engagement.handoff_accepted_by if engagement.handoff_accepted_by_id else None
 
     data = core.EngagementData(
@@ -303,6 +365,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
             plan_item_data(row, map(uuid_text, audience_ids[row.id])) for row in item_rows
         ),
         adoption_targets=tuple(adoption_target_data(row) for row in target_rows),
+        kpis=tuple(kpi_data(row, kpi_values[row.id]) for row in kpi_rows),
     )
     assessment = assess(data, as_of)
     scored = {s.id: s for s in assessment.stakeholders}
@@ -399,6 +462,23 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         if row.kind == "group" and row.role == "daily_user" and row.id not in adoption_by_group
     )
 
+    current_week = plan_week(go_live, as_of)
+    kpis = tuple(
+        KpiRow(
+            name=row.name,
+            stakeholder=names.get(row.stakeholder_id, ""),
+            unit=row.unit,
+            direction=row.direction,
+            baseline=row.baseline,
+            target=row.target,
+            due_week=row.due_week,
+            measure=row.measure,
+            values=tuple(kpi_values[row.id]),
+            off_track=off_track(core_kpi, current_week) is not None,
+        )
+        for row, core_kpi in zip(kpi_rows, data.kpis, strict=True)
+    )
+
     findings = tuple(
         FindingRow(
             code=finding.code,
@@ -436,6 +516,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         adoption_weeks=adoption_weeks,
         findings=findings,
         history=history,
-        current_week=plan_week(go_live, as_of),
+        current_week=current_week,
         daily_user_groups_without_targets=without_targets,
+        kpis=kpis,
     )

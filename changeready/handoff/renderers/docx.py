@@ -9,7 +9,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from changeready.handoff.playbook import Playbook, label
+from changeready.handoff.playbook import KPI_TABLE_HEADERS, Playbook, label
 
 MUTED = RGBColor(0x5F, 0x6B, 0x7A)
 
@@ -168,6 +168,12 @@ def render_docx(playbook: Playbook) -> bytes:
         )
     else:
         document.add_paragraph("No adoption targets set.")
+
+    document.add_heading("Outcome KPIs", level=1)
+    if playbook.kpis:
+        _table(document, list(KPI_TABLE_HEADERS), playbook.kpi_table)
+    else:
+        document.add_paragraph("No outcome KPIs set.")
 
     document.add_heading("Open findings", level=1)
     if playbook.findings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from changeready.handoff.playbook import Playbook, label
+from changeready.handoff.playbook import KPI_TABLE_HEADERS, Playbook, label
 
 
 def cell(value) -> str:
@@ -131,6 +131,12 @@ def render_markdown(playbook: Playbook) -> bytes:
         )
     else:
         lines += ["No adoption targets set.", ""]
+
+    lines += ["## Outcome KPIs", ""]
+    if playbook.kpis:
+        lines += table(list(KPI_TABLE_HEADERS), playbook.kpi_table)
+    else:
+        lines += ["No outcome KPIs set.", ""]
 
     lines += ["## Open findings", ""]
     if playbook.findings:

@@ -1,4 +1,4 @@
-"""CSV and XLSX of the plan items and the stakeholders.
+"""CSV and XLSX of the plan items, the stakeholders and the outcome KPIs.
 
 Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` (and,
 in some, tab or carriage return) as a formula, so a stakeholder named
@@ -6,8 +6,9 @@ in some, tab or carriage return) as a formula, so a stakeholder named
 use: such text gets a leading `'`, which shows the text as typed. Only text
 is touched; numbers (a week of -2) and dates stay what they are.
 
-CSV holds one table (`plan` by default, or `stakeholders`); it starts with a
-byte-order mark so Excel reads it as UTF-8. XLSX holds both, one sheet each.
+CSV holds one table (`plan` by default, `stakeholders` or `kpis`); it starts
+with a byte-order mark so Excel reads it as UTF-8. XLSX holds them all, one
+sheet each.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The playbook's two tables, as the CSV and XLSX exports lay them out.
+"""The playbook's tables, as the CSV and XLSX exports lay them out.
 
 Columns are the domain's names (`week`, `owner_role`, `quadrant`…) so a
 spreadsheet can be matched with the API; values are codes, not labels, for
@@ -89,7 +89,42 @@ def stakeholder_rows(playbook: Playbook) -> list[tuple]:
     ]
 
 
+KPI_COLUMNS = (
+    "name",
+    "stakeholder",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "due_week",
+    "measure",
+    "off_track",
+    "week",
+    "value",
+)
+
+
+def kpi_rows(playbook: Playbook) -> list[tuple]:
+    """One row per KPI and week with a value (one row without a week for a KPI without values)."""
+    rows = []
+    for kpi in playbook.kpis:
+        fields = (
+            kpi.name,
+            kpi.stakeholder,
+            kpi.unit,
+            kpi.direction,
+            kpi.baseline,
+            kpi.target,
+            kpi.due_week,
+            kpi.measure,
+            "yes" if kpi.off_track else "no",
+        )
+        rows.extend((*fields, week, value) for week, value in kpi.values or [(None, None)])
+    return rows
+
+
 TABLES = {
     "plan": ("Plan", PLAN_COLUMNS, plan_rows),
     "stakeholders": ("Stakeholders", STAKEHOLDER_COLUMNS, stakeholder_rows),
+    "kpis": ("KPIs", KPI_COLUMNS, kpi_rows),
 }

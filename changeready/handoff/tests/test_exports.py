@@ -31,13 +31,14 @@ def test_playbook_loads_in_a_fixed_number_of_queries(northwind, django_assert_nu
     northwind = Engagement.objects.select_related("workspace", "handoff_accepted_by").get(
         id=northwind.id
     )
-    # stakeholders, resistance points, plan items, audiences, targets, snapshots
-    with django_assert_num_queries(6):
+    # stakeholders, resistance points, plan items, audiences, targets, KPIs,
+    # KPI values, snapshots
+    with django_assert_num_queries(8):
         small = build_playbook(northwind, as_of=AS_OF)
     for n in range(40):
         item = PlanItemFactory(engagement=northwind, week=n % 10)
         item.audience.set([StakeholderFactory(engagement=northwind)])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         large = build_playbook(northwind, as_of=AS_OF)
     assert len(large.plan_items) == len(small.plan_items) + 40
 
@@ -113,10 +114,10 @@ def test_csv_of_the_stakeholders(northwind):
     assert "email" not in rows[0]
 
 
-def test_xlsx_has_both_tables_and_weeks_stay_numbers(northwind):
+def test_xlsx_has_every_table_and_weeks_stay_numbers(northwind):
     content = render_export(northwind, "xlsx", as_of=AS_OF).content
     workbook = load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["Plan", "Stakeholders"]
+    assert workbook.sheetnames == ["Plan", "Stakeholders", "KPIs"]
     plan = list(workbook["Plan"].iter_rows(values_only=True))
     assert plan[0][:3] == ("week", "week_starts", "title")
     assert [row[2] for row in plan[1:]] == plan_titles(northwind)
@@ -171,3 +172,26 @@ def test_the_playbook_lists_findings_in_the_cores_severity_order(northwind):
     severities = [f.severity for f in build_playbook(northwind, as_of=AS_OF).findings]
     assert len(set(severities)) > 1
     assert severities == sorted(severities, key=SEVERITY_ORDER.index)
+
+
+def test_kpis_appear_in_every_export_with_their_values(northwind):
+    from changeready.usage.models import KpiValue
+    from changeready.usage.tests.factories import KpiFactory
+
+    kpi = KpiFactory(engagement=northwind, name="Pick accuracy", unit="%", baseline=97, target=99.5)
+    KpiValue.objects.create(kpi=kpi, week=2, value=97.5)
+    playbook = build_playbook(northwind, as_of=AS_OF)
+    (row,) = playbook.kpis
+    assert row.values == ((2, 97.5),) and row.latest == (2, 97.5)
+    markdown = render_export(northwind, "md", as_of=AS_OF).content.decode()
+    assert "## Outcome KPIs" in markdown and "| Pick accuracy |" in markdown
+    assert "97.5 % (week 2)" in markdown
+    workbook = load_workbook(io.BytesIO(render_export(northwind, "xlsx", as_of=AS_OF).content))
+    kpis = list(workbook["KPIs"].iter_rows(values_only=True))
+    assert kpis[1][0] == "Pick accuracy" and kpis[1][-2:] == (2, 97.5)
+    from docx import Document
+
+    document = Document(io.BytesIO(render_export(northwind, "docx", as_of=AS_OF).content))
+    assert "Outcome KPIs" in [p.text for p in document.paragraphs]
+    assert any(table.cell(1, 0).text == "Pick accuracy" for table in document.tables)
+

@@ -194,4 +194,3 @@ def test_kpis_appear_in_every_export_with_their_values(northwind):
     document = Document(io.BytesIO(render_export(northwind, "docx", as_of=AS_OF).content))
     assert "Outcome KPIs" in [p.text for p in document.paragraphs]
     assert any(table.cell(1, 0).text == "Pick accuracy" for table in document.tables)
-

@@ -52,7 +52,7 @@ def _adkar(stakeholder: Stakeholder) -> dict:
     # (2.5 -> 3), not to even as round() would.
     return {
         element: math.floor(value + 0.5)
-        for element, value in stakeholder.adkar.items()
+        for element, value in stakeholder.adkar_shown.items()
         if value is not None and element in ADKAR_ELEMENTS
     }
 

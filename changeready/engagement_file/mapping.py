@@ -155,7 +155,7 @@ def stakeholder_data(stakeholder: Stakeholder) -> dict:
     data = {field: getattr(stakeholder, field) for field in STAKEHOLDER_DIRECT}
     data["engagement"] = stakeholder.engagement_level
     data["involvement"] = list(stakeholder.involvement or [])
-    data["adkar"] = stakeholder.adkar
+    data["adkar"] = stakeholder.adkar_shown
     return data
 
 

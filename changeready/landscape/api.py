@@ -89,7 +89,13 @@ class StakeholderOut(Schema):
     resistance_triggers: str
     job_gets_harder: bool
     authority_decreases: bool
-    adkar: Adkar
+    adkar: Adkar = Field(
+        description="null for every element while `adkar_withheld`: a pulse survey's "
+        "scores from fewer than 3 responses are not shown anywhere"
+    )
+    adkar_withheld: bool = Field(
+        description="measured by a pulse survey from too few responses to show the scores"
+    )
     headcount: int | None
     is_champion: bool
     notes: str
@@ -221,6 +227,7 @@ def stakeholder_out(stakeholder: Stakeholder) -> dict:
         "version": stakeholder.version,
         **stakeholder_data(stakeholder),
         "group": stakeholder.group_id,
+        "adkar_withheld": stakeholder.adkar_withheld,
     }
 
 

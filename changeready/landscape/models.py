@@ -122,6 +122,17 @@ class Stakeholder(VersionedModel):
             ANONYMITY_THRESHOLD
         )
 
+    @property
+    def adkar_shown(self) -> dict[str, float | None]:
+        """The ADKAR scores that may leave the server (API, engagement file, exports).
+
+        None for every element while the scores are withheld: with fewer than
+        three responses they are one respondent's own answers.
+        """
+        if self.adkar_withheld:
+            return dict.fromkeys(ADKAR_ELEMENTS)
+        return self.adkar
+
     def clean(self):
         errors = {}
         involvement = self.involvement or []

@@ -1,11 +1,13 @@
 """ADKAR scores a survey measured from fewer than 3 responses are not shown on the
-landscape's pages (they would be one or two people's answers); the assessment uses them."""
+landscape's pages, nor sent by the API, the engagement file or the playbook
+(they would be one or two people's answers); the assessment uses them."""
 
 import datetime
 
 import pytest
 from django.urls import reverse
 
+from changeready.handoff.exports import render_export
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.landscape.tests.test_access import STAKEHOLDER_FORM
 
@@ -68,3 +70,59 @@ def test_the_edit_form_neither_shows_nor_drops_withheld_scores(client_as, engage
     stakeholder.refresh_from_db()
     assert (stakeholder.adkar_awareness, stakeholder.adkar_desire) == (1.5, 4.5)
     assert stakeholder.headcount == 120  # the other fields were saved
+
+
+# --- where a score leaves the server: the API, the engagement file, the playbook ---
+
+
+def test_the_api_withholds_scores_from_too_few_responses(api_client_as, engagement):
+    stakeholder = measured(engagement, 1)
+    client = api_client_as("viewer")
+
+    one = client.get(f"/api/v1/stakeholders/{stakeholder.id}").json()
+    listed = client.get(f"/api/v1/engagements/{engagement.id}/stakeholders").json()["items"]
+
+    for body in (one, listed[0]):
+        assert body["adkar"] == dict.fromkeys(
+            ["awareness", "desire", "knowledge", "ability", "reinforcement"]
+        )
+        assert body["adkar_withheld"] is True
+
+
+def test_the_api_shows_scores_from_three_responses(api_client_as, engagement):
+    stakeholder = measured(engagement, 3)
+
+    body = api_client_as("viewer").get(f"/api/v1/stakeholders/{stakeholder.id}").json()
+
+    assert (body["adkar"]["awareness"], body["adkar_withheld"]) == (1.5, False)
+
+
+def test_the_engagement_file_withholds_scores_from_too_few_responses(api_client_as, engagement):
+    measured(engagement, 2)
+    client = api_client_as("viewer")
+
+    document = client.get(f"/api/v1/engagements/{engagement.id}/export?format=json").json()
+
+    (stakeholder,) = document["stakeholders"]
+    assert "adkar" not in stakeholder
+
+
+def test_the_engagement_file_carries_scores_from_three_responses(api_client_as, engagement):
+    measured(engagement, 3)
+    client = api_client_as("viewer")
+
+    document = client.get(f"/api/v1/engagements/{engagement.id}/export?format=json").json()
+
+    assert document["stakeholders"][0]["adkar"] == {"awareness": 2, "desire": 5, "knowledge": 3}
+
+
+@pytest.mark.parametrize(("fmt", "table"), [("md", "plan"), ("csv", "stakeholders")])
+def test_playbook_exports_carry_no_withheld_score(engagement, fmt, table):
+    measured(engagement, 1)
+
+    content = render_export(
+        engagement, fmt, as_of=datetime.date(2027, 3, 2), table=table
+    ).content.decode()
+
+    assert "Night shift" in content
+    assert "1.5" not in content and "4.5" not in content

@@ -8,12 +8,37 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Field, Header, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StrictBool, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
 
 from changeready.api.errors import invalid
+from changeready.common.text import text_problem
 
-# Request bodies refuse unknown fields: a typo must not be silently ignored.
-STRICT = ConfigDict(extra="forbid")
+
+def _refuse_control_characters(value: Any) -> Any:
+    # Checked for every text in a body, nested ones included; a single-line
+    # field's line breaks are refused by its model (`common/models.py`).
+    texts = value if isinstance(value, list | tuple) else [value]
+    for text in texts:
+        problem = isinstance(text, str) and text_problem(text, multiline=True)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+class InputSchema(Schema):
+    """A request body: unknown fields are refused (a typo must not be silently
+    ignored), and so is text with control characters, NUL or lone surrogates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    _text = field_validator("*", mode="before")(_refuse_control_characters)
 
 
 def _json_number(value: Any) -> Any:
@@ -71,9 +96,7 @@ def omitted(**constraints: Any) -> Any:
     return Field(None, json_schema_extra=_drop_default, **constraints)
 
 
-class Contact(Schema):
-    model_config = STRICT
-
+class Contact(InputSchema):
     name: Name200
     email: Email | None = None
 

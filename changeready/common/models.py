@@ -1,6 +1,9 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from changeready.common.text import text_problem
 
 
 def choices(values: Iterable[str]) -> list[tuple[str, str]]:
@@ -19,3 +22,35 @@ def check_same_engagement(instance, field: str) -> None:
     if getattr(instance, field).engagement_id != instance.engagement_id:
         name = instance._meta.get_field(field).related_model._meta.verbose_name
         raise ValidationError({field: f"The {name} must belong to the same engagement."})
+
+
+class CheckedTextModel(models.Model):
+    """A model whose text fields refuse control characters (docs in `common/text.py`).
+
+    A TextField is multi-line (tab and line breaks allowed); any other text
+    field (a name, a title, an email) is single-line. Checked by `full_clean`,
+    so the forms, the API and the imports give the same message on the field.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField):
+                continue
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            value = getattr(self, field.attname)
+            problem = isinstance(value, str) and text_problem(
+                value, multiline=isinstance(field, models.TextField)
+            )
+            if problem:
+                errors[field.name] = [problem]
+        if errors:
+            raise ValidationError(errors)

@@ -10,7 +10,7 @@ Only a document without any error is written, in one transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from changeready.common.errors import validation_errors
+from changeready.common.text import text_problem
 from changeready.engagement_file.mapping import (
     ENGAGEMENT_PATHS,
     RESISTANCE_PATHS,
@@ -90,7 +91,7 @@ def parse(raw: bytes | str) -> Any:
 
 
 def schema_errors(document: Any) -> list[dict]:
-    errors = []
+    errors = list(_text_errors(document, []))
     for error in validator().iter_errors(document):
         path = list(error.absolute_path)
         instance = error.instance
@@ -110,6 +111,24 @@ def schema_errors(document: Any) -> list[dict]:
         else:
             errors.append({"path": path, "message": _shorten(error.message)})
     return sorted(errors, key=_sort_key)
+
+
+def _text_errors(value: Any, path: list) -> Iterator[dict]:
+    """Control characters, NUL and lone surrogates in any text of the document.
+
+    Checked as multi-line text here; a single-line field's line breaks are
+    refused with its model's rules in round three.
+    """
+    if isinstance(value, str):
+        problem = text_problem(value, multiline=True)
+        if problem:
+            yield {"path": path, "message": problem}
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_errors(item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_errors(item, [*path, index])
 
 
 # --- round two: references between the file's parts --------------------------

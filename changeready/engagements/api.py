@@ -10,11 +10,11 @@ from ninja import Field, Query, Router, Schema, Status
 from changeready.api.auth import api_engagement, api_membership, api_workspace, require_write
 from changeready.api.errors import model_validation, responses
 from changeready.api.schemas import (
-    STRICT,
     Bool,
     Contact,
     ContactOut,
     IfMatch,
+    InputSchema,
     JsonDate,
     JsonFloat,
     Name200,
@@ -64,9 +64,7 @@ class EngagementPage(Schema):
     offset: int
 
 
-class EngagementIn(Schema):
-    model_config = STRICT
-
+class EngagementIn(InputSchema):
     name: Name200
     customer: Name200
     product: Text200 = ""
@@ -81,10 +79,8 @@ class EngagementIn(Schema):
     opposition_reviewed: Bool = False
 
 
-class EngagementPatch(Schema):
+class EngagementPatch(InputSchema):
     """Any subset of the writable fields; null clears an optional one."""
-
-    model_config = STRICT
 
     name: Name200 = omitted()
     customer: Name200 = omitted()

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from changeready.common.concurrency import VersionedModel
-from changeready.common.models import choices
+from changeready.common.models import CheckedTextModel, choices
 from changeready.core.model import PHASES
 
 
@@ -14,7 +14,7 @@ class EngagementQuerySet(models.QuerySet):
         return self.filter(workspace=workspace)
 
 
-class Engagement(VersionedModel):
+class Engagement(CheckedTextModel, VersionedModel):
     """One customer implementation (DOMAIN.md section 2)."""
 
     PHASE_CHOICES = choices(PHASES)

@@ -15,7 +15,7 @@ the CS owner's, the customer's contact once the handoff is done.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
 
 from changeready.assessment.charts import (
@@ -25,6 +25,7 @@ from changeready.assessment.charts import (
     risk_heatmap_svg,
 )
 from changeready.assessment.models import AssessmentSnapshot
+from changeready.common.text import printable
 from changeready.core import model as core
 from changeready.core.assessment import assess
 from changeready.core.findings import ADOPTION_BEHIND_RATIO, FINDING_CATALOGUE, SEVERITY_ORDER
@@ -506,7 +507,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         accepted_by=accepted_by.display_name if accepted_by else "",
         prepared_by=engagement.workspace.name,
     )
-    return Playbook(
+    playbook = Playbook(
         cover=cover,
         change_summary=engagement.change_summary,
         stakeholders=tuple(stakeholders),
@@ -520,3 +521,33 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         daily_user_groups_without_targets=without_targets,
         kpis=kpis,
     )
+    return _printable(playbook)
+
+
+# Text that may run over several lines in a document; every other text is one line.
+MULTI_LINE_FIELDS = frozenset(
+    {"change_summary", "description", "success_definition", "resistance_triggers", "message"}
+)
+
+
+def _printable(value, *, multiline: bool = False):
+    """`value` with control characters taken out of every text it holds.
+
+    Input refuses them, but a row stored before that rule must not make the
+    XLSX, DOCX or calendar writers fail (docs in `common/text.py`).
+    """
+    if isinstance(value, str):
+        return printable(value, multiline=multiline)
+    if isinstance(value, tuple):
+        return tuple(_printable(item, multiline=multiline) for item in value)
+    if is_dataclass(value):
+        return replace(
+            value,
+            **{
+                field.name: _printable(
+                    getattr(value, field.name), multiline=field.name in MULTI_LINE_FIELDS
+                )
+                for field in fields(value)
+            },
+        )
+    return value

@@ -9,11 +9,11 @@ from ninja import Field, Query, Router, Schema, Status
 from changeready.api.auth import api_engagement, api_get, api_membership
 from changeready.api.errors import invalid, model_validation, responses
 from changeready.api.schemas import (
-    STRICT,
     AdkarScore,
     Bool,
     Email,
     IfMatch,
+    InputSchema,
     JsonInt,
     Level,
     Name200,
@@ -56,10 +56,8 @@ LongText = Field("", max_length=5000)
 DueWeek = Field(None, ge=-52, le=52, description="Week relative to go-live.")
 
 
-class Adkar(Schema):
+class Adkar(InputSchema):
     """ADKAR scores 1-5 (a pulse survey's mean may be fractional); null when unknown."""
-
-    model_config = STRICT
 
     awareness: AdkarScore | None = None
     desire: AdkarScore | None = None
@@ -108,9 +106,7 @@ class StakeholderPage(Schema):
     offset: int
 
 
-class StakeholderIn(Schema):
-    model_config = STRICT
-
+class StakeholderIn(InputSchema):
     kind: Kind = "group"
     name: Name200
     title: Text200 = ""
@@ -134,10 +130,8 @@ class StakeholderIn(Schema):
     notes: str = Field("", max_length=10000)
 
 
-class StakeholderPatch(Schema):
+class StakeholderPatch(InputSchema):
     """Any subset of the writable fields. In `adkar`, only the elements given change."""
-
-    model_config = STRICT
 
     kind: Kind = omitted()
     name: Name200 = omitted()
@@ -162,9 +156,7 @@ class StakeholderPatch(Schema):
     notes: str | None = Field(None, max_length=10000)
 
 
-class Mitigation(Schema):
-    model_config = STRICT
-
+class Mitigation(InputSchema):
     strategy: Strategy | None = None
     owner: Text200 | None = None
     due_week: JsonInt | None = DueWeek
@@ -198,9 +190,7 @@ class ResistancePage(Schema):
     offset: int
 
 
-class ResistanceIn(Schema):
-    model_config = STRICT
-
+class ResistanceIn(InputSchema):
     stakeholder: UUID
     source: Source
     description: str = LongText
@@ -208,10 +198,8 @@ class ResistanceIn(Schema):
     mitigation: Mitigation | None = None
 
 
-class ResistancePatch(Schema):
+class ResistancePatch(InputSchema):
     """Any subset of the writable fields. In `mitigation`, only the fields given change."""
-
-    model_config = STRICT
 
     stakeholder: UUID = omitted()
     source: Source = omitted()

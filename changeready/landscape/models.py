@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from changeready.common.concurrency import VersionedModel
-from changeready.common.models import check_same_engagement, choices
+from changeready.common.models import CheckedTextModel, check_same_engagement, choices
 from changeready.core.model import (
     ADKAR_ELEMENTS,
     ANONYMITY_THRESHOLD,
@@ -37,7 +37,7 @@ class StakeholderQuerySet(models.QuerySet):
         return self.filter(engagement__workspace=workspace)
 
 
-class Stakeholder(VersionedModel):
+class Stakeholder(CheckedTextModel, VersionedModel):
     """A group (a population) or a person in the engagement's landscape."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -161,7 +161,7 @@ class ResistancePointQuerySet(models.QuerySet):
         return self.filter(engagement__workspace=workspace)
 
 
-class ResistancePoint(VersionedModel):
+class ResistancePoint(CheckedTextModel, VersionedModel):
     """One reason a stakeholder may resist, and the plan to address it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

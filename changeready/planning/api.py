@@ -14,7 +14,7 @@ from pydantic import StringConstraints
 
 from changeready.api.auth import api_engagement, api_get, api_membership
 from changeready.api.errors import InvalidInput, model_validation, responses
-from changeready.api.schemas import STRICT, choice, omitted, parse_if_match
+from changeready.api.schemas import InputSchema, choice, omitted, parse_if_match
 from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
 from changeready.core.rules import MAX_WEEK, MIN_WEEK
 from changeready.planning import adoption, item_edits, regeneration
@@ -65,9 +65,7 @@ class PlanOut(Schema):
     adoption_targets: list[AdoptionTargetOut]
 
 
-class PlanItemIn(Schema):
-    model_config = STRICT
-
+class PlanItemIn(InputSchema):
     week: Week
     title: Title
     description: str = Field("", max_length=10000)
@@ -80,10 +78,8 @@ class PlanItemIn(Schema):
     status: Status_ = "planned"
 
 
-class PlanItemPatch(Schema):
+class PlanItemPatch(InputSchema):
     """Any subset of the writable fields; a generated item changed here is kept by regeneration."""
-
-    model_config = STRICT
 
     week: Week = omitted()
     title: Title = omitted()
@@ -97,24 +93,18 @@ class PlanItemPatch(Schema):
     status: Status_ = omitted()
 
 
-class AdoptionTargetPatch(Schema):
-    model_config = STRICT
-
+class AdoptionTargetPatch(InputSchema):
     target_pct: Percent = omitted()
     actual_pct: Percent | None = None
 
 
-class ActualIn(Schema):
-    model_config = STRICT
-
+class ActualIn(InputSchema):
     stakeholder: UUID
     week: int = Field(ge=0, le=MAX_WEEK)
     actual_pct: Percent
 
 
-class ActualsIn(Schema):
-    model_config = STRICT
-
+class ActualsIn(InputSchema):
     actuals: list[ActualIn] = Field(min_length=1, max_length=MAX_ACTUALS)
 
 

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from changeready.common.concurrency import VersionedModel
-from changeready.common.models import check_same_engagement, choices
+from changeready.common.models import CheckedTextModel, check_same_engagement, choices
 from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
@@ -17,7 +17,7 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(engagement__workspace=workspace)
 
 
-class PlanItem(VersionedModel):
+class PlanItem(CheckedTextModel, VersionedModel):
     """One action in the activation plan, in a week relative to go-live."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 
 from changeready.api.auth import api_engagement, api_get, api_membership
 from changeready.api.errors import model_validation, responses
-from changeready.api.schemas import STRICT, Email, Text200
+from changeready.api.schemas import Email, InputSchema, Text200
 from changeready.surveys import services
 from changeready.surveys.links import personal_url, shared_url
 from changeready.surveys.models import Survey
@@ -26,16 +26,12 @@ from changeready.surveys.results import survey_summary, with_counts
 router = Router(tags=["surveys"])
 
 
-class RespondentIn(Schema):
-    model_config = STRICT
-
+class RespondentIn(InputSchema):
     name: Text200 = ""
     email: Email
 
 
-class SurveyIn(Schema):
-    model_config = STRICT
-
+class SurveyIn(InputSchema):
     stakeholders: list[UUID] = Field(..., min_length=1, description="Stakeholder ids it is for.")
     respondents: list[RespondentIn] = Field(
         default_factory=list,

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 
+from changeready.common.models import CheckedTextModel
+
 # Links keep accepting answers for a few days after the closing date, so a
 # reminder sent on the last day, or a reader in another time zone, is not
 # turned away; after that the link has expired.
@@ -40,7 +42,7 @@ class SurveyQuerySet(models.QuerySet):
         return self.filter(engagement__workspace=workspace)
 
 
-class Survey(models.Model):
+class Survey(CheckedTextModel, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     engagement = models.ForeignKey(
         "engagements.Engagement", on_delete=models.CASCADE, related_name="surveys"

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from changeready.common.models import CheckedTextModel
+
 
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
@@ -17,7 +19,7 @@ WRITE_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.MEMBER})
 MANAGE_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
 
-class Workspace(models.Model):
+class Workspace(CheckedTextModel, models.Model):
     """The tenant: one vendor's delivery organisation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

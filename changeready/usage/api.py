@@ -27,7 +27,7 @@ from changeready.api.errors import (
     responses,
 )
 from changeready.api.schemas import (
-    STRICT,
+    InputSchema,
     JsonFloat,
     JsonInt,
     Name200,
@@ -263,9 +263,7 @@ def get_usage(request, engagement_id: UUID):
 MappingKind = choice(MAPPING_KINDS)
 
 
-class MappingRuleIn(Schema):
-    model_config = STRICT
-
+class MappingRuleIn(InputSchema):
     group: UUID = Field(description="a daily-user group of the engagement")
     kind: MappingKind
     property_name: str = Field("", max_length=100, description="for `property` rules")
@@ -284,18 +282,14 @@ class MappingRuleOut(Schema):
     values: list[str]
 
 
-class CountsAsUseIn(Schema):
-    model_config = STRICT
-
+class CountsAsUseIn(InputSchema):
     group: UUID
     events: list[Annotated[str, Field(max_length=200)]] = Field(
         max_length=mapping.MAX_COUNTS_AS_USE
     )
 
 
-class MappingIn(Schema):
-    model_config = STRICT
-
+class MappingIn(InputSchema):
     rules: list[MappingRuleIn] = Field(max_length=500, description="in order: the first match wins")
     counts_as_use: list[CountsAsUseIn] = Field(
         default_factory=list,
@@ -409,16 +403,12 @@ Measure = choice(KPI_MEASURES)
 Week = Annotated[JsonInt, Field(ge=MIN_WEEK, le=MAX_WEEK)]
 
 
-class KpiValueIO(Schema):
-    model_config = STRICT
-
+class KpiValueIO(InputSchema):
     week: Week
     value: Annotated[JsonFloat, Field(allow_inf_nan=False)]
 
 
-class KpiIn(Schema):
-    model_config = STRICT
-
+class KpiIn(InputSchema):
     name: Name200
     stakeholder: UUID | None = None
     unit: str = Field("", max_length=40)
@@ -439,9 +429,7 @@ class KpiIn(Schema):
     values: list[KpiValueIO] = Field(default_factory=list, max_length=kpi_services.MAX_VALUES)
 
 
-class KpiPatch(Schema):
-    model_config = STRICT
-
+class KpiPatch(InputSchema):
     name: Name200 = omitted()
     stakeholder: UUID | None = None
     unit: str = omitted(max_length=40)

@@ -130,7 +130,11 @@ class StakeholderForm(forms.ModelForm):
             groups = groups.exclude(pk=self.instance.pk)
         self.fields["group"].queryset = groups
         self.fields["group"].empty_label = "No group"
-        self.fields["role"].choices = list(ROLE_LABELS.items())
+        roles = list(ROLE_LABELS.items())
+        if not self.initial.get("role"):
+            roles.insert(0, ("", "Choose their relation…"))
+            self.fields["role"].error_messages["required"] = "Choose how they relate to the change."
+        self.fields["role"].choices = roles
         for name in ("influence", "interest", "impact"):
             self.fields[name] = forms.TypedChoiceField(
                 label=self.fields[name].label,

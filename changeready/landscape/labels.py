@@ -148,7 +148,9 @@ QUESTIONS = (
         "opposed",
         "Who did not want it?",
         (),
-        "daily_user",
+        # Anyone may have opposed the purchase: the person adding them says how
+        # they relate to the change rather than inherit a guess.
+        "",
         "Nobody is marked as having opposed the purchase. Ask the customer’s team who "
         "argued against it; if truly nobody did, record that.",
         opposed=True,

@@ -170,6 +170,26 @@ def test_delete_asks_for_confirmation_first(client_as, engagement):
     assert Stakeholder.objects.filter(pk=stakeholder.pk).exists()
 
 
+@pytest.mark.parametrize(
+    ("question", "role"), [("daily", "daily_user"), ("manage", "people_manager")]
+)
+def test_adding_from_a_question_starts_from_its_role(client_as, engagement, question, role):
+    url = reverse("stakeholder_create", args=[engagement.id]) + f"?question={question}"
+    assert client_as("member").get(url).context["form"]["role"].value() == role
+
+
+def test_someone_who_opposed_it_has_no_relation_until_one_is_chosen(client_as, engagement):
+    url = reverse("stakeholder_create", args=[engagement.id]) + "?question=opposed"
+    client = client_as("member")
+    form = client.get(url).context["form"]
+    assert form["role"].value() == ""
+    assert form["opposed_purchase"].value() is True
+    response = client.post(url, {**STAKEHOLDER_FORM, "role": "", "opposed_purchase": "on"})
+    assert response.context["form"].errors["role"] == ["Choose how they relate to the change."]
+    assert b'value="Packers"' in response.content
+    assert not Stakeholder.objects.exists()
+
+
 def test_nobody_opposed_is_recorded_and_can_be_undone(client_as, engagement):
     client = client_as("member")
     url = reverse("opposition_reviewed", args=[engagement.id])

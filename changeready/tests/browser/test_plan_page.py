@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from changeready.accounts.tests.factories import PASSWORD
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.planning import regeneration
 from changeready.planning.models import PlanItem
+from changeready.tests.browser.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +24,6 @@ LABELS_OUTSIDE_THEIR_FORM = """(selector) => {
         .filter((label) => !form.contains(document.getElementById(label.htmlFor)))
         .map((label) => label.htmlFor);
 }"""
-
-
-def log_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_an_item_added_by_hand_to_an_empty_plan_is_saved(page, member, engagement):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -51,11 +52,23 @@ def _muted(paragraph, text: str) -> None:
     run.font.color.rgb = MUTED
 
 
+def _describe(document, cover) -> None:
+    """The file's own properties: python-docx's template otherwise says it was
+    created in 2013 by python-docx."""
+    properties = document.core_properties
+    generated = timezone.now()
+    properties.title = f"{cover.engagement_name} — activation playbook"
+    properties.subject = f"{cover.customer} · {cover.engagement_name}"
+    properties.author = properties.last_modified_by = cover.prepared_by
+    properties.comments = properties.keywords = properties.category = ""
+    properties.created = properties.modified = generated
+    properties.revision = 1
+
+
 def render_docx(playbook: Playbook) -> bytes:
     cover = playbook.cover
     document = Document()
-    document.core_properties.title = f"{cover.engagement_name} — activation playbook"
-    document.core_properties.author = cover.prepared_by
+    _describe(document, cover)
     document.styles["Normal"].font.name = "Calibri"
     document.styles["Normal"].font.size = Pt(10)
 

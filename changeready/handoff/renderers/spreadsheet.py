@@ -2,9 +2,12 @@
 
 Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` (and,
 in some, tab or carriage return) as a formula, so a stakeholder named
-`=HYPERLINK(...)` would be code. `neutralise` is the one guard both formats
-use: such text gets a leading `'`, which shows the text as typed. Only text
-is touched; numbers (a week of -2) and dates stay what they are.
+`=HYPERLINK(...)` would be code. `is_formula_like` is the one test both
+formats use. CSV has no cell styles, so such text gets a leading `'`
+(`neutralise`); XLSX keeps the text as typed in a text cell marked with the
+quote-prefix style, which spreadsheet programs show without a visible
+apostrophe and never run. Only text is touched; numbers (a week of -2) and
+dates stay what they are.
 
 CSV holds one table (`plan` by default, `stakeholders` or `kpis`); it starts
 with a byte-order mark so Excel reads it as UTF-8. XLSX holds them all, one
@@ -28,11 +31,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TABLES = tuple(TABLES)
 
 
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
 def neutralise(value):
-    """The cell value, with text that a spreadsheet would run as a formula made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """The CSV cell value, with text that a spreadsheet would run as a formula made inert."""
+    return "'" + value if is_formula_like(value) else value
 
 
 def render_csv(playbook: Playbook, table: str = "plan") -> bytes:
@@ -67,7 +72,11 @@ def render_xlsx(playbook: Playbook) -> bytes:
         sheet = workbook.create_sheet(sheet_name)
         sheet.append(list(columns))
         for row in rows(playbook):
-            sheet.append([neutralise(value) for value in row])
+            sheet.append(list(row))
+            for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+                if is_formula_like(value):
+                    # openpyxl took the text for a formula: store it as text.
+                    cell.value, cell.data_type, cell.quotePrefix = value, "s", True
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=1, column=index)
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT

@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -82,6 +83,17 @@ def test_docx_holds_headings_tables_and_plan(northwind):
         assert title in cells
     header = document.tables[0].rows[0]._tr
     assert header.xpath("./w:trPr/w:tblHeader")
+
+
+def test_docx_describes_itself_as_this_playbook_made_now(northwind):
+    started = timezone.now().replace(microsecond=0)
+    export = render_export(northwind, "docx", as_of=AS_OF)
+    properties = Document(io.BytesIO(export.content)).core_properties
+    assert properties.title == "Warehouse management rollout — activation playbook"
+    assert properties.subject == "Northwind Logistics · Warehouse management rollout"
+    assert properties.author == properties.last_modified_by == "Acme Delivery"
+    assert "python-docx" not in (properties.comments + properties.author + properties.keywords)
+    assert started <= properties.created == properties.modified <= timezone.now()
 
 
 def parse_ics(content: bytes) -> Calendar:

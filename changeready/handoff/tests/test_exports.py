@@ -143,11 +143,13 @@ def test_formulas_in_user_text_are_neutralised_in_csv_and_xlsx(workspace):
     workbook = load_workbook(io.BytesIO(render_export(engagement, "xlsx", as_of=AS_OF).content))
     plan_rows = list(workbook["Plan"].iter_rows(min_row=2, values_only=True))
     row = next(r for r in plan_rows if "SUM" in r[2])
-    assert (row[0], row[2]) == (-2, "'@SUM(A1:A9)")
+    assert (row[0], row[2]) == (-2, "@SUM(A1:A9)")
     names = [r[0] for r in workbook["Stakeholders"].iter_rows(min_row=2, values_only=True)]
-    assert '\'=HYPERLINK("http://evil")' in names
+    assert names[-1] == '=HYPERLINK("http://evil")'
+    # Shown as typed, without a visible apostrophe, and never run.
     cell = workbook["Stakeholders"].cell(row=len(names) + 1, column=1)
-    assert cell.data_type == "s"
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    assert not workbook["Stakeholders"].cell(row=2, column=1).quotePrefix
 
 
 def test_the_adoption_table_flags_a_week_behind_by_the_cores_threshold(northwind):

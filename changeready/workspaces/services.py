@@ -162,9 +162,19 @@ def change_role(membership: Membership, role: str) -> Membership:
     return membership
 
 
+LAST_OWNER_STAYS = "The last owner cannot be removed. Make someone else owner first."
+
+
+def last_owner_id(memberships) -> object | None:
+    """The id of the workspace's only owner among its `memberships`, or None when
+    there are several: that one cannot be removed or demoted."""
+    owners = [m.id for m in memberships if m.role == Role.OWNER]
+    return owners[0] if len(owners) == 1 else None
+
+
 @transaction.atomic
 def remove_member(membership: Membership) -> None:
     owners = _owners_locked(membership.workspace)
     if membership.role == Role.OWNER and owners == [membership.id]:
-        raise ValidationError("The last owner cannot be removed. Make someone else owner first.")
+        raise ValidationError(LAST_OWNER_STAYS)
     membership.delete()

@@ -66,6 +66,7 @@ def members(request, slug):
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("members", slug)
+    members = list(Membership.objects.for_workspace(workspace).select_related("user"))
     return render(
         request,
         "workspaces/members.html",
@@ -73,7 +74,8 @@ def members(request, slug):
             "workspace": workspace,
             "membership": membership,
             "form": form,
-            "members": Membership.objects.for_workspace(workspace).select_related("user"),
+            "members": members,
+            "last_owner_id": services.last_owner_id(members),
             "invitations": Invitation.objects.for_workspace(workspace).pending(),
             "role_form": RoleForm(),
         },
@@ -109,6 +111,11 @@ def member_remove(request, slug, membership_id):
     target = get_object_or_404(
         Membership.objects.for_workspace(membership.workspace), id=membership_id
     )
+    if request.method == "GET":
+        workspace_members = Membership.objects.for_workspace(membership.workspace)
+        if services.last_owner_id(workspace_members.only("id", "role")) == target.id:
+            messages.error(request, services.LAST_OWNER_STAYS)
+            return redirect("members", slug)
     if request.method == "POST":
         try:
             services.remove_member(target)

@@ -100,6 +100,31 @@ def test_last_owner_cannot_be_demoted_or_removed(client_as, workspace, owner):
     assert membership.role == Role.OWNER
 
 
+def test_members_offers_no_remove_for_the_last_owner(client_as, workspace, owner, admin):
+    owner_membership = Membership.objects.get(user=owner)
+    admin_membership = Membership.objects.get(user=admin)
+    page = client_as("admin").get(reverse("members", args=[workspace.slug])).content.decode()
+    assert reverse("member_remove", args=[workspace.slug, owner_membership.id]) not in page
+    assert reverse("member_remove", args=[workspace.slug, admin_membership.id]) in page
+    assert "The last owner: make someone else owner before removing them." in page
+
+    confirm = client_as("admin").get(
+        reverse("member_remove", args=[workspace.slug, owner_membership.id]), follow=True
+    )
+    assert confirm.redirect_chain == [(reverse("members", args=[workspace.slug]), 302)]
+    assert services.LAST_OWNER_STAYS in confirm.content.decode()
+
+
+def test_with_two_owners_either_may_be_removed(client_as, workspace, owner):
+    second = Membership.objects.create(workspace=workspace, user=UserFactory(), role=Role.OWNER)
+    first = Membership.objects.get(user=owner)
+    page = client_as("owner").get(reverse("members", args=[workspace.slug])).content.decode()
+    for membership in (first, second):
+        assert reverse("member_remove", args=[workspace.slug, membership.id]) in page
+    confirm = client_as("owner").get(reverse("member_remove", args=[workspace.slug, second.id]))
+    assert confirm.status_code == 200
+
+
 def test_an_owner_can_step_down_when_another_owner_exists(workspace, owner):
     second = Membership.objects.create(workspace=workspace, user=UserFactory(), role=Role.OWNER)
     services.change_role(Membership.objects.get(user=owner), Role.MEMBER)

@@ -364,11 +364,12 @@ def benchmark(label: str, database_url: str) -> list[str]:
     return lines
 
 
-def postgres_available() -> bool:
+def postgres_available(url: str = POSTGRES_URL) -> bool:
+    """Drop and create the benchmark's own database; False when no server answers."""
     import psycopg
 
-    admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
-    name = POSTGRES_URL.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
     try:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -378,18 +379,23 @@ def postgres_available() -> bool:
     return True
 
 
+def run_on_both(benchmark, postgres_url: str) -> None:
+    """Print `benchmark(label, database_url)`'s lines on SQLite, then PostgreSQL if it answers."""
+    with tempfile.TemporaryDirectory() as directory:
+        for line in benchmark("SQLite", f"sqlite:///{directory}/bench.sqlite3"):
+            print(line, flush=True)
+    if postgres_available(postgres_url):
+        for line in benchmark("PostgreSQL", postgres_url):
+            print(line, flush=True)
+    else:
+        print("[PostgreSQL] server not reachable: skipped")
+
+
 def main() -> None:
     if sys.argv[1:] == ["build"]:
         print(json.dumps(build_workspace()))
         return
-    with tempfile.TemporaryDirectory() as directory:
-        for line in benchmark("SQLite", f"sqlite:///{directory}/bench.sqlite3"):
-            print(line, flush=True)
-    if postgres_available():
-        for line in benchmark("PostgreSQL", POSTGRES_URL):
-            print(line, flush=True)
-    else:
-        print("[PostgreSQL] server not reachable: skipped")
+    run_on_both(benchmark, POSTGRES_URL)
 
 
 if __name__ == "__main__":

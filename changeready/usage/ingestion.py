@@ -15,13 +15,14 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from changeready.core.weeks import monday_of
 from changeready.usage import rollups
+from changeready.usage.bulk import chunks, db_value, insert_rows
 from changeready.usage.models import (
     EVENT_ID_MAX,
     EVENT_NAME_MAX,
@@ -36,8 +37,6 @@ MAX_PROPERTIES = 50
 MAX_PROPERTIES_CHARS = 4000
 # A sender's clock may run a little ahead; more than this is a wrong timestamp.
 FUTURE_TOLERANCE = timedelta(days=1)
-# `in` lookups are split so no database meets its limit of query parameters.
-LOOKUP_CHUNK = 900
 KNOWN_FIELDS = frozenset({"id", "user", "email", "event", "timestamp", "properties"})
 
 
@@ -51,6 +50,8 @@ class Event:
     name: str
     occurred_at: datetime
     properties: dict
+    # The Monday of the week that holds the event, in the server's time zone.
+    week_start: date
 
     @property
     def legacy(self) -> bool:
@@ -132,8 +133,9 @@ def _properties(raw: dict) -> dict:
     return value
 
 
-def parse_event(raw: object, now: datetime) -> Event:
+def parse_event(raw: object, now: datetime, zone: tzinfo | None = None) -> Event:
     """The event, or ValueError with the reason it is refused."""
+    zone = zone or timezone.get_current_timezone()
     if not isinstance(raw, dict):
         raise ValueError("an event must be an object")
     unknown = sorted(set(raw) - KNOWN_FIELDS)
@@ -145,24 +147,16 @@ def parse_event(raw: object, now: datetime) -> Event:
     email = raw.get("email") or ""
     if not isinstance(email, str) or (email and ("@" not in email or len(email) > 254)):
         raise ValueError("`email` is not an email address")
+    occurred_at = _timestamp(raw, now)
     return Event(
         event_id=_identifier(raw, "id", EVENT_ID_MAX),
         user=_identifier(raw, "user", USER_ID_MAX),
         email=email.strip(),
         name=_identifier(raw, "event", EVENT_NAME_MAX),
-        occurred_at=_timestamp(raw, now),
+        occurred_at=occurred_at,
         properties=_properties(raw),
+        week_start=monday_of(occurred_at.astimezone(zone).date()),
     )
-
-
-def chunks(values: Sequence, size: int = LOOKUP_CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def week_start_of(moment: datetime):
-    """The Monday of the week that holds `moment` in the server's time zone."""
-    return monday_of(timezone.localtime(moment).date())
 
 
 def ingest_events(
@@ -174,9 +168,10 @@ def ingest_events(
     now = now or timezone.now()
     result = IngestResult()
     events: dict[str, Event] = {}
+    zone = timezone.get_current_timezone()
     for index, raw in enumerate(raw_events, start=first_index):
         try:
-            event = parse_event(raw, now)
+            event = parse_event(raw, now, zone)
         except ValueError as error:
             result.rejected.append(Rejection(index, str(error)))
             continue
@@ -211,20 +206,33 @@ def _locked_state(engagement) -> UsageState:
 
 
 def _store(engagement, events: list[Event]) -> None:
-    UsageEvent.objects.bulk_create(
-        [
-            UsageEvent(
-                engagement=engagement,
-                event_id=event.event_id,
-                user_ref=event.user,
-                email=event.email,
-                name=event.name,
-                occurred_at=event.occurred_at,
-                week_start=week_start_of(event.occurred_at),
-                legacy=event.legacy,
-                properties=event.properties,
+    engagement_id = db_value(UsageEvent, "engagement", engagement.pk)
+    insert_rows(
+        UsageEvent,
+        (
+            "engagement",
+            "event_id",
+            "user_ref",
+            "email",
+            "name",
+            "occurred_at",
+            "week_start",
+            "legacy",
+            "properties",
+        ),
+        (
+            (
+                engagement_id,
+                event.event_id,
+                event.user,
+                event.email,
+                event.name,
+                event.occurred_at,
+                event.week_start,
+                event.legacy,
+                event.properties,
             )
             for event in events
-        ],
-        batch_size=2000,
+        ),
+        adapt=("occurred_at", "week_start", "properties"),
     )

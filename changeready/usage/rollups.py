@@ -21,13 +21,14 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from changeready.core.weeks import plan_week, week_monday
 from changeready.engagements.services import engagement_changed
 from changeready.landscape.models import Stakeholder
 from changeready.planning.models import AdoptionTarget
+from changeready.usage.bulk import chunks, db_value, insert_rows
 from changeready.usage.matching import engagement_rules, group_of, mapping_properties
 from changeready.usage.models import (
     GroupUsage,
@@ -61,44 +62,29 @@ def is_mandatory(engagement) -> bool:
 
 def add_events(engagement, state: UsageState, events, *, now: datetime) -> None:
     """Roll up a batch of new events (already stored); the caller holds the state lock."""
-    from changeready.usage.ingestion import chunks, week_start_of
-
     regrouped = _upsert_users(engagement, events)
     counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     latest = state.last_event_at
     for event in events:
-        counts[(week_start_of(event.occurred_at), event.user, event.name)][0] += 1
+        count = counts[(event.week_start, event.user, event.name)]
+        count[0] += 1
         if event.legacy:
-            counts[(week_start_of(event.occurred_at), event.user, event.name)][1] += 1
+            count[1] += 1
         if latest is None or event.occurred_at > latest:
             latest = event.occurred_at
     weeks = sorted({key[0] for key in counts})
-    users = sorted({key[1] for key in counts})
-    for chunk in chunks(users):
-        rows = UserWeek.objects.filter(
-            engagement=engagement, week_start__in=weeks, user_ref__in=chunk
-        ).values_list("week_start", "user_ref", "name", "events", "legacy_events")
-        for week_start, user, name, stored_events, stored_legacy in rows:
-            key = (week_start, user, name)
-            if key in counts:
-                counts[key][0] += stored_events
-                counts[key][1] += stored_legacy
-    UserWeek.objects.bulk_create(
-        [
-            UserWeek(
-                engagement=engagement,
-                week_start=week_start,
-                user_ref=user,
-                name=name,
-                events=total,
-                legacy_events=legacy,
-            )
+    # The caller holds the engagement's lock, so adding to the stored counts is exact.
+    engagement_id = db_value(UserWeek, "engagement", engagement.pk)
+    insert_rows(
+        UserWeek,
+        ("engagement", "week_start", "user_ref", "name", "events", "legacy_events"),
+        (
+            (engagement_id, week_start, user, name, total, legacy)
             for (week_start, user, name), (total, legacy) in counts.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["engagement", "week_start", "user_ref", "name"],
-        update_fields=["events", "legacy_events"],
-        batch_size=UPSERT_BATCH,
+        ),
+        adapt=("week_start",),
+        conflict=("engagement", "week_start", "user_ref", "name"),
+        add_on_conflict=("events", "legacy_events"),
     )
     recompute_group_weeks(engagement, None if regrouped else weeks)
     state.events += len(events)
@@ -112,15 +98,19 @@ def add_events(engagement, state: UsageState, events, *, now: datetime) -> None:
 
 def _upsert_users(engagement, events) -> bool:
     """Store the batch's users with their group; True if a known user changed group."""
-    from changeready.usage.ingestion import chunks
-
-    seen: dict[str, tuple[str, dict]] = {}
-    for event in sorted(events, key=lambda e: e.occurred_at):
-        email, properties = seen.get(event.user, ("", {}))
-        seen[event.user] = (
-            event.email or email,
-            {**properties, **mapping_properties(event.properties)},
-        )
+    # Per user, the latest event of the batch, and the latest email any event gave.
+    latest: dict[str, object] = {}
+    emails: dict[str, tuple] = {}
+    for event in events:
+        known = latest.get(event.user)
+        if known is None or event.occurred_at >= known.occurred_at:
+            latest[event.user] = event
+        if event.email and event.occurred_at >= emails.get(event.user, (event.occurred_at,))[0]:
+            emails[event.user] = (event.occurred_at, event.email)
+    seen = {
+        user: (emails.get(user, (None, ""))[1], mapping_properties(event.properties))
+        for user, event in latest.items()
+    }
     existing = {}
     for chunk in chunks(sorted(seen)):
         for row in UsageUser.objects.filter(
@@ -159,56 +149,53 @@ def _upsert_users(engagement, events) -> bool:
 
 
 def recompute_group_weeks(engagement, weeks: list[date] | None) -> None:
-    """The groups' figures of `weeks` (None: every week) from the users' weekly counts."""
-    user_group = dict(
-        UsageUser.objects.filter(engagement=engagement, group__isnull=False).values_list(
-            "external_id", "group_id"
-        )
-    )
+    """The groups' figures of `weeks` (None: every week) from the users' weekly counts.
+
+    One aggregate query: each weekly count is joined to its user's group, and
+    only events that count as use for that group are kept.
+    """
+    group_of_user = UsageUser.objects.filter(
+        engagement=engagement, external_id=OuterRef("user_ref")
+    ).values("group_id")[:1]
+    rows = UserWeek.objects.filter(engagement=engagement).annotate(group_id=Subquery(group_of_user))
+    stored = GroupWeek.objects.filter(engagement=engagement)
+    if weeks is not None:
+        rows = rows.filter(week_start__in=weeks)
+        stored = stored.filter(week_start__in=weeks)
     counts_as_use = {
-        stakeholder_id: frozenset(names)
+        stakeholder_id: names
         for stakeholder_id, names in GroupUsage.objects.filter(
             stakeholder__engagement=engagement
         ).values_list("stakeholder_id", "counts_as_use")
         if names
     }
-    rows = UserWeek.objects.filter(engagement=engagement)
-    stored = GroupWeek.objects.filter(engagement=engagement)
-    if weeks is not None:
-        rows = rows.filter(week_start__in=weeks)
-        stored = stored.filter(week_start__in=weeks)
-    active: dict[tuple, set] = defaultdict(set)
-    work: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for week_start, user, name, events, legacy in rows.values_list(
-        "week_start", "user_ref", "name", "events", "legacy_events"
-    ).iterator(chunk_size=5000):
-        group_id = user_group.get(user)
-        if group_id is None:
-            continue
-        names = counts_as_use.get(group_id)
-        if names is not None and name not in names:
-            continue
-        key = (group_id, week_start)
-        work[key][0] += events
-        work[key][1] += legacy
-        if events > legacy:
-            active[key].add(user)
-    with transaction.atomic():
-        stored.delete()
-        GroupWeek.objects.bulk_create(
-            [
-                GroupWeek(
-                    engagement=engagement,
-                    stakeholder_id=group_id,
-                    week_start=week_start,
-                    active_users=len(active.get((group_id, week_start), ())),
-                    work_events=events,
-                    legacy_events=legacy,
-                )
-                for (group_id, week_start), (events, legacy) in work.items()
-            ],
-            batch_size=UPSERT_BATCH,
+    use = Q(group_id__isnull=False) & ~Q(group_id__in=list(counts_as_use))
+    for stakeholder_id, names in counts_as_use.items():
+        use |= Q(group_id=stakeholder_id, name__in=names)
+    figures = (
+        rows.filter(use)
+        .values("group_id", "week_start")
+        .annotate(
+            active=Count("user_ref", distinct=True, filter=Q(events__gt=F("legacy_events"))),
+            work=Sum("events"),
+            legacy=Sum("legacy_events"),
         )
+        .values_list("group_id", "week_start", "active", "work", "legacy")
+    )
+    with transaction.atomic():
+        fresh = [
+            GroupWeek(
+                engagement=engagement,
+                stakeholder_id=group_id,
+                week_start=week_start,
+                active_users=active,
+                work_events=work,
+                legacy_events=legacy,
+            )
+            for group_id, week_start, active, work, legacy in figures
+        ]
+        stored.delete()
+        GroupWeek.objects.bulk_create(fresh, batch_size=UPSERT_BATCH)
 
 
 def measured_pct(group_week: GroupWeek | None, headcount: int, *, mandatory: bool):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # Sign-in: email and password, codes by email, email verification.
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "changeready.activity",
     "changeready.accounts",
     "changeready.workspaces",
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Sends a member to set up two-factor authentication when a workspace asks.
+    "changeready.workspaces.middleware.MfaRequiredMiddleware",
     # After auth and messages: it logs out and explains why.
     "changeready.common.sessions.SessionTimeoutMiddleware",
 ]
@@ -205,6 +208,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "changeready: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "changeready"
 # Failed log-ins allowed per account and per client address in a window,
 # counted in the cache by changeready.common.throttle (AccountAdapter and
 # changeready.accounts.views.LoginView answer 429 once either is used up).

@@ -29,6 +29,7 @@ urlpatterns = [
     path("workspaces/new/", workspace_views.workspace_create, name="workspace_create"),
     path("w/<slug:slug>/", workspace_views.workspace_home, name="workspace"),
     path("w/<slug:slug>/members/", workspace_views.members, name="members"),
+    path("w/<slug:slug>/sign-in/", workspace_views.sign_in_rules, name="sign_in_rules"),
     path(
         "w/<slug:slug>/members/<uuid:membership_id>/role/",
         workspace_views.member_role,

@@ -25,10 +25,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from changeready.common import clock
+from changeready.common.htmx import leave_page
 
 LOGIN_AT_KEY = "_login_at"
 LAST_ACTIVITY_KEY = "_last_activity"
@@ -103,12 +103,6 @@ class SessionTimeoutMiddleware:
                 " logged in. Log in again to continue."
             )
         messages.info(request, text)
-        next_url = request.get_full_path() if request.method == "GET" else ""
-        if request.headers.get("HX-Request"):
-            # htmx would swap the log-in page into a fragment: ask for a full page load.
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse(settings.LOGIN_URL)
-            return response
-        if next_url:
-            return redirect_to_login(next_url)
-        return redirect(settings.LOGIN_URL)
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            return redirect_to_login(request.get_full_path())
+        return leave_page(request, reverse(settings.LOGIN_URL))

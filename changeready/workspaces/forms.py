@@ -19,3 +19,12 @@ class InvitationForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class SignInRulesForm(forms.Form):
+    require_mfa = forms.BooleanField(
+        label="Members must use two-factor authentication",
+        required=False,
+        help_text="Members without an authenticator app or a passkey are asked to set one up"
+        " before they see this workspace. API tokens keep working.",
+    )

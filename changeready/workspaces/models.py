@@ -28,6 +28,12 @@ class Workspace(CheckedTextModel, models.Model):
     # The activation plan's default window, in weeks relative to go-live.
     plan_first_week = models.SmallIntegerField(default=-4)
     plan_last_week = models.SmallIntegerField(default=12)
+    # Members without a second factor (an authenticator app or a passkey) are
+    # sent to set one up before they reach this workspace's data; API tokens
+    # are unaffected (changeready.workspaces.tenancy).
+    require_mfa = models.BooleanField(
+        "members must use two-factor authentication", default=False, db_default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from changeready.accounts.mfa import uses_mfa
 from changeready.accounts.models import User
 from changeready.workspaces.models import Invitation, Membership, Role, Workspace
 
@@ -55,6 +56,17 @@ def create_workspace(*, name: str, owner: User, slug: str | None = None) -> Work
         raise SlugTaken(f"The workspace slug {slug!r} is already taken.") from None
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
     return workspace
+
+
+def set_require_mfa(workspace: Workspace, *, required: bool, by: User) -> None:
+    """Turn "members must use two-factor authentication" on or off. Whoever turns
+    it on must use it already, or the setting would lock them out at once."""
+    if required and not uses_mfa(by):
+        raise ValidationError(
+            "Set up two-factor authentication for yourself first: this setting applies to you too."
+        )
+    workspace.require_mfa = required
+    workspace.save(update_fields=["require_mfa"])
 
 
 def invitation_token(invitation: Invitation) -> str:

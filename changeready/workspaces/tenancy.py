@@ -3,7 +3,10 @@
 Every web view reaches workspace data through these helpers. An object outside
 the signed-in user's workspaces is a 404, exactly like one that does not exist;
 a write (any unsafe HTTP method) by a viewer is a 403; managing members and
-tokens needs an owner or admin. The API authenticates differently (tokens) but
+tokens needs an owner or admin, the workspace's sign-in rules an owner. A
+workspace that requires two-factor authentication sends a member without it to
+set it up first (MfaRequired, turned into a redirect by
+changeready.workspaces.middleware). The API authenticates differently (tokens) but
 scopes through the same `for_workspace` querysets and role sets.
 """
 
@@ -12,13 +15,22 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from changeready.workspaces.models import Membership
+from changeready.accounts.mfa import uses_mfa
+from changeready.workspaces.models import Membership, Role, Workspace
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LAST_WORKSPACE_SESSION_KEY = "last_workspace_slug"
 
 
 VIEWER_REFUSAL = "Viewers can look but not change anything."
+
+
+class MfaRequired(Exception):
+    """The workspace asks for two-factor authentication and this member has none."""
+
+    def __init__(self, workspace: Workspace):
+        super().__init__(workspace.name)
+        self.workspace = workspace
 
 
 def check_access(membership: Membership, *, method: str, manage: bool = False) -> None:
@@ -36,7 +48,14 @@ def require_writer(membership: Membership) -> None:
         raise PermissionDenied(VIEWER_REFUSAL)
 
 
+def require_owner(membership: Membership) -> None:
+    if membership.role != Role.OWNER:
+        raise PermissionDenied("Only owners can change how members sign in.")
+
+
 def _bind(request: HttpRequest, membership: Membership, *, manage: bool) -> Membership:
+    if membership.workspace.require_mfa and not uses_mfa(request.user):
+        raise MfaRequired(membership.workspace)
     check_access(membership, method=request.method, manage=manage)
     # The layout shows the current workspace and role from here.
     request.membership = membership

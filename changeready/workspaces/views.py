@@ -5,12 +5,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from changeready.accounts.mfa import uses_mfa_of
 from changeready.common.forms import apply_validation_error
 from changeready.portfolio.views import portfolio_page
 from changeready.workspaces import services
-from changeready.workspaces.forms import InvitationForm, RoleForm, WorkspaceForm
+from changeready.workspaces.forms import InvitationForm, RoleForm, SignInRulesForm, WorkspaceForm
 from changeready.workspaces.models import Invitation, Membership
-from changeready.workspaces.tenancy import LAST_WORKSPACE_SESSION_KEY, get_workspace_for_member
+from changeready.workspaces.tenancy import (
+    LAST_WORKSPACE_SESSION_KEY,
+    get_workspace_for_member,
+    require_owner,
+)
 
 
 def home(request):
@@ -66,7 +71,11 @@ def members(request, slug):
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("members", slug)
-    members = list(Membership.objects.for_workspace(workspace).select_related("user"))
+    members = list(
+        Membership.objects.for_workspace(workspace)
+        .select_related("user")
+        .annotate(uses_mfa=uses_mfa_of("user"))
+    )
     return render(
         request,
         "workspaces/members.html",
@@ -76,10 +85,29 @@ def members(request, slug):
             "form": form,
             "members": members,
             "last_owner_id": services.last_owner_id(members),
+            "sign_in_form": SignInRulesForm(initial={"require_mfa": workspace.require_mfa}),
             "invitations": Invitation.objects.for_workspace(workspace).pending(),
             "role_form": RoleForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def sign_in_rules(request, slug):
+    membership = get_workspace_for_member(request, slug, manage=True)
+    require_owner(membership)
+    form = SignInRulesForm(request.POST)
+    form.is_valid()  # a checkbox: always valid
+    try:
+        services.set_require_mfa(
+            membership.workspace, required=form.cleaned_data["require_mfa"], by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Sign-in rules saved.")
+    return redirect("members", slug)
 
 
 @login_required

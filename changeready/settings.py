@@ -208,9 +208,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "changeready: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
-# Two-factor authentication: an authenticator app (TOTP) with recovery codes.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes,
+# and passkeys (WebAuthn), which also sign in without a password. WebAuthn
+# needs HTTPS (or http://localhost in development).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "changeready"
+MFA_PASSKEY_LOGIN_ENABLED = True
 # Failed log-ins allowed per account and per client address in a window,
 # counted in the cache by changeready.common.throttle (AccountAdapter and
 # changeready.accounts.views.LoginView answer 429 once either is used up).

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 
 from django.db.models import Prefetch, Q
 
 from changeready.core.rules import Rule
 from changeready.core.weeks import week_monday
 from changeready.landscape.models import Stakeholder
+from changeready.planning.charts import adoption_chart
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 
 FAMILY_TITLES = {
@@ -161,69 +161,5 @@ def adoption_groups(engagement) -> list[AdoptionGroup]:
     groups = []
     for rows in targets.values():
         stakeholder = rows[0].stakeholder
-        groups.append(AdoptionGroup(stakeholder, rows, adoption_chart_svg(stakeholder.name, rows)))
+        groups.append(AdoptionGroup(stakeholder, rows, adoption_chart(stakeholder.name, rows)))
     return sorted(groups, key=lambda group: group.stakeholder.name.lower())
-
-
-def adoption_chart_svg(name: str, targets) -> str:
-    """Target (dashed) against actual (solid) weekly-active share, 0–100 %, weeks on x."""
-    width, height, left, right, top, bottom = 520, 200, 40, 12, 12, 32
-    plot_w, plot_h = width - left - right, height - top - bottom
-    weeks = [target.week for target in targets]
-    first, last = min(weeks), max(weeks)
-    span = max(1, last - first)
-
-    def x_of(week: int) -> float:
-        return left + plot_w * (week - first) / span
-
-    def y_of(pct: float) -> float:
-        return top + plot_h * (1 - pct / 100)
-
-    parts = []
-    for pct in (0, 25, 50, 75, 100):
-        y = y_of(pct)
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#d5dbe3"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="10" '
-            f'fill="#5f6b7a">{pct}%</text>'
-        )
-    for week in weeks:
-        parts.append(
-            f'<text x="{x_of(week):.1f}" y="{height - 14}" text-anchor="middle" font-size="10" '
-            f'fill="#5f6b7a">{week}</text>'
-        )
-    parts.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle" font-size="10" '
-        'fill="#5f6b7a">week after go-live</text>'
-    )
-    target_points = " ".join(f"{x_of(t.week):.1f},{y_of(t.target_pct):.1f}" for t in targets)
-    parts.append(
-        f'<polyline points="{target_points}" fill="none" stroke="#5f6b7a" stroke-width="2" '
-        'stroke-dasharray="6 4" class="target-line"/>'
-    )
-    actuals = [t for t in targets if t.actual_pct is not None]
-    if actuals:
-        actual_points = " ".join(f"{x_of(t.week):.1f},{y_of(t.actual_pct):.1f}" for t in actuals)
-        parts.append(
-            f'<polyline points="{actual_points}" fill="none" stroke="#1f5fbf" stroke-width="2.5" '
-            'class="actual-line"/>'
-        )
-        for t in actuals:
-            parts.append(
-                f'<circle cx="{x_of(t.week):.1f}" cy="{y_of(t.actual_pct):.1f}" r="3" '
-                f'fill="#1f5fbf"><title>Week {t.week}: {t.actual_pct:g}% actual, '
-                f"{t.target_pct:g}% target</title></circle>"
-            )
-    summary = "; ".join(
-        f"week {t.week}: target {t.target_pct:g}%"
-        + (f", actual {t.actual_pct:g}%" if t.actual_pct is not None else "")
-        for t in targets
-    )
-    title = f"Adoption of {name}: target and actual"
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width} {height}" role="img" class="chart" '
-        'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
-        f"<title>{escape(title)}</title><desc>{escape(summary)}</desc>"
-        f"{''.join(parts)}</svg>"
-    )

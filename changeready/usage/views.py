@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from changeready.common.concurrency import EditConflict
 from changeready.common.forms import save_through
+from changeready.planning.charts import adoption_chart
 from changeready.usage import charts, mapping, uploads
 from changeready.usage import kpis as kpi_services
 from changeready.usage.forms import (
@@ -40,8 +41,7 @@ UPLOAD_PROGRESS_HEADER = "X-Upload-Progress"
 def _usage_context(engagement, membership, **extra) -> dict:
     summary = usage_summary(engagement)
     groups = [
-        (group, charts.adoption_chart(group.stakeholder.name, group.weeks))
-        for group in summary.groups
+        (group, adoption_chart(group.stakeholder.name, group.weeks)) for group in summary.groups
     ]
     return {
         "engagement": engagement,

@@ -10,7 +10,7 @@ from changeready.assessment.services import assess_engagement
 from changeready.conftest import PEOPLE, WRITERS
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.planning import adoption, regeneration
-from changeready.planning.presentation import adoption_chart_svg
+from changeready.planning.charts import adoption_chart
 
 pytestmark = pytest.mark.django_db
 
@@ -159,20 +159,25 @@ def test_adoption_page_shows_a_chart_and_table_per_group(client_as, planned):
     body = response.content.decode()
     assert [g.stakeholder.name for g in response.context["groups"]] == ["Packers", "Pickers"]
     assert body.count("<svg") == 2
-    assert "Adoption of Pickers: target and actual" in body
+    assert "Adoption of Pickers: target, measured and typed" in body
     assert "<table" in body
     assert 'name="target_pct"' not in body  # viewers read
 
 
-def test_chart_draws_target_and_actual_lines_with_a_description():
+def test_chart_draws_target_and_measured_lines_and_typed_dots_with_a_description():
     class Row:
-        def __init__(self, week, target, actual=None):
-            self.week, self.target_pct, self.actual_pct = week, target, actual
+        def __init__(self, week, target, measured=None, typed=None):
+            self.week, self.target_pct = week, target
+            self.measured_pct, self.typed_pct = measured, typed
 
-    svg = adoption_chart_svg("Pickers <&>", [Row(1, 40, 35), Row(2, 50, None), Row(3, 60, 20)])
+    svg = adoption_chart(
+        "Pickers <&>", [Row(1, 40, 35), Row(2, 50, None, 45), Row(3, 60, 20, None)]
+    )
     assert svg.count("<polyline") == 2
+    assert svg.count("<circle") == 3
     assert "Pickers &lt;&amp;&gt;" in svg
-    assert "week 1: target 40%, actual 35%" in svg
+    assert "target: week 1 40%, week 2 50%, week 3 60%" in svg
+    assert "measured: week 1 35%, week 3 20%; typed: week 2 45%" in svg
     assert 'role="img"' in svg
     assert "style=" not in svg
 

@@ -292,3 +292,25 @@ def test_kpis_page_reads_a_fixed_number_of_queries(client_as, live, django_asser
         KpiValue.objects.create(kpi=kpi, week=n, value=n)
     with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_saving_a_target_on_the_adoption_page_keeps_the_measured_figure_measured(client_as, live):
+    from changeready.planning.models import AdoptionTarget
+    from changeready.usage.ingestion import ingest_events
+    from changeready.usage.tests.factories import event, targets
+
+    engagement, pickers = live["engagement"], live["pickers"]
+    (week1,) = targets(pickers, 1)
+    ingest_events(
+        engagement,
+        [event("a", moment(engagement.go_live_date, 1), email="a@northwind.example")],
+    )
+    week1.refresh_from_db()
+    page = client_as("member").get(reverse("adoption", args=[engagement.id])).content.decode()
+    assert "measured 25" in page
+    client_as("member").post(
+        reverse("adoption_target", args=[engagement.id, week1.id]),
+        {"target_pct": 60, "actual_pct": "", "version": week1.version},
+    )
+    week1 = AdoptionTarget.objects.get(pk=week1.pk)
+    assert (week1.target_pct, week1.actual_pct, week1.actual_source) == (60, 25.0, "measured")

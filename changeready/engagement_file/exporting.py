@@ -24,6 +24,7 @@ from changeready.engagement_file.schema import FORMAT
 from changeready.engagements.models import Engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
+from changeready.usage.models import Kpi, KpiValue
 
 KEY_LENGTH = 64
 
@@ -138,6 +139,8 @@ def export_engagement(engagement: Engagement) -> dict:
         key=lambda target: (position[target.stakeholder_id], target.week),
     )
 
+    kpis = Kpi.objects.filter(engagement=engagement).order_by("created_at", "id")
+    kpis = kpis.prefetch_related(Prefetch("values", queryset=KpiValue.objects.order_by("week")))
     document = {
         "format": FORMAT,
         "engagement": _engagement_section(engagement),
@@ -158,10 +161,28 @@ def export_engagement(engagement: Engagement) -> dict:
                         "week": target.week,
                         "target_pct": target.target_pct,
                         "actual_pct": target.actual_pct,
+                        "actual_source": target.actual_source or None,
                     }
                 )
                 for target in targets
             ],
+            "kpis": [_kpi_section(kpi, stakeholder_keys) for kpi in kpis],
         },
     }
     return document
+
+
+def _kpi_section(kpi: Kpi, stakeholder_keys: dict) -> dict:
+    # Computed KPIs travel with their values: the events stay behind.
+    return _compact(
+        {
+            "name": kpi.name,
+            "stakeholder": stakeholder_keys.get(kpi.stakeholder_id),
+            "unit": kpi.unit,
+            "direction": kpi.direction,
+            "baseline": kpi.baseline,
+            "target": kpi.target,
+            "due_week": kpi.due_week,
+            "values": [{"week": v.week, "value": v.value} for v in kpi.values.all()],
+        }
+    )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from changeready.common.errors import validation_errors
 from changeready.common.text import text_problem
+from changeready.core.kpis import direction_problem, implied_direction
 from changeready.engagement_file.mapping import (
     ENGAGEMENT_PATHS,
     RESISTANCE_PATHS,
@@ -33,6 +34,7 @@ from changeready.engagements import services as engagement_services
 from changeready.engagements.models import Engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
+from changeready.usage.models import Kpi, KpiValue
 
 MAX_MESSAGE_LENGTH = 300
 
@@ -220,6 +222,20 @@ def reference_errors(document: dict) -> list[dict]:
             )
         else:
             seen_weeks[slot] = index
+    for index, kpi in enumerate(plan.get("kpis", [])):
+        path = ["plan", "kpis", index]
+        if "stakeholder" in kpi:
+            check(kpi["stakeholder"], stakeholder_keys, [*path, "stakeholder"], "stakeholder")
+        kpi_weeks: dict[int, int] = {}
+        for position, value in enumerate(kpi.get("values", [])):
+            if value["week"] in kpi_weeks:
+                errors.append(
+                    {
+                        "path": [*path, "values", position, "week"],
+                        "message": f"values[{kpi_weeks[value['week']]}] already sets this week.",
+                    }
+                )
+            kpi_weeks.setdefault(value["week"], position)
     return sorted(errors, key=_sort_key)
 
 
@@ -329,15 +345,45 @@ def import_engagement(workspace, document: Any, *, actor=None) -> Engagement:
             target_pct=data["target_pct"],
             actual_pct=data.get("actual_pct"),
         )
+        if target.actual_pct is not None:
+            # An actual figure in a file was typed somewhere, unless the file says
+            # it was measured (then measuring here may replace it).
+            target.actual_source = data.get("actual_source", "manual")
+            if target.actual_source == "measured":
+                target.measured_pct = target.actual_pct
         targets.append(target)
         errors += _model_errors(
             target, ["plan", "adoption_targets", index], {}, ["engagement", "stakeholder"]
         )
 
+    kpis: list[tuple[Kpi, list[KpiValue]]] = []
+    for index, data in enumerate(plan.get("kpis", [])):
+        path = ["plan", "kpis", index]
+        baseline, target = data.get("baseline"), data["target"]
+        problem = direction_problem(baseline, target, data.get("direction"))
+        if problem:
+            errors.append({"path": [*path, "direction"], "message": problem})
+        kpi = Kpi(
+            engagement=candidate,
+            name=data["name"],
+            stakeholder=stakeholders.get(data.get("stakeholder")),
+            unit=data.get("unit", ""),
+            direction=data.get("direction") or implied_direction(baseline, target) or "increase",
+            baseline=baseline,
+            target=target,
+            due_week=data.get("due_week"),
+            measure="typed",
+        )
+        values = [
+            KpiValue(kpi=kpi, week=v["week"], value=v["value"]) for v in data.get("values", [])
+        ]
+        kpis.append((kpi, values))
+        errors += _model_errors(kpi, path, {}, ["engagement", "stakeholder"])
+
     if errors:
         raise EngagementFileInvalid(sorted(errors, key=_sort_key))
     return _write(
-        workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor
+        workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor, kpis
     )
 
 
@@ -348,7 +394,9 @@ def _prefixed(candidate: Engagement, paths: dict) -> dict:
 
 
 @transaction.atomic
-def _write(workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor):
+def _write(
+    workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor, kpis
+):
     # One "imported" event stands for the engagement and everything in it.
     engagement = engagement_services.create_engagement(
         workspace=workspace, actor=actor, activity_verb="imported", **engagement_fields
@@ -386,5 +434,11 @@ def _write(workspace, engagement_fields, candidate, stakeholders, points, items,
         batch_size=1000,
     )
     AdoptionTarget.objects.bulk_create(targets, batch_size=500)
+    for kpi, _ in kpis:
+        kpi.engagement = engagement
+    kpi_list = [kpi for kpi, _ in kpis]
+    Kpi.objects.bulk_create(kpi_list, batch_size=200)
+    _keep_file_order(Kpi, kpi_list)
+    KpiValue.objects.bulk_create([v for _, values in kpis for v in values], batch_size=1000)
     engagement_services.engagement_changed(engagement)
     return engagement

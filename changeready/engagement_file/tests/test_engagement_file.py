@@ -284,3 +284,67 @@ def test_measured_adkar_means_are_rounded_half_up_in_the_file(workspace):
     exported = export_engagement(engagement)
     shift_leads = next(s for s in exported["stakeholders"] if s["name"] == "Shift leads")
     assert shift_leads["adkar"] == {"awareness": 3, "desire": 3}
+
+
+def kpi_document() -> dict:
+    document = example()
+    group = next(s["key"] for s in document["stakeholders"] if s["kind"] == "group")
+    document.setdefault("plan", {})["kpis"] = [
+        {
+            "name": "Pick accuracy",
+            "stakeholder": group,
+            "unit": "%",
+            "baseline": 97,
+            "target": 99.5,
+            "due_week": 8,
+            "values": [{"week": 1, "value": 97.4}, {"week": 2, "value": 97.9}],
+        },
+        {"name": "Close in days", "baseline": 10, "target": 5},
+    ]
+    document["plan"]["adoption_targets"] = [
+        {"stakeholder": group, "week": 1, "target_pct": 40, "actual_pct": 30},
+        {
+            "stakeholder": group,
+            "week": 2,
+            "target_pct": 50,
+            "actual_pct": 45,
+            "actual_source": "measured",
+        },
+    ]
+    return document
+
+
+def test_kpis_and_where_actuals_came_from_round_trip(workspace):
+    from changeready.usage.models import Kpi
+
+    engagement = import_engagement(workspace, kpi_document())
+    accuracy, close = Kpi.objects.filter(engagement=engagement).order_by("created_at")
+    assert (accuracy.direction, close.direction) == ("increase", "decrease")
+    assert list(accuracy.values.values_list("week", "value")) == [(1, 97.4), (2, 97.9)]
+    typed, measured = AdoptionTarget.objects.filter(engagement=engagement).order_by("week")
+    assert (typed.actual_source, measured.actual_source) == ("manual", "measured")
+    assert measured.measured_pct == 45
+    first = export_engagement(engagement)
+    assert Draft202012Validator(SCHEMA).is_valid(first)
+    assert [k["name"] for k in first["plan"]["kpis"]] == ["Pick accuracy", "Close in days"]
+    assert first["plan"]["adoption_targets"][0]["actual_source"] == "manual"
+    first["engagement"]["name"] += " (copy)"
+    second = export_engagement(import_engagement(workspace, first))
+    assert second["plan"]["kpis"] == first["plan"]["kpis"]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda kpis: kpis[0].update(direction="decrease"), ["plan", "kpis", 0, "direction"]),
+        (lambda kpis: kpis[0].update(stakeholder="nobody"), ["plan", "kpis", 0, "stakeholder"]),
+        (
+            lambda kpis: kpis[0]["values"].append({"week": 1, "value": 98}),
+            ["plan", "kpis", 0, "values", 2, "week"],
+        ),
+    ],
+)
+def test_a_bad_kpi_is_reported_with_its_path_and_nothing_is_written(workspace, change, path):
+    document = kpi_document()
+    change(document["plan"]["kpis"])
+    assert path in [error["path"] for error in errors_of(workspace, document)]

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.db import transaction
 from django.utils import timezone
 
+from changeready.common.text import text_problem
 from changeready.core.weeks import monday_of
 from changeready.usage import rollups
 from changeready.usage.bulk import chunks, db_value, insert_rows
@@ -89,7 +90,27 @@ def _identifier(raw: dict, name: str, max_length: int) -> str:
     value = value.strip()
     if len(value) > max_length:
         raise ValueError(f"`{name}` is longer than {max_length} characters")
+    _check_text(name, value)
     return value
+
+
+def _check_text(name: str, value: str, *, multiline: bool = False) -> None:
+    problem = text_problem(value, multiline=multiline)
+    if problem:
+        raise ValueError(f"`{name}`: {problem[0].lower()}{problem[1:]}")
+
+
+def _check_texts(name: str, value) -> None:
+    """Every text inside a property value (the database refuses NUL even in JSON)."""
+    if isinstance(value, str):
+        _check_text(name, value, multiline=True)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(name, key, multiline=True)
+            _check_texts(name, item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_texts(name, item)
 
 
 def _timestamp(raw: dict, now: datetime) -> datetime:
@@ -128,6 +149,7 @@ def _properties(raw: dict) -> dict:
     for entry in value.values():
         if isinstance(entry, float) and not math.isfinite(entry):
             raise ValueError("`properties` holds a number that is not finite")
+    _check_texts("properties", value)
     if len(json.dumps(value, default=str)) > MAX_PROPERTIES_CHARS:
         raise ValueError(f"`properties` is longer than {MAX_PROPERTIES_CHARS} characters")
     return value
@@ -147,6 +169,7 @@ def parse_event(raw: object, now: datetime, zone: tzinfo | None = None) -> Event
     email = raw.get("email") or ""
     if not isinstance(email, str) or (email and ("@" not in email or len(email) > 254)):
         raise ValueError("`email` is not an email address")
+    _check_text("email", email)
     occurred_at = _timestamp(raw, now)
     return Event(
         event_id=_identifier(raw, "id", EVENT_ID_MAX),

@@ -422,3 +422,19 @@ def test_kpi_off_track_shows_in_the_assessment(api_client_as, live):
     body = api_client_as("viewer").get(f"/api/v1/engagements/{engagement.id}/assessment").json()
     (finding,) = [f for f in body["findings"] if f["code"] == "kpi_off_track"]
     assert finding["severity"] == "warning" and finding["subject_ids"] == [str(kpi.id)]
+
+
+def test_kpi_list_reads_a_fixed_number_of_queries(api_client_as, live, django_assert_num_queries):
+    engagement = live["engagement"]
+    client = api_client_as("viewer")
+    path = f"/api/v1/engagements/{engagement.id}/kpis"
+    client.get(path)
+    # token, membership, engagement, KPIs, their values
+    with django_assert_num_queries(5):
+        client.get(path)
+    for n in range(6):
+        kpi = KpiFactory(engagement=engagement)
+        KpiValue.objects.bulk_create(KpiValue(kpi=kpi, week=w, value=w) for w in range(n))
+    with django_assert_num_queries(5):
+        response = client.get(path)
+    assert len(response.json()) == 7

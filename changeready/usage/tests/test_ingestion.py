@@ -50,6 +50,23 @@ def test_good_events_are_kept_and_bad_ones_rejected_with_index_and_reason(engage
     assert UsageEvent.objects.filter(engagement=engagement).count() == 2
 
 
+def test_control_characters_are_rejected_anywhere_in_an_event(engagement, now):
+    result = ingest_events(
+        engagement,
+        [
+            event("u\x00", at(engagement, 1)),
+            event("u1", at(engagement, 1), name="log\nin"),
+            event("u1", at(engagement, 1), properties={"note": {"deep": ["a\x00b"]}}),
+            event("u1", at(engagement, 1), properties={"note": "two\nlines are fine"}),
+        ],
+        now=now,
+    )
+    assert result.accepted == 1
+    assert [r.index for r in result.rejected] == [0, 1, 2]
+    assert "`user`: contains a NUL character" in result.rejected[0].reason
+    assert "`properties`" in result.rejected[2].reason
+
+
 def test_a_timestamp_in_the_future_or_older_than_kept_is_rejected(engagement, now):
     from datetime import timedelta
 

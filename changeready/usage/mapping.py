@@ -107,6 +107,20 @@ def add_rule(engagement, *, actor=None, **fields) -> MappingRule:
 
 
 @transaction.atomic
+def update_rule(rule: MappingRule, *, actor=None, **fields) -> MappingRule:
+    """Change a rule's group, kind or values; it keeps its place in the order."""
+    built = build_rule(rule.engagement, **fields)
+    rule.stakeholder = built.stakeholder
+    rule.kind = built.kind
+    rule.property_name = built.property_name
+    rule.values = built.values
+    rule.save()
+    remap(rule.engagement)
+    _record(rule.engagement, actor, f"mapping rule for {rule.stakeholder.name} changed")
+    return rule
+
+
+@transaction.atomic
 def delete_rule(rule: MappingRule, *, actor=None) -> None:
     engagement = rule.engagement
     name = rule.stakeholder.name

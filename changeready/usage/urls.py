@@ -11,6 +11,11 @@ urlpatterns = [
     path(usage + "mapping/", views.mapping_page, name="usage_mapping"),
     path(usage + "mapping/rules/new/", views.mapping_rule_create, name="usage_rule_create"),
     path(
+        usage + "mapping/rules/<uuid:rule_id>/edit/",
+        views.mapping_rule_edit,
+        name="usage_rule_edit",
+    ),
+    path(
         usage + "mapping/rules/<uuid:rule_id>/delete/",
         views.mapping_rule_delete,
         name="usage_rule_delete",

@@ -146,6 +146,33 @@ def _get_rule(engagement, rule_id) -> MappingRule:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def mapping_rule_edit(request, engagement_id, rule_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    rule = _get_rule(engagement, rule_id)
+    initial = {
+        "stakeholder": rule.stakeholder,
+        "kind": rule.kind,
+        "property_name": rule.property_name,
+        "values": "\n".join(rule.values),
+    }
+    form = MappingRuleForm(request.POST or None, engagement=engagement, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if save_through(
+            form, lambda: mapping.update_rule(rule, actor=request.user, **form.cleaned_data)
+        ):
+            messages.success(request, "Rule saved; users re-mapped.")
+            return redirect("usage_mapping", engagement.id)
+    return render(
+        request,
+        "usage/rule_form.html",
+        {"engagement": engagement, "membership": membership, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def mapping_rule_delete(request, engagement_id, rule_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     require_writer(membership)

@@ -75,6 +75,7 @@ WRITE_FORMS = [
     ("kpi_create", lambda live: []),
     ("kpi_edit", lambda live: [live["kpi"].id]),
     ("kpi_delete", lambda live: [live["kpi"].id]),
+    ("usage_rule_edit", lambda live: [live["rule"].id]),
     ("usage_rule_delete", lambda live: [live["rule"].id]),
     ("usage_token_revoke", lambda live: [live["token"].id]),
 ]
@@ -84,6 +85,11 @@ WRITES = [
         "usage_rule_create",
         lambda live: [],
         lambda live: {"stakeholder": live["pickers"].id, "kind": "user_list", "values": "a"},
+    ),
+    (
+        "usage_rule_edit",
+        lambda live: [live["rule"].id],
+        lambda live: {"stakeholder": live["pickers"].id, "kind": "email_domain", "values": "x.io"},
     ),
     ("usage_rule_delete", lambda live: [live["rule"].id], lambda live: {}),
     ("usage_rule_move", lambda live: [live["rule"].id], lambda live: {"direction": "down"}),
@@ -158,6 +164,7 @@ def test_another_engagements_rule_token_or_kpi_is_404(client_as, live, workspace
 
     other = EngagementFactory(workspace=workspace)
     for name, key in (
+        ("usage_rule_edit", "rule"),
         ("usage_rule_delete", "rule"),
         ("usage_token_revoke", "token"),
         ("kpi_edit", "kpi"),
@@ -314,3 +321,22 @@ def test_saving_a_target_on_the_adoption_page_keeps_the_measured_figure_measured
     )
     week1 = AdoptionTarget.objects.get(pk=week1.pk)
     assert (week1.target_pct, week1.actual_pct, week1.actual_source) == (60, 25.0, "measured")
+
+
+def test_editing_a_rule_remaps_users_and_a_refused_edit_keeps_what_was_typed(client_as, live):
+    from changeready.usage.ingestion import ingest_events
+    from changeready.usage.tests.factories import event
+
+    engagement, rule_ = live["engagement"], live["rule"]
+    ingest_events(engagement, [event("a", moment(engagement.go_live_date, 1), email="a@x.io")])
+    assert UsageUser.objects.get(external_id="a").group is None
+    client = client_as("member")
+    url = reverse("usage_rule_edit", args=[engagement.id, rule_.id])
+    refused = client.post(
+        url, {"stakeholder": live["pickers"].id, "kind": "property", "values": "Picking"}
+    )
+    assert refused.status_code == 422
+    assert "Name the property" in refused.content.decode() and "Picking" in refused.content.decode()
+    client.post(url, {"stakeholder": live["pickers"].id, "kind": "email_domain", "values": "x.io"})
+    assert UsageUser.objects.get(external_id="a").group == live["pickers"]
+    assert MappingRule.objects.get(pk=rule_.pk).position == 1

@@ -328,6 +328,24 @@ def _with_unit(value: float | None, unit: str) -> str:
     return f"{round(value, 2):g}" + (f" {unit}" if unit else "")
 
 
+def plan_item_row(row: PlanItem, go_live: date, audience: tuple[str, ...]) -> PlanItemRow:
+    """A plan item as the documents show it; `audience` holds its stakeholders' names."""
+    return PlanItemRow(
+        key=str(row.id),
+        version=row.version,
+        week=row.week,
+        week_starts=week_monday(go_live, row.week),
+        title=row.title,
+        description=row.description,
+        kind=row.kind,
+        owner_role=row.owner_role,
+        owner=row.owner,
+        audience=audience,
+        adkar_target=row.adkar_target,
+        status=row.status,
+    )
+
+
 def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
     """The playbook of an engagement as of a day, in a fixed number of queries."""
     stakeholder_rows = list(
@@ -418,26 +436,12 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
     go_live = engagement.go_live_date
     items_by_week: dict[int, list[PlanItemRow]] = defaultdict(list)
     for row in item_rows:
-        items_by_week[row.week].append(
-            PlanItemRow(
-                key=str(row.id),
-                version=row.version,
-                week=row.week,
-                week_starts=week_monday(go_live, row.week),
-                title=row.title,
-                description=row.description,
-                kind=row.kind,
-                owner_role=row.owner_role,
-                owner=row.owner,
-                audience=tuple(
-                    names[sid]
-                    for sid in sorted(audience_ids[row.id], key=lambda sid: position.get(sid, 0))
-                    if sid in names
-                ),
-                adkar_target=row.adkar_target,
-                status=row.status,
-            )
+        audience = tuple(
+            names[sid]
+            for sid in sorted(audience_ids[row.id], key=lambda sid: position.get(sid, 0))
+            if sid in names
         )
+        items_by_week[row.week].append(plan_item_row(row, go_live, audience))
     # Every week of the plan window is listed (an empty week is information
     # too), plus any week outside it that holds items.
     week_numbers = sorted(

@@ -110,18 +110,23 @@ def readiness_drops(workspace: Workspace, as_of: date) -> list[ReadinessDrop]:
     )
 
 
-def due_items(workspace: Workspace, keys: set[str], as_of: date) -> dict[str, list[DueItem]]:
-    """Planned items owned by any of `keys`, due this week or next, per owner key."""
-    this_week = monday_of(as_of)
-    weeks = {this_week, this_week + timedelta(weeks=1)}
-    items = (
+def owned_items(workspace: Workspace, keys: set[str]):
+    """The workspace's plan items whose named owner is one of `keys` (see owner_keys),
+    each annotated with its `owner_key`."""
+    return (
         PlanItem.objects.for_workspace(workspace)
-        .filter(status="planned")
         .annotate(owner_key=Lower(Trim("owner")))
         .filter(owner_key__in=keys)
         .select_related("engagement")
         .order_by("engagement__go_live_date", "week", "title")
     )
+
+
+def due_items(workspace: Workspace, keys: set[str], as_of: date) -> dict[str, list[DueItem]]:
+    """Planned items owned by any of `keys`, due this week or next, per owner key."""
+    this_week = monday_of(as_of)
+    weeks = {this_week, this_week + timedelta(weeks=1)}
+    items = owned_items(workspace, keys).filter(status="planned")
     per_owner: dict[str, list[DueItem]] = {}
     for item in items:
         start = week_monday(item.engagement.go_live_date, item.week)

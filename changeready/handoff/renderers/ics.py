@@ -11,7 +11,8 @@ than the record id: the file leaves the app and needs no id that opens data.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -36,22 +37,22 @@ def event_description(item: PlanItemRow) -> str:
     return "\n".join(lines)
 
 
-def render_ics(playbook: Playbook) -> bytes:
-    cover = playbook.cover
+def render_calendar(name: str, as_of: date, items: Iterable[tuple[str, PlanItemRow]]) -> bytes:
+    """A calendar called `name` of plan items, each with a prefix for its title
+    (the engagement, when one calendar holds several; else empty)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    name = f"{cover.customer} · {cover.engagement_name}"
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
-    stamp = datetime.combine(cover.as_of, datetime.min.time(), tzinfo=UTC)
-    for item in playbook.plan_items:
+    stamp = datetime.combine(as_of, datetime.min.time(), tzinfo=UTC)
+    for prefix, item in items:
         event = Event()
         event.add("uid", event_uid(item))
         event.add("sequence", item.version)
         event.add("dtstamp", stamp)
-        event.add("summary", f"Week {item.week}: {item.title}")
+        event.add("summary", f"{prefix}Week {item.week}: {item.title}")
         event.add("dtstart", item.week_starts)
         event.add("dtend", item.week_starts + timedelta(days=7))
         event.add("transp", "TRANSPARENT")
@@ -61,3 +62,12 @@ def render_ics(playbook: Playbook) -> bytes:
             event.add("status", "CANCELLED")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def render_ics(playbook: Playbook) -> bytes:
+    cover = playbook.cover
+    return render_calendar(
+        f"{cover.customer} · {cover.engagement_name}",
+        cover.as_of,
+        (("", item) for item in playbook.plan_items),
+    )

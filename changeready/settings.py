@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "changeready.handoff",
     "changeready.portfolio",
     "changeready.usage",
+    "changeready.integrations",
     "changeready.api",
 ]
 
@@ -167,6 +168,19 @@ _task_backends = {
 if TASKS_BACKEND not in _task_backends:
     raise ImproperlyConfigured("TASKS_BACKEND must be 'immediate' or 'database'.")
 TASKS = {"default": {"BACKEND": _task_backends[TASKS_BACKEND]}}
+
+# --- Webhooks (changeready.integrations.delivery) ----------------------------
+# In development, endpoints may be http:// and on this machine or the local
+# network; in production only https:// URLs resolving to public addresses.
+WEBHOOKS_ALLOW_LOCAL = DEBUG
+# Each network step of an attempt (connect, send, read) waits at most this long.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Seconds before each retry of a failed attempt: 7 attempts over about 18 hours.
+WEBHOOK_RETRY_DELAYS = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600)
+# Deliveries in a row that fail every attempt before the endpoint is switched off.
+WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES = env_int(
+    "WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES", 3, minimum=1
+)
 
 # --- Auth ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

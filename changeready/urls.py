@@ -71,5 +71,6 @@ urlpatterns = [
     path("", include("changeready.handoff.urls")),
     path("", include("changeready.portfolio.urls")),
     path("", include("changeready.usage.urls")),
+    path("", include("changeready.integrations.urls")),
     path("", include("changeready.api.urls")),
 ]

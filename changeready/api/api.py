@@ -15,6 +15,7 @@ from changeready.assessment.api import router as assessment_router
 from changeready.engagement_file import api as engagement_file_api
 from changeready.engagement_file.schema import openapi_components
 from changeready.engagements.api import router as engagements_router
+from changeready.integrations.api import router as integrations_router
 from changeready.landscape.api import router as landscape_router
 from changeready.planning.api import router as planning_router
 from changeready.portfolio.api import router as portfolio_router
@@ -117,3 +118,4 @@ api.add_router("", surveys_router)
 api.add_router("", planning_router)
 api.add_router("", portfolio_router)
 api.add_router("", usage_router)
+api.add_router("", integrations_router)

@@ -106,6 +106,12 @@ def require_write(request: HttpRequest) -> None:
         raise Forbidden("This token's owner is a viewer: viewers can read but not change.")
 
 
+def require_manage(request: HttpRequest) -> None:
+    """403 unless the token's creator is an owner or admin (workspace settings)."""
+    if not api_membership(request).can_manage:
+        raise Forbidden("Only owners and admins can do this.")
+
+
 def api_get(request: HttpRequest, queryset_with_for_workspace: Any, id, *, write: bool = False):
     """One object of the token's workspace by id, or 404.
 

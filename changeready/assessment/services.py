@@ -15,6 +15,7 @@ from changeready.core.assessment import Assessment, assess
 from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_data_committed
+from changeready.integrations.events import publish_assessment_changes
 
 
 def today() -> date:
@@ -91,6 +92,7 @@ def record_snapshot(engagement_id, on: date | None = None) -> AssessmentSnapshot
     on = on or today()
     assessment = assess_engagement(engagement, on)
     severities = [finding.severity for finding in assessment.findings]
+    publish_assessment_changes(engagement, on, assessment_body(engagement, assessment))
     snapshot, _ = AssessmentSnapshot.objects.update_or_create(
         engagement=engagement,
         taken_on=on,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import update_engagement
 from changeready.handoff.models import ShareLink
+from changeready.integrations import events
 
 SHARE_SALT = "changeready.handoff.share"
 SHARE_LINK_DAYS = 30
@@ -91,6 +92,7 @@ def send_handoff(engagement: Engagement, *, sent_by, days: int = SHARE_LINK_DAYS
             recipient_list=[recipient],
         )
     )
+    events.publish(engagement, events.EventType.HANDOFF_SENT, sent_to=recipient)
     return link
 
 
@@ -100,6 +102,7 @@ def accept_handoff(engagement: Engagement, *, accepted_by) -> Engagement:
     locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if locked.handoff_accepted_at is not None:
         raise ValidationError("The handoff has already been accepted.")
+    events.publish(locked, events.EventType.HANDOFF_ACCEPTED, accepted_by=accepted_by.display_name)
     return update_engagement(
         locked,
         expected_version=locked.version,

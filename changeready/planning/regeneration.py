@@ -30,6 +30,7 @@ from changeready.core.planning import (
 from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
+from changeready.integrations import events
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 from changeready.planning.plan_state import plan_state
 from changeready.planning.rules_library import effective_rules
@@ -225,6 +226,7 @@ def regenerate_plan(engagement: Engagement, *, actor=None) -> RegenerationSummar
                 label=engagement.name,
                 detail=str(summary),
             )
+            events.publish(engagement, events.EventType.PLAN_GENERATED, plan=summary)
     return summary
 
 

@@ -78,13 +78,25 @@ OWNER_ROLES = (
     "champion",
 )
 PLAN_ITEM_STATUSES = ("planned", "done", "skipped")
+# Who runs a plan item's kind of work, and how it happens (section 6, v2).
+WORKSTREAMS = (
+    "sponsorship",
+    "communication",
+    "enablement",
+    "support",
+    "resistance",
+    "measurement",
+    "handoff",
+)
+FORMATS = ("one_to_one", "group_session", "workshop", "broadcast", "task", "review")
+# The phases of the plan window, in order (section 6).
+PLAN_PHASES = ("mobilise", "prepare", "go_live", "hypercare", "reinforce", "sustain")
+# `voluntary`: adoption is weekly active use; `mandatory`: adoption is compliance.
+ADOPTION_MODES = ("voluntary", "mandatory")
 QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 SEVERITIES = ("critical", "warning", "info")
 RISK_BANDS = ("high", "medium", "low")
 READINESS_BANDS = ("ready", "at_risk", "not_ready")
-
-DEFAULT_FIRST_WEEK = -4
-DEFAULT_LAST_WEEK = 12
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,8 @@ class PlanItem:
     kind: str
     owner_role: str
     owner: str = ""
+    workstream: str = ""
+    format: str = ""
     audience_ids: tuple[str, ...] = ()
     adkar_target: str | None = None
     resistance_point_id: str | None = None
@@ -167,13 +181,27 @@ class AdoptionTarget:
 
 
 @dataclass(frozen=True)
+class BlackoutPeriod:
+    """Days the customer cannot absorb change (month-end close, peak season, holidays)."""
+
+    start: date
+    end: date
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Engagement:
     id: str
     name: str
     go_live_date: date
     phase: str = "discovery"
     opposition_reviewed: bool = False
+    kickoff_date: date | None = None
+    renewal_date: date | None = None
+    delivery_lead_name: str = ""
     cs_owner_name: str = ""
+    adoption_mode: str = "voluntary"
+    blackout_periods: tuple[BlackoutPeriod, ...] = ()
     handoff_accepted: bool = False
     # Dates of the stored assessment snapshots (used by `assessment_stale`).
     snapshot_dates: tuple[date, ...] = ()

@@ -1,77 +1,127 @@
-"""Activation-plan generation and the regeneration merge.
+"""Activation-plan generation (domain reference, section 6, v2).
 
 `generate_plan` turns the landscape and a rule library into plan items and
-adoption targets. It is deterministic (the same engagement gives the same plan
-whatever order its rows arrive in) and explainable: every item carries the rule
-that made it (`origin`) and why it applies to this engagement (`reason`).
+adoption targets, from the kickoff week to the renewal. It is deterministic
+(the same engagement gives the same plan whatever order its rows arrive in,
+except that ties between equally influential owners go to the first in the
+landscape) and explainable: every item carries the rule that made it
+(`origin`) and why it applies here (`reason`).
 
-`merge_plan` and `merge_targets` compare a fresh generation with what is stored
-and say what would change, so the user can confirm before anything is written
-and no hand work is ever lost (domain reference, section 6).
+The ten guarantees of section 6 are kept here, in this order:
+
+1. The rules produce items for the weeks of the plan window (anchored at
+   go-live, the kickoff week or the value review; repeating ones repeat until
+   the value review). Each item's audience decides its format: `one_to_one`
+   needs exactly one person; a rule of kind `resistance` only ever addresses
+   resistors, and the points of stakeholders who are not resistors go to the
+   `concern` rules.
+2. Placement: an item for a week already over goes to the current week (late);
+   an announcement, a training or a go-live preparation step in a blackout week
+   moves to the nearest earlier free week (later only where earlier is
+   impossible); a generated item repeating a hand-made one (same kind, same
+   audience, same week) is dropped.
+3. Safety nets, which no rule switch can remove: a linked item for every
+   unresolved resistance point by its due week, and a step in week 1 or later
+   for every group and every resistor of medium or high risk nobody reaches.
+4. Sizing: at most 3 items after go-live (weeks 1 to 12) with each economic
+   buyer or executive sponsor in the audience, at most one `one_to_one` per
+   person every two weeks (a second meeting becomes a task to raise it in the
+   first), at most 12 generated items a week (same-rule items of a crowded
+   week merge into one session; what still does not fit moves to the nearest
+   week with room on the same side of go-live, and where no week has room the
+   least important step is left out). Items linked to a resistance point and
+   safety-net items are never merged, moved or dropped for size: they take
+   priority; an item answering a theme is never left out.
+5. Owners: every item names the person the engagement knows for its role.
 
 Decisions where the domain reference leaves room:
 
-- Window: a rule week outside [first_week, last_week] is dropped, not moved.
-  Piling an outcome review meant for week 12 into week 6 would schedule it before
-  there is an outcome to review; the team widens the window instead.
-- Resistance guarantee: every open resistance point gets a linked item at or
-  before its *effective due week*: its `due_week`, or `DEFAULT_DUE_WEEK` (-1, the
-  last week before go-live, since resistance not handled by go-live shows up as
-  non-adoption) when none is set, moved into the window (a due week before the
-  window becomes `first_week`, the earliest week the plan can hold; one after it
-  becomes `last_week`). When no rule provides such an item (its rule is disabled
-  or acts too late), a safety-net item is added at the effective due week.
-- Group guarantee: every stakeholder group is named in the audience of an item
-  in week 1 or later; if no rule does it, a week-one visit is added. The safety
-  nets are the core's guarantees, not rules, so switching rules off cannot break
-  them; their origins are `generated:safety_net.…`.
-- Adoption ramp: for each `daily_user` group, weekly targets from week 1 to
-  `last_week`, rising linearly from half the target in week 1 to the target in
-  `adoption_target_week`, then holding (cut off at `last_week` if the target
-  week lies beyond it). Half is what a well-supported go-live
-  typically reaches in its first live week; a straight line makes a shortfall
-  visible early without setting an unreachable bar for week one.
+- A week is a blackout week when a blackout period covers any of its working
+  days (Monday to Friday); a period that only touches a weekend blocks nothing.
+- Moves for blackouts and size stay within their band (up to go-live, weeks 1
+  to 12, the sustain phase), so a preparation step never lands after go-live
+  and the executive limit cannot be dodged by sliding an item out of it.
+- Adoption targets: a `voluntary` engagement ramps each `daily_user` group
+  linearly from half the target in week 1 to the target in
+  `adoption_target_week`, then holds; a `mandatory` one expects compliance
+  (`compliance_target_pct`, 95 % by week 2) with week 1 halfway there. Targets
+  run to the end of the plan, the renewal included.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from changeready.core.model import (
-    DEFAULT_FIRST_WEEK,
-    DEFAULT_LAST_WEEK,
+    BlackoutPeriod,
     EngagementData,
+    PlanItem,
     ResistancePoint,
     Stakeholder,
 )
 from changeready.core.rules import (
     BUILTIN_RULES,
-    MAX_WEEK,
-    MIN_WEEK,
+    POINT_FAMILIES,
     Rule,
     check_unique_keys,
 )
-from changeready.core.scoring import adkar_barrier, is_open_resistance, quadrant, resistor_reasons
+from changeready.core.scoring import (
+    adkar_barrier,
+    is_open_resistance,
+    is_resistor,
+    people_of,
+    quadrant,
+    resistor_reasons,
+    stakeholder_risk,
+)
+from changeready.core.themes import ThemeMatch, themes_of
+from changeready.core.weeks import (
+    REINFORCE_LAST_WEEK,
+    plan_week,
+    plan_window,
+    value_review_week,
+    week_monday,
+)
 
 DEFAULT_DUE_WEEK = -1
 DEFAULT_ADOPTION_TARGET_PCT = 80.0
 DEFAULT_ADOPTION_TARGET_WEEK = 8
+DEFAULT_COMPLIANCE_TARGET_PCT = 95.0
+DEFAULT_COMPLIANCE_TARGET_WEEK = 2
 RAMP_START_SHARE = 0.5
 RESISTANCE_SAFETY_NET_KEY = "safety_net.resistance_due"
 GROUP_REACH_SAFETY_NET_KEY = "safety_net.group_reach"
+RESISTOR_REACH_SAFETY_NET_KEY = "safety_net.resistor_reach"
+# Section 6, guarantee 8.
+MAX_GENERATED_ITEMS_PER_WEEK = 12
+MAX_EXECUTIVE_ITEMS_AFTER_GO_LIVE = 3
+ONE_TO_ONE_SPACING_WEEKS = 2
+EXECUTIVE_ROLES = frozenset({"economic_buyer", "executive_sponsor"})
+# Blackouts hold back what asks people to absorb change: announcements,
+# training, and anything in the last eight weeks before go-live or go-live week.
+BLACKOUT_SENSITIVE_KINDS = frozenset({"communication", "training"})
+PREPARATION_FIRST_WEEK = -8
 # How many names a reason lists before it says "and N more": a reason is read
 # in a tooltip, not scrolled through.
 _NAMES_IN_REASON = 5
 _REASON_EXCERPT = 120
+# Risk bands whose resistors must be reached after go-live (guarantee 10).
+_REACHED_RISK_BANDS = frozenset({"medium", "high"})
+# Without an as-of date, the risk floor (which depends on the days to
+# go-live) does not apply.
+_FAR_FROM_GO_LIVE_DAYS = 10**6
 
-# Resistance rules explain themselves through their resistance point instead.
 _FAMILY_LABELS = {
     "baseline": "Baseline",
     "role": "Role rule",
     "quadrant": "Quadrant rule",
     "barrier": "ADKAR barrier rule",
+    "theme": "What they said",
+    "mandatory": "Mandatory system",
+    "handoff": "Handoff",
 }
 _SOURCE_LABELS = {
     "lack_of_awareness": "lack of awareness of why we change",
@@ -92,11 +142,12 @@ _SOURCE_LABELS = {
 
 @dataclass(frozen=True)
 class GeneratedItem:
-    """One plan item as the rules would create it.
+    """One plan item as the generator would create it.
 
     `generation_key` is its identity across regenerations: the rule key, the
-    week, the audience and the linked resistance point. A large audience enters
-    as a digest so the key stays short enough for an indexed column.
+    week the rule asked for (before any move), the audience and the linked
+    resistance point. A large audience enters as a digest so the key stays
+    short enough for an indexed column.
     """
 
     generation_key: str
@@ -104,7 +155,10 @@ class GeneratedItem:
     title: str
     description: str
     kind: str
+    workstream: str
+    format: str
     owner_role: str
+    owner: str
     audience_ids: tuple[str, ...]
     adkar_target: str | None
     resistance_point_id: str | None
@@ -128,62 +182,63 @@ class GeneratedPlan:
 
 
 @dataclass(frozen=True)
-class ExistingItem:
-    """A stored plan item, as much as the merge needs to know about it."""
-
-    id: str
-    generation_key: str | None
-    origin: str
-    edited_by_hand: bool = False
-
-
-@dataclass(frozen=True)
-class PlanChanges:
-    to_add: tuple[GeneratedItem, ...]
-    to_remove: tuple[str, ...]
-    kept: tuple[str, ...]
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.to_add or self.to_remove)
-
-
-@dataclass(frozen=True)
-class ExistingTarget:
-    id: str
-    stakeholder_id: str
-    week: int
-    target_pct: float
-    actual_pct: float | None = None
-    edited_by_hand: bool = False
-
-
-@dataclass(frozen=True)
-class TargetUpdate:
-    id: str
-    target_pct: float
-
-
-@dataclass(frozen=True)
-class TargetChanges:
-    to_add: tuple[GeneratedTarget, ...]
-    to_update: tuple[TargetUpdate, ...]
-    to_remove: tuple[str, ...]
-    kept: tuple[str, ...]
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.to_add or self.to_update or self.to_remove)
-
-
-@dataclass(frozen=True)
 class _Facts:
     """What the rule conditions look at, derived once per stakeholder."""
 
     stakeholder: Stakeholder
+    position: int
     quadrant: str
     barrier: str | None
+    resistor: bool
     resistor_signals: tuple[str, ...]
+    risk_band: str
+    people: int
+    themes: dict[str, ThemeMatch]
+    # What they said: their texts and unsettled points, quoted by theme items.
+    own_words: tuple[str, ...]
+
+
+@dataclass
+class _Draft:
+    """An item on its way through placement; turned into a GeneratedItem at the end."""
+
+    rule_key: str
+    # The rule's family; empty for the core's own safety nets.
+    family: str
+    rank: int
+    intended_week: int
+    week: int
+    title: str
+    description: str
+    name: str
+    kind: str
+    workstream: str
+    format: str
+    owner_role: str
+    audience: tuple[str, ...]
+    adkar_target: str | None
+    point: ResistancePoint | None
+    reason: str
+    notes: list[str] = field(default_factory=list)
+    # Safety-net items, like linked ones, are never merged, moved or dropped for size.
+    guarantee: bool = False
+
+    @property
+    def protected(self) -> bool:
+        return self.guarantee or self.point is not None
+
+
+@dataclass(frozen=True)
+class _Context:
+    data: EngagementData
+    facts: dict[str, _Facts]
+    first_week: int
+    last_week: int
+    earliest_week: int
+    value_review_week: int | None
+    blackout_weeks: dict[int, str]
+    # Owner role -> the eligible persons, most influential first (guarantee 1).
+    eligible_owners: dict[str, tuple[_Facts, ...]]
 
 
 # --- generation ---------------------------------------------------------------
@@ -193,58 +248,83 @@ def generate_plan(
     data: EngagementData,
     rules: Sequence[Rule] = BUILTIN_RULES,
     *,
-    first_week: int = DEFAULT_FIRST_WEEK,
-    last_week: int = DEFAULT_LAST_WEEK,
+    as_of: date | None = None,
     adoption_target_pct: float = DEFAULT_ADOPTION_TARGET_PCT,
     adoption_target_week: int = DEFAULT_ADOPTION_TARGET_WEEK,
+    compliance_target_pct: float = DEFAULT_COMPLIANCE_TARGET_PCT,
+    compliance_target_week: int = DEFAULT_COMPLIANCE_TARGET_WEEK,
 ) -> GeneratedPlan:
-    """The activation plan the rules produce for this engagement."""
-    _check_window(first_week, last_week, adoption_target_pct, adoption_target_week)
+    """The activation plan the rules produce for this engagement.
+
+    `as_of` (today, for a real engagement) makes weeks already over unusable:
+    what the plan still asks for there goes to the current week, marked late.
+    `data.plan_items` are the hand-made items the generated plan must not repeat.
+    """
+    _check_targets(adoption_target_pct, adoption_target_week)
+    _check_targets(compliance_target_pct, compliance_target_week)
     check_unique_keys(rules)
-    facts = _facts_by_id(data)
+    context = _context(data, as_of)
     points = sorted(data.resistance_points, key=lambda point: point.id)
     for point in points:
-        if point.stakeholder_id not in facts:
+        if point.stakeholder_id not in context.facts:
             raise ValueError(
                 f"resistance point {point.id!r} refers to unknown stakeholder "
                 f"{point.stakeholder_id!r}"
             )
     open_points = [point for point in points if is_open_resistance(point)]
 
-    # (week, rank, item): the rank keeps a week's items in library order, with
-    # the guarantees after the rules they complete.
-    ranked: list[tuple[int, int, GeneratedItem]] = []
-    for position, rule in enumerate(rules):
-        weeks = sorted(week for week in rule.weeks if first_week <= week <= last_week)
-        if rule.enabled and weeks:
-            ranked.extend(
-                (item.week, position, item) for item in _apply_rule(rule, weeks, facts, open_points)
-            )
-    rule_items = [item for _, _, item in ranked]
-    resistance_net = _resistance_safety_net(rule_items, open_points, facts, first_week, last_week)
-    group_net = _group_safety_net([*rule_items, *resistance_net], facts)
-    ranked.extend((item.week, len(rules), item) for item in resistance_net)
-    ranked.extend((item.week, len(rules) + 1, item) for item in group_net)
-    ranked.sort(
+    drafts: list[_Draft] = []
+    for rank, rule in enumerate(rules):
+        if rule.enabled:
+            drafts.extend(_apply_rule(rule, rank, context, open_points))
+    guarantee_rank = len(rules)
+    for draft in drafts:
+        _place_late(draft, context)
+        _avoid_blackout(draft, context)
+    drafts = _one_per_week(drafts)
+    drafts = _without_hand_made_repeats(drafts, data.plan_items)
+    resistance_net = _resistance_safety_net(drafts, open_points, context, guarantee_rank)
+    for draft in resistance_net:
+        _avoid_blackout(draft, context)
+    drafts.extend(resistance_net)
+    drafts.extend(_reach_safety_net(drafts, context, guarantee_rank + 1))
+    drafts = _limit_executive_items(drafts, context)
+    _space_one_to_ones(drafts, context)
+    drafts = _limit_items_per_week(drafts, context)
+
+    finished = [(draft.rank, _finish(draft, context)) for draft in drafts]
+    finished.sort(
         key=lambda entry: (
+            entry[1].week,
             entry[0],
-            entry[1],
-            entry[2].audience_ids,
-            entry[2].resistance_point_id or "",
+            entry[1].audience_ids,
+            entry[1].resistance_point_id or "",
         )
     )
     return GeneratedPlan(
-        items=tuple(item for _, _, item in ranked),
-        targets=_adoption_targets(facts, last_week, adoption_target_pct, adoption_target_week),
-        first_week=first_week,
-        last_week=last_week,
+        items=tuple(item for _, item in finished),
+        targets=_adoption_targets(
+            context,
+            *(
+                (compliance_target_pct, compliance_target_week)
+                if data.engagement.adoption_mode == "mandatory"
+                else (adoption_target_pct, adoption_target_week)
+            ),
+        ),
+        first_week=context.first_week,
+        last_week=context.last_week,
     )
 
 
-def effective_due_week(point: ResistancePoint, first_week: int, last_week: int) -> int:
-    """The week by which a plan item must act on an open resistance point (see module doc)."""
+def effective_due_week(point: ResistancePoint, earliest_week: int, last_week: int) -> int:
+    """The week by which a plan item must act on an unresolved point.
+
+    Its `due_week`, or week -1 when none is set (resistance not handled by
+    go-live shows up as non-adoption); never before the first week the plan can
+    still use, never after its last.
+    """
     due_week = DEFAULT_DUE_WEEK if point.due_week is None else point.due_week
-    return min(max(due_week, first_week), last_week)
+    return min(max(due_week, earliest_week), last_week)
 
 
 def adoption_ramp(
@@ -267,109 +347,214 @@ def adoption_ramp(
     return tuple(ramp)
 
 
-def _check_window(
-    first_week: int, last_week: int, adoption_target_pct: float, adoption_target_week: int
-) -> None:
-    if not MIN_WEEK <= first_week <= 0:
-        raise ValueError(f"first_week must be between {MIN_WEEK} and 0, not {first_week}")
-    if not 1 <= last_week <= MAX_WEEK:
-        raise ValueError(f"last_week must be between 1 and {MAX_WEEK}, not {last_week}")
-    if not 0 < adoption_target_pct <= 100:
-        raise ValueError(
-            f"adoption_target_pct must be above 0 and at most 100, not {adoption_target_pct}"
-        )
+def blackout_weeks(
+    go_live_date: date, periods: Sequence[BlackoutPeriod], first_week: int, last_week: int
+) -> dict[int, str]:
+    """Plan week -> label of the blackout period covering one of its working days."""
+    weeks: dict[int, str] = {}
+    for period in sorted(periods, key=lambda period: (period.start, period.end, period.label)):
+        start = max(plan_week(go_live_date, period.start), first_week)
+        end = min(plan_week(go_live_date, period.end), last_week)
+        for week in range(start, end + 1):
+            monday = week_monday(go_live_date, week)
+            friday = monday.toordinal() + 4
+            if period.start.toordinal() <= friday and period.end >= monday:
+                weeks.setdefault(week, period.label or "blackout period")
+    return weeks
+
+
+def _check_targets(target_pct: float, target_week: int) -> None:
+    if not 0 < target_pct <= 100:
+        raise ValueError(f"target_pct must be above 0 and at most 100, not {target_pct}")
     # A target week after the window is allowed: the ramp is then cut off at
-    # last_week, which shows honestly that the window ends before the target.
-    if not 1 <= adoption_target_week <= MAX_WEEK:
-        raise ValueError(
-            f"adoption_target_week must be between 1 and {MAX_WEEK}, not {adoption_target_week}"
-        )
+    # the last week, which shows honestly that the window ends before the target.
+    if not 1 <= target_week <= 260:
+        raise ValueError(f"target_week must be between 1 and 260, not {target_week}")
 
 
-def _facts_by_id(data: EngagementData) -> dict[str, _Facts]:
+def _context(data: EngagementData, as_of: date | None) -> _Context:
+    engagement = data.engagement
+    first_week, last_week = plan_window(
+        engagement.go_live_date, engagement.kickoff_date, engagement.renewal_date
+    )
+    earliest_week = first_week
+    days_to_go_live = _FAR_FROM_GO_LIVE_DAYS
+    if as_of is not None:
+        earliest_week = min(max(first_week, plan_week(engagement.go_live_date, as_of)), last_week)
+        days_to_go_live = (engagement.go_live_date - as_of).days
+    facts = _facts_by_id(data, days_to_go_live)
+    return _Context(
+        data=data,
+        facts=facts,
+        first_week=first_week,
+        last_week=last_week,
+        earliest_week=earliest_week,
+        value_review_week=value_review_week(engagement.go_live_date, engagement.renewal_date),
+        blackout_weeks=blackout_weeks(
+            engagement.go_live_date, engagement.blackout_periods, first_week, last_week
+        ),
+        eligible_owners=_eligible_owners(facts),
+    )
+
+
+def _eligible_owners(facts: dict[str, _Facts]) -> dict[str, tuple[_Facts, ...]]:
+    """Who may own an item of each customer role: persons, by influence then landscape order."""
+    people = sorted(
+        (subject for subject in facts.values() if subject.stakeholder.kind == "person"),
+        key=lambda subject: (-subject.stakeholder.influence, subject.position),
+    )
+    won_over = [p for p in people if p.stakeholder.engagement in ("supportive", "leading")]
+    return {
+        "sponsor": tuple(
+            [p for p in won_over if p.stakeholder.role == "executive_sponsor"]
+            or [p for p in won_over if p.stakeholder.role == "economic_buyer"]
+        ),
+        "customer_admin": tuple(p for p in people if p.stakeholder.role == "product_admin"),
+        "customer_manager": tuple(p for p in people if p.stakeholder.role == "people_manager"),
+        "champion": tuple(p for p in people if p.stakeholder.is_champion),
+    }
+
+
+def _facts_by_id(data: EngagementData, days_to_go_live: int) -> dict[str, _Facts]:
     """Facts for every stakeholder, keyed and ordered by id (input order must not matter)."""
     points_by_stakeholder: dict[str, list[ResistancePoint]] = {}
     for point in data.resistance_points:
         points_by_stakeholder.setdefault(point.stakeholder_id, []).append(point)
-    facts: dict[str, _Facts] = {}
-    for stakeholder in sorted(data.stakeholders, key=lambda stakeholder: stakeholder.id):
-        if stakeholder.id in facts:
+    positions: dict[str, int] = {}
+    for position, stakeholder in enumerate(data.stakeholders):
+        if stakeholder.id in positions:
             raise ValueError(f"stakeholder id {stakeholder.id!r} appears twice")
+        positions[stakeholder.id] = position
+    facts: dict[str, _Facts] = {}
+    by_id = {stakeholder.id: stakeholder for stakeholder in data.stakeholders}
+    for stakeholder in sorted(data.stakeholders, key=lambda stakeholder: stakeholder.id):
+        own_points = points_by_stakeholder.get(stakeholder.id, ())
+        resistor = is_resistor(stakeholder, own_points)
+        unsettled = sorted(
+            (point for point in own_points if is_open_resistance(point)), key=lambda p: p.id
+        )
         facts[stakeholder.id] = _Facts(
             stakeholder=stakeholder,
+            position=positions[stakeholder.id],
             quadrant=quadrant(stakeholder),
             barrier=adkar_barrier(stakeholder.adkar),
-            resistor_signals=resistor_reasons(
-                stakeholder, points_by_stakeholder.get(stakeholder.id, ())
+            resistor=resistor,
+            resistor_signals=resistor_reasons(stakeholder, own_points) if resistor else (),
+            risk_band=stakeholder_risk(stakeholder, own_points, days_to_go_live).band,
+            people=people_of(stakeholder, by_id),
+            themes={match.code: match for match in themes_of(stakeholder, own_points)},
+            own_words=(
+                stakeholder.success_definition,
+                stakeholder.resistance_triggers,
+                *(point.description for point in unsettled),
             ),
         )
     return facts
 
 
-def _matches(rule: Rule, facts: _Facts) -> bool:
-    """The stakeholder conditions; a resistance rule's sources are checked per point."""
+def _matches(rule: Rule, facts: _Facts, adoption_mode: str) -> bool:
+    """The stakeholder conditions; a point rule's sources are checked per point."""
     stakeholder = facts.stakeholder
     return (
         (not rule.roles or stakeholder.role in rule.roles)
         and (not rule.quadrants or facts.quadrant in rule.quadrants)
         and (not rule.kinds or stakeholder.kind in rule.kinds)
         and (not rule.barriers or facts.barrier in rule.barriers)
-        and (not rule.resistors_only or bool(facts.resistor_signals))
+        and (not rule.adoption_modes or adoption_mode in rule.adoption_modes)
+        and (not rule.themes or any(code in facts.themes for code in rule.themes))
+        and (
+            rule.min_headcount is None
+            or (stakeholder.kind == "group" and facts.people >= rule.min_headcount)
+        )
+        # Guarantee 2: resistance handling is for resistors only, whatever the rule says.
+        and (not (rule.resistors_only or rule.kind == "resistance") or facts.resistor)
     )
 
 
+def _rule_weeks(rule: Rule, context: _Context) -> list[int]:
+    """The plan weeks a rule asks for, inside the window."""
+    if rule.anchor == "kickoff":
+        base = context.first_week
+    elif rule.anchor == "value_review":
+        if context.value_review_week is None:
+            return []
+        base = context.value_review_week
+    else:
+        base = 0
+    weeks = [base + week for week in rule.weeks]
+    if rule.repeat_every:
+        stop = context.last_week + 1
+        if context.value_review_week is not None and weeks[-1] < context.value_review_week:
+            stop = context.value_review_week
+        weeks.extend(range(weeks[-1] + rule.repeat_every, stop, rule.repeat_every))
+    if rule.family == "theme":
+        # What people said is answered even in a short plan (guarantee 5): a
+        # week outside the window moves to its nearest edge.
+        weeks = [min(max(week, context.first_week), context.last_week) for week in weeks]
+    return sorted(week for week in set(weeks) if context.first_week <= week <= context.last_week)
+
+
 def _apply_rule(
-    rule: Rule,
-    weeks: Sequence[int],
-    facts: dict[str, _Facts],
-    open_points: Sequence[ResistancePoint],
-) -> list[GeneratedItem]:
-    if rule.family == "resistance":
-        items = []
+    rule: Rule, rank: int, context: _Context, open_points: Sequence[ResistancePoint]
+) -> list[_Draft]:
+    weeks = _rule_weeks(rule, context)
+    if not weeks:
+        return []
+    mode = context.data.engagement.adoption_mode
+    facts = context.facts
+    if rule.family in POINT_FAMILIES:
+        drafts = []
         for point in open_points:
             subject = facts[point.stakeholder_id]
+            # Resistance rules act on resistors' points, concern rules on everyone else's.
+            if subject.resistor != (rule.family == "resistance"):
+                continue
             if (
                 not rule.resistance_sources or point.source in rule.resistance_sources
-            ) and _matches(rule, subject):
+            ) and _matches(rule, subject, mode):
                 reason = f"{_resistance_fact(subject, point)}."
-                items.extend(_items(rule, weeks, (subject,), reason, point.id))
-        return items
+                drafts.extend(_drafts(rule, rank, weeks, (subject,), reason, point))
+        return drafts
     if rule.audience == "each":
-        items = []
-        for subject in facts.values():
-            if _matches(rule, subject):
-                items.extend(_items(rule, weeks, (subject,), _each_reason(rule, subject), None))
-        return items
-    audience = tuple(subject for subject in facts.values() if _matches(rule, subject))
+        return [
+            draft
+            for subject in facts.values()
+            if _matches(rule, subject, mode)
+            for draft in _drafts(rule, rank, weeks, (subject,), _each_reason(rule, subject), None)
+        ]
+    if rule.audience == "team":
+        return _drafts(rule, rank, weeks, (), _engagement_reason(rule, ()), None)
+    audience = tuple(subject for subject in facts.values() if _matches(rule, subject, mode))
     if rule.has_conditions and not audience:
         return []
-    return _items(rule, weeks, audience, _engagement_reason(rule, audience), None)
+    return _drafts(rule, rank, weeks, audience, _engagement_reason(rule, audience), None)
 
 
-def _items(
+def _drafts(
     rule: Rule,
+    rank: int,
     weeks: Sequence[int],
     audience: Sequence[_Facts],
     reason: str,
-    resistance_point_id: str | None,
-) -> list[GeneratedItem]:
-    audience_ids = tuple(subject.stakeholder.id for subject in audience)
-    # Only an 'each' rule may use {name} (rule validation), so the audience is one.
-    name = audience[0].stakeholder.name if rule.audience == "each" else ""
-    title = rule.title.format(name=name)
-    description = rule.description.format(name=name)
+    point: ResistancePoint | None,
+) -> list[_Draft]:
     return [
-        GeneratedItem(
-            generation_key=generation_key(rule.key, week, audience_ids, resistance_point_id),
+        _Draft(
+            rule_key=rule.key,
+            family=rule.family,
+            rank=rank,
+            intended_week=week,
             week=week,
-            title=title,
-            description=description,
+            title=rule.title,
+            description=rule.description,
+            name=audience[0].stakeholder.name if rule.audience == "each" else "",
             kind=rule.kind,
+            workstream=rule.workstream,
+            format=rule.format,
             owner_role=rule.owner_role,
-            audience_ids=audience_ids,
+            audience=tuple(subject.stakeholder.id for subject in audience),
             adkar_target=rule.adkar_target,
-            resistance_point_id=resistance_point_id,
-            origin=f"generated:{rule.key}",
+            point=point,
             reason=reason,
         )
         for week in weeks
@@ -393,6 +578,480 @@ def generation_key(
     return f"{rule_key}|{week}|{audience}|{resistance_point_id or ''}"
 
 
+def _key(draft: _Draft) -> str:
+    return generation_key(
+        draft.rule_key,
+        draft.intended_week,
+        draft.audience,
+        draft.point.id if draft.point else None,
+    )
+
+
+# --- placement ----------------------------------------------------------------
+
+
+def _band(week: int) -> tuple[int, int]:
+    """The weeks an item may move within: up to go-live, hypercare and reinforce, sustain."""
+    if week <= 0:
+        return (-(10**6), 0)
+    if week <= REINFORCE_LAST_WEEK:
+        return (1, REINFORCE_LAST_WEEK)
+    return (REINFORCE_LAST_WEEK + 1, 10**6)
+
+
+def _place_late(draft: _Draft, context: _Context) -> None:
+    if draft.week < context.earliest_week:
+        draft.notes.append(
+            f"Late: planned for week {draft.week}, which is over; placed in week "
+            f"{context.earliest_week}, the first week the plan can still use."
+        )
+        draft.week = context.earliest_week
+
+
+def _one_per_week(drafts: Sequence[_Draft]) -> list[_Draft]:
+    """One item per rule, audience and point in a week, the latest intended one.
+
+    Only a late plan brings several weeks of a rule into one week: repeating
+    the why four times in the current week helps nobody.
+    """
+    latest: dict[tuple, _Draft] = {}
+    for draft in drafts:
+        slot = (draft.week, draft.rule_key, draft.audience, draft.point.id if draft.point else "")
+        if slot not in latest or draft.intended_week > latest[slot].intended_week:
+            latest[slot] = draft
+    kept = {id(draft) for draft in latest.values()}
+    return [draft for draft in drafts if id(draft) in kept]
+
+
+def _blackout_sensitive(draft: _Draft) -> bool:
+    return draft.kind in BLACKOUT_SENSITIVE_KINDS or PREPARATION_FIRST_WEEK <= draft.week <= 0
+
+
+def _avoid_blackout(draft: _Draft, context: _Context) -> None:
+    label = context.blackout_weeks.get(draft.week)
+    if label is None or not _blackout_sensitive(draft):
+        return
+    week = _nearest_week(draft.week, context, lambda week: week not in context.blackout_weeks)
+    if week is None:
+        draft.notes.append(f"Week {draft.week} falls in {label}, and no nearby week is free.")
+        return
+    draft.notes.append(f"Moved from week {draft.week}, which falls in {label}, to week {week}.")
+    draft.week = week
+
+
+def _nearest_week(week: int, context: _Context, fits) -> int | None:
+    """The nearest earlier week that fits, else the nearest later one, within the band."""
+    low, high = _band(week)
+    low = max(low, context.earliest_week)
+    high = min(high, context.last_week)
+    for candidate in range(week - 1, low - 1, -1):
+        if fits(candidate):
+            return candidate
+    for candidate in range(week + 1, high + 1):
+        if fits(candidate):
+            return candidate
+    return None
+
+
+def _without_hand_made_repeats(
+    drafts: Sequence[_Draft], hand_made: Sequence[PlanItem]
+) -> list[_Draft]:
+    """Drop what repeats a hand-made item: same kind, same audience, same week."""
+    made = {
+        (item.week, item.kind, frozenset(item.audience_ids))
+        for item in hand_made
+        if item.origin == "manual" and item.status != "skipped"
+    }
+    return [
+        draft for draft in drafts if (draft.week, draft.kind, frozenset(draft.audience)) not in made
+    ]
+
+
+# --- guarantees ---------------------------------------------------------------
+
+
+def _resistance_safety_net(
+    drafts: Sequence[_Draft],
+    open_points: Sequence[ResistancePoint],
+    context: _Context,
+    rank: int,
+) -> list[_Draft]:
+    """A linked item for every unresolved point that nothing acts on by its due week."""
+    earliest: dict[str, int] = {}
+    linked_weeks = [(draft.point.id, draft.week) for draft in drafts if draft.point is not None]
+    linked_weeks += [
+        (item.resistance_point_id, item.week)
+        for item in context.data.plan_items
+        if item.resistance_point_id is not None and item.status != "skipped"
+    ]
+    for point_id, week in linked_weeks:
+        earliest[point_id] = min(earliest.get(point_id, week), week)
+    safety_net = []
+    for point in open_points:
+        due_week = effective_due_week(point, context.earliest_week, context.last_week)
+        if earliest.get(point.id, due_week + 1) <= due_week:
+            continue
+        subject = context.facts[point.stakeholder_id]
+        name = subject.stakeholder.name
+        who = point.owner or "The mitigation owner"
+        response = f" ({point.strategy.replace('_', ' ')})" if point.strategy else ""
+        resistor = subject.resistor
+        safety_net.append(
+            _Draft(
+                rule_key=RESISTANCE_SAFETY_NET_KEY,
+                family="",
+                rank=rank,
+                intended_week=due_week,
+                week=due_week,
+                title=(
+                    "Start the mitigation for {name}"
+                    if resistor
+                    else "Answer the concern of {name}"
+                ),
+                description=(
+                    "Nothing else in the plan acts on this point by its due week. "
+                    f"{who} agrees the response{response} with {{name}} and starts it this week."
+                ),
+                name=name,
+                kind="resistance" if resistor else "coaching",
+                workstream="resistance" if resistor else "enablement",
+                format="task",
+                owner_role="delivery",
+                audience=(point.stakeholder_id,),
+                adkar_target=None,
+                point=point,
+                reason=(
+                    f"Every unresolved resistance point is acted on by its due week: "
+                    f"{_resistance_fact(subject, point)}. "
+                    f"{_due_week_note(point, due_week, context)}"
+                ),
+                guarantee=True,
+            )
+        )
+    return safety_net
+
+
+def _due_week_note(point: ResistancePoint, due_week: int, context: _Context) -> str:
+    if point.due_week is None and due_week == DEFAULT_DUE_WEEK:
+        return f"No due week set: placed in week {due_week} so it is handled before go-live."
+    asked = DEFAULT_DUE_WEEK if point.due_week is None else point.due_week
+    if asked < due_week:
+        return (
+            f"Late: due in week {asked}, before the first week the plan can still use; "
+            f"placed in week {due_week}."
+        )
+    if asked > context.last_week:
+        return f"Due in week {asked}, after the plan ends: placed in week {due_week}."
+    return f"No rule acts on it by week {due_week}."
+
+
+def _reached_after_go_live(drafts: Sequence[_Draft], context: _Context) -> set[str]:
+    """Stakeholders an item of week 1 or later names, directly or through their group."""
+    audiences = [draft.audience for draft in drafts if draft.week >= 1]
+    audiences += [
+        item.audience_ids
+        for item in context.data.plan_items
+        if item.week >= 1 and item.status != "skipped"
+    ]
+    named = {stakeholder_id for audience in audiences for stakeholder_id in audience}
+    return named | {
+        stakeholder_id
+        for stakeholder_id, facts in context.facts.items()
+        if facts.stakeholder.group_id in named
+    }
+
+
+def _reach_safety_net(drafts: Sequence[_Draft], context: _Context, rank: int) -> list[_Draft]:
+    """A step in week 1 or later for every group, and resistor of medium or high risk,
+    that nothing reaches after go-live."""
+    reached = _reached_after_go_live(drafts, context)
+    week = max(1, context.earliest_week)
+    safety_net = []
+    # Groups first: a visit to a group reaches the people placed in it.
+    by_kind = sorted(context.facts.items(), key=lambda entry: entry[1].stakeholder.kind != "group")
+    for stakeholder_id, subject in by_kind:
+        stakeholder = subject.stakeholder
+        if stakeholder_id in reached or stakeholder.group_id in reached:
+            continue
+        if stakeholder.kind == "group":
+            key, title, format_ = (
+                GROUP_REACH_SAFETY_NET_KEY,
+                "Week-one visit to {name}",
+                "group_session",
+            )
+            description = (
+                "Nothing else in the plan reaches this group after go-live. Visit them at "
+                "work in the first live week: what works, what blocks them, who to call."
+            )
+            why = "is a group"
+        elif subject.resistor and subject.risk_band in _REACHED_RISK_BANDS:
+            key, title, format_ = (
+                RESISTOR_REACH_SAFETY_NET_KEY,
+                "Week-one check-in with {name}",
+                "one_to_one",
+            )
+            description = (
+                "Nothing else in the plan reaches {name} after go-live. Ask what the first "
+                "live days were like and what would make the new way work for them."
+            )
+            why = (
+                f"is a resistor ({', '.join(subject.resistor_signals)}) of {subject.risk_band} risk"
+            )
+        else:
+            continue
+        reached.add(stakeholder_id)
+        safety_net.append(
+            _Draft(
+                rule_key=key,
+                family="",
+                rank=rank,
+                intended_week=week,
+                week=week,
+                title=title,
+                description=description,
+                name=stakeholder.name,
+                kind="checkpoint",
+                workstream="support",
+                format=format_,
+                owner_role="customer_manager",
+                audience=(stakeholder_id,),
+                adkar_target="ability",
+                point=None,
+                reason=(
+                    f"Every group and every resistor of medium or high risk is reached after "
+                    f"go-live: {stakeholder.name} {why} and no other plan step reaches them "
+                    "in week 1 or later."
+                ),
+                guarantee=True,
+            )
+        )
+    return safety_net
+
+
+# --- sizing -------------------------------------------------------------------
+
+
+def _priority(draft: _Draft) -> tuple:
+    """Lower sorts first: protected items, then library order, then week."""
+    return (not draft.protected, draft.rank, draft.week, draft.audience)
+
+
+def _limit_executive_items(drafts: list[_Draft], context: _Context) -> list[_Draft]:
+    """At most 3 items with each executive in the audience in weeks 1 to 12."""
+    executives = {
+        stakeholder_id
+        for stakeholder_id, facts in context.facts.items()
+        if facts.stakeholder.role in EXECUTIVE_ROLES
+    }
+    theirs: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if 1 <= draft.week <= REINFORCE_LAST_WEEK:
+            for member in executives.intersection(draft.audience):
+                theirs.setdefault(member, []).append(draft)
+    dropped: set[int] = set()
+    # Executives to take out of a wider audience, applied once per item.
+    removed: dict[int, set[str]] = {}
+    for executive in sorted(theirs):
+        kept = 0
+        answered: set[str] = set()
+        for draft in sorted(theirs[executive], key=_priority):
+            if id(draft) in dropped:
+                continue
+            # What they said keeps one answer per theme rule (guarantee 5).
+            answers_theme = draft.family == "theme" and draft.rule_key not in answered
+            if draft.family == "theme":
+                answered.add(draft.rule_key)
+            if draft.protected or answers_theme or kept < MAX_EXECUTIVE_ITEMS_AFTER_GO_LIVE:
+                kept += 1
+            elif len(draft.audience) > len(removed.get(id(draft), ())) + 1:
+                removed.setdefault(id(draft), set()).add(executive)
+            else:
+                dropped.add(id(draft))
+    for draft in drafts:
+        if id(draft) in removed:
+            leaving = removed[id(draft)]
+            draft.audience = tuple(member for member in draft.audience if member not in leaving)
+    return [draft for draft in drafts if id(draft) not in dropped]
+
+
+def _one_to_one_person(draft: _Draft, context: _Context) -> str | None:
+    """The person an item meets one to one, if its format is `one_to_one`."""
+    if draft.format != "one_to_one" or len(draft.audience) != 1:
+        return None
+    person = draft.audience[0]
+    return person if context.facts[person].stakeholder.kind == "person" else None
+
+
+def _space_one_to_ones(drafts: list[_Draft], context: _Context) -> None:
+    """A second one-to-one with a person within two weeks becomes a task for the first."""
+    _fit_formats(drafts, context)
+    meetings: dict[str, list[int]] = {}
+    for draft in sorted(drafts, key=lambda draft: (draft.week, _priority(draft))):
+        person = _one_to_one_person(draft, context)
+        if person is None:
+            continue
+        weeks = meetings.setdefault(person, [])
+        clash = next(
+            (week for week in weeks if abs(week - draft.week) < ONE_TO_ONE_SPACING_WEEKS), None
+        )
+        if clash is None:
+            weeks.append(draft.week)
+            continue
+        draft.format = "task"
+        draft.notes.append(
+            f"Raise it in the one-to-one of week {clash}: at most one one-to-one per person "
+            "every two weeks."
+        )
+
+
+def _fit_formats(drafts: Sequence[_Draft], context: _Context) -> None:
+    """`one_to_one` only for exactly one person; anything else meets as a group."""
+    for draft in drafts:
+        if draft.format != "one_to_one":
+            continue
+        if not draft.audience:
+            draft.format = "review"
+        elif (
+            len(draft.audience) > 1 or context.facts[draft.audience[0]].stakeholder.kind != "person"
+        ):
+            draft.format = "group_session"
+
+
+def _limit_items_per_week(drafts: list[_Draft], context: _Context) -> list[_Draft]:
+    """At most 12 generated items a week, protected items aside (see module doc)."""
+    by_week: dict[int, list[_Draft]] = {}
+    for draft in drafts:
+        by_week.setdefault(draft.week, []).append(draft)
+    for week in sorted(by_week):
+        if len(by_week[week]) > MAX_GENERATED_ITEMS_PER_WEEK:
+            by_week[week] = _merge_same_rule(by_week[week], context)
+    for week in sorted(by_week):
+        crowded = by_week[week]
+        movable = sorted((draft for draft in crowded if not draft.protected), key=_priority)
+        while len(crowded) > MAX_GENERATED_ITEMS_PER_WEEK and movable:
+            draft = movable.pop()
+            target = _nearest_week(
+                week,
+                context,
+                lambda candidate, draft=draft: (
+                    _has_room(by_week, candidate)
+                    and not (_blackout_sensitive(draft) and candidate in context.blackout_weeks)
+                ),
+            )
+            crowded.remove(draft)
+            if target is None:
+                # No week of its band has room: the least important step gives way,
+                # unless it answers what people said (guarantee 5).
+                if draft.family == "theme":
+                    crowded.append(draft)
+                continue
+            draft.notes.append(
+                f"Moved from week {week} to week {target}: week {week} already holds "
+                f"{MAX_GENERATED_ITEMS_PER_WEEK} steps."
+            )
+            draft.week = target
+            if draft.format == "one_to_one":
+                draft.format = "task"
+                draft.notes.append("Raise it at the next meeting with them.")
+            by_week.setdefault(target, []).append(draft)
+    return [draft for week in sorted(by_week) for draft in by_week[week]]
+
+
+def _has_room(by_week: dict[int, list[_Draft]], week: int) -> bool:
+    return len(by_week.get(week, ())) < MAX_GENERATED_ITEMS_PER_WEEK
+
+
+def _merge_same_rule(drafts: list[_Draft], context: _Context) -> list[_Draft]:
+    """One session per rule for a crowded week: the rule's per-stakeholder items merge."""
+    groups: dict[str, list[_Draft]] = {}
+    for draft in drafts:
+        if not draft.protected and draft.name:
+            groups.setdefault(draft.rule_key, []).append(draft)
+    merged = [draft for draft in drafts if draft.protected or not draft.name]
+    count = len(drafts)
+    for rule_key in sorted(groups, key=lambda key: (-len(groups[key]), key)):
+        members = groups[rule_key]
+        if count <= MAX_GENERATED_ITEMS_PER_WEEK or len(members) == 1:
+            merged.extend(members)
+            continue
+        count -= len(members) - 1
+        merged.append(_merged(members, context))
+    return merged
+
+
+def _merged(members: Sequence[_Draft], context: _Context) -> _Draft:
+    first = min(members, key=_priority)
+    audience = tuple(sorted({stakeholder for draft in members for stakeholder in draft.audience}))
+    names = [context.facts[stakeholder].stakeholder.name for stakeholder in audience]
+    return replace(
+        first,
+        audience=audience,
+        name=_names(names),
+        format="group_session" if first.format == "one_to_one" else first.format,
+        reason=f"{_FAMILY_LABELS[first.family]}: {_names(names)}.",
+        notes=[
+            f"One session for {len(audience)} stakeholders: the week holds more than "
+            f"{MAX_GENERATED_ITEMS_PER_WEEK} steps otherwise."
+        ],
+    )
+
+
+# --- owners and the finished item ---------------------------------------------
+
+
+def _finish(draft: _Draft, context: _Context) -> GeneratedItem:
+    _fit_formats([draft], context)
+    when = week_monday(context.data.engagement.go_live_date, draft.week)
+    values = {"name": draft.name, "date": f"{when.day} {when:%B %Y}"}
+    reason = " ".join([draft.reason, *draft.notes])
+    return GeneratedItem(
+        generation_key=_key(draft),
+        week=draft.week,
+        title=draft.title.format(**values),
+        description=draft.description.format(**values),
+        kind=draft.kind,
+        workstream=draft.workstream,
+        format=draft.format,
+        owner_role=draft.owner_role,
+        owner=owner_for(draft.owner_role, draft.audience, draft.point, context),
+        audience_ids=tuple(sorted(draft.audience)),
+        adkar_target=draft.adkar_target,
+        resistance_point_id=draft.point.id if draft.point else None,
+        origin=f"generated:{draft.rule_key}",
+        reason=reason,
+    )
+
+
+def owner_for(
+    owner_role: str,
+    audience: Sequence[str],
+    point: ResistancePoint | None,
+    context: _Context,
+) -> str:
+    """The named owner of an item (section 6, guarantee 1); empty when nobody is eligible."""
+    if point is not None and point.owner.strip():
+        return point.owner.strip()
+    engagement = context.data.engagement
+    if owner_role == "delivery":
+        return engagement.delivery_lead_name
+    if owner_role == "customer_success":
+        return engagement.cs_owner_name
+    eligible = context.eligible_owners[owner_role]
+    if owner_role in ("customer_manager", "champion"):
+        group = _group_of(audience, context)
+        eligible = [f for f in eligible if group and f.stakeholder.group_id == group] or eligible
+    return eligible[0].stakeholder.name if eligible else ""
+
+
+def _group_of(audience: Sequence[str], context: _Context) -> str | None:
+    """The item's (first) group: a group in the audience, else the group of a person in it."""
+    members = [context.facts[stakeholder].stakeholder for stakeholder in sorted(audience)]
+    for member in members:
+        if member.kind == "group":
+            return member.id
+    return next((member.group_id for member in members if member.group_id), None)
+
+
 # --- reasons ------------------------------------------------------------------
 
 
@@ -406,244 +1065,120 @@ def _one_of(values: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def _each_reason(rule: Rule, subject: _Facts) -> str:
-    stakeholder = subject.stakeholder
+def _names(names: Sequence[str]) -> str:
+    shown = list(names[:_NAMES_IN_REASON])
+    if len(names) > _NAMES_IN_REASON:
+        shown.append(f"{len(names) - _NAMES_IN_REASON} more")
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def _conditions(rule: Rule, subject: _Facts | None) -> list[str]:
+    """The facts (for one stakeholder) or conditions (for a rule) that made an item."""
+    stakeholder = subject.stakeholder if subject else None
     facts = []
     if rule.roles:
-        facts.append(f"role {_words(stakeholder.role)}")
+        facts.append(f"role {_words(stakeholder.role) if stakeholder else _one_of(rule.roles)}")
     if rule.kinds:
-        facts.append(f"a {stakeholder.kind}")
+        facts.append(f"a {stakeholder.kind}" if stakeholder else f"kind {_one_of(rule.kinds)}")
+    if rule.min_headcount is not None:
+        count = f"{subject.people} people" if subject else "people"
+        facts.append(f"{count} (at least {rule.min_headcount})")
     if rule.quadrants:
         facts.append(
             f"{_words(subject.quadrant)} (influence {stakeholder.influence}, "
             f"interest {stakeholder.interest})"
+            if subject
+            else f"quadrant {_one_of(rule.quadrants)}"
         )
     if rule.barriers:
-        facts.append(f"ADKAR barrier {subject.barrier}")
-    if rule.resistors_only:
-        facts.append(f"resistor: {', '.join(subject.resistor_signals)}")
+        facts.append(
+            f"ADKAR barrier {subject.barrier}"
+            if subject
+            else f"ADKAR barrier {_one_of(rule.barriers)}"
+        )
+    if rule.themes:
+        facts.append(f"theme {_one_of(rule.themes)}")
+    if rule.adoption_modes:
+        facts.append(f"{_one_of(rule.adoption_modes)} adoption")
+    if rule.resistors_only or rule.kind == "resistance":
+        facts.append(
+            f"resistor: {', '.join(subject.resistor_signals)}" if subject else "resistors only"
+        )
+    return facts
+
+
+def _each_reason(rule: Rule, subject: _Facts) -> str:
     label = _FAMILY_LABELS[rule.family]
+    if rule.themes:
+        return _theme_reason(rule, subject)
+    facts = _conditions(rule, subject)
     if not facts:
-        return f"{label}: {stakeholder.name}."
-    return f"{label}: {stakeholder.name}, {'; '.join(facts)}."
+        return f"{label}: {subject.stakeholder.name}."
+    return f"{label}: {subject.stakeholder.name}, {'; '.join(facts)}."
+
+
+def _theme_reason(rule: Rule, subject: _Facts) -> str:
+    """Their own words, quoted: the text that carries the theme, and the phrases found."""
+    quotes, phrases = [], []
+    for code in rule.themes:
+        match = subject.themes.get(code)
+        if match is None:
+            continue
+        phrases.append(f"{_words(code)}: {', '.join(match.matched)}")
+        for text in subject.own_words:
+            if any(phrase in text for phrase in match.matched):
+                phrase = next(phrase for phrase in match.matched if phrase in text)
+                quote = _excerpt(text, around=phrase)
+                if quote not in quotes:
+                    quotes.append(quote)
+                break
+    said = "; ".join(f"“{quote}”" for quote in quotes)
+    return f"{subject.stakeholder.name} said {said} ({'; '.join(phrases)})."
+
+
+def _excerpt(text: str, around: str = "") -> str:
+    """The text on one line, cut to a readable length (keeping `around` in view)."""
+    text = " ".join(text.split()).rstrip(".")
+    if len(text) <= _REASON_EXCERPT:
+        return text
+    start = max(0, text.find(" ".join(around.split())) - _REASON_EXCERPT // 3) if around else 0
+    excerpt = text[start : start + _REASON_EXCERPT - 2].strip()
+    return (
+        f"{'…' if start else ''}{excerpt}{'…' if start + _REASON_EXCERPT - 2 < len(text) else ''}"
+    )
 
 
 def _engagement_reason(rule: Rule, audience: Sequence[_Facts]) -> str:
     label = _FAMILY_LABELS[rule.family]
     if not rule.has_conditions:
-        if rule.family == "baseline":
-            return "Baseline: every activation plan includes this step."
+        if rule.audience == "team":
+            return f"{label}: every activation plan includes this step."
         return f"{label}: for the whole engagement."
-    conditions = []
-    if rule.roles:
-        conditions.append(f"role {_one_of(rule.roles)}")
-    if rule.kinds:
-        conditions.append(f"kind {_one_of(rule.kinds)}")
-    if rule.quadrants:
-        conditions.append(f"quadrant {_one_of(rule.quadrants)}")
-    if rule.barriers:
-        conditions.append(f"ADKAR barrier {_one_of(rule.barriers)}")
-    if rule.resistors_only:
-        conditions.append("resistors only")
-    names = [subject.stakeholder.name for subject in audience[:_NAMES_IN_REASON]]
-    if len(audience) > _NAMES_IN_REASON:
-        names.append(f"and {len(audience) - _NAMES_IN_REASON} more")
-    return f"{label}, for {'; '.join(conditions)}: {', '.join(names)}."
+    names = _names([subject.stakeholder.name for subject in audience])
+    return f"{label}, for {'; '.join(_conditions(rule, None))}: {names}."
 
 
 def _resistance_fact(subject: _Facts, point: ResistancePoint) -> str:
-    description = point.description.strip().rstrip(".") or "no description"
-    if len(description) > _REASON_EXCERPT:
-        description = description[: _REASON_EXCERPT - 1].rstrip() + "…"
+    description = _excerpt(point.description) or "no description"
     due = "not set" if point.due_week is None else str(point.due_week)
+    who = "" if subject.resistor else " (a concern: they are not a resistor)"
     return (
-        f"{subject.stakeholder.name}: {_SOURCE_LABELS[point.source]} "
+        f"{subject.stakeholder.name}{who}: {_SOURCE_LABELS[point.source]} "
         f"(resistance point: {description}; severity {point.severity}; "
         f"status {_words(point.status)}; due week {due})"
     )
 
 
-# --- guarantees ---------------------------------------------------------------
-
-
-def _resistance_safety_net(
-    items: Sequence[GeneratedItem],
-    open_points: Sequence[ResistancePoint],
-    facts: dict[str, _Facts],
-    first_week: int,
-    last_week: int,
-) -> list[GeneratedItem]:
-    """A linked item for every open point that no rule acts on by its effective due week."""
-    earliest: dict[str, int] = {}
-    for item in items:
-        if item.resistance_point_id is not None:
-            current = earliest.get(item.resistance_point_id, item.week)
-            earliest[item.resistance_point_id] = min(current, item.week)
-    safety_net = []
-    for point in open_points:
-        due_week = effective_due_week(point, first_week, last_week)
-        if earliest.get(point.id, due_week + 1) <= due_week:
-            continue
-        subject = facts[point.stakeholder_id]
-        name = subject.stakeholder.name
-        who = point.owner or "The delivery lead"
-        response = f" ({_words(point.strategy)})" if point.strategy else ""
-        safety_net.append(
-            GeneratedItem(
-                generation_key=generation_key(
-                    RESISTANCE_SAFETY_NET_KEY, due_week, (point.stakeholder_id,), point.id
-                ),
-                week=due_week,
-                title=f"Start the mitigation for {name}",
-                description=(
-                    "Nothing else in the plan acts on this resistance point by its due week. "
-                    f"{who} agrees the response{response} with {name} and starts it this week."
-                ),
-                kind="resistance",
-                owner_role="delivery",
-                audience_ids=(point.stakeholder_id,),
-                adkar_target=None,
-                resistance_point_id=point.id,
-                origin=f"generated:{RESISTANCE_SAFETY_NET_KEY}",
-                reason=(
-                    f"Every open resistance point is acted on by its due week: "
-                    f"{_resistance_fact(subject, point)}. "
-                    f"{_due_week_note(point, due_week, first_week, last_week)}"
-                ),
-            )
-        )
-    return safety_net
-
-
-def _due_week_note(point: ResistancePoint, due_week: int, first_week: int, last_week: int) -> str:
-    if point.due_week is None:
-        return f"No due week set: placed in week {due_week} so it is handled before go-live."
-    if point.due_week < first_week:
-        return (
-            f"Due in week {point.due_week}, before the plan starts: placed in week "
-            f"{first_week}, the earliest week the plan holds."
-        )
-    if point.due_week > last_week:
-        return f"Due in week {point.due_week}, after the plan ends: placed in week {last_week}."
-    return f"No rule acts on it by week {due_week}."
-
-
-def _group_safety_net(
-    items: Sequence[GeneratedItem], facts: dict[str, _Facts]
-) -> list[GeneratedItem]:
-    """A week-one visit for every group no item reaches after go-live."""
-    reached = {
-        stakeholder_id for item in items if item.week >= 1 for stakeholder_id in item.audience_ids
-    }
-    safety_net = []
-    for subject in facts.values():
-        stakeholder = subject.stakeholder
-        if stakeholder.kind != "group" or stakeholder.id in reached:
-            continue
-        safety_net.append(
-            GeneratedItem(
-                generation_key=generation_key(
-                    GROUP_REACH_SAFETY_NET_KEY, 1, (stakeholder.id,), None
-                ),
-                week=1,
-                title=f"Week-one visit to {stakeholder.name}",
-                description=(
-                    "Nothing else in the plan reaches this group after go-live. Visit them at "
-                    "work in the first live week: what works, what blocks them, who to call."
-                ),
-                kind="checkpoint",
-                owner_role="customer_manager",
-                audience_ids=(stakeholder.id,),
-                adkar_target="ability",
-                resistance_point_id=None,
-                origin=f"generated:{GROUP_REACH_SAFETY_NET_KEY}",
-                reason=(
-                    f"Every stakeholder group is reached after go-live: {stakeholder.name} "
-                    "is a group and no other plan step reaches it in week 1 or later."
-                ),
-            )
-        )
-    return safety_net
+# --- adoption targets ---------------------------------------------------------
 
 
 def _adoption_targets(
-    facts: dict[str, _Facts], last_week: int, target_pct: float, target_week: int
+    context: _Context, target_pct: float, target_week: int
 ) -> tuple[GeneratedTarget, ...]:
-    ramp = adoption_ramp(target_pct, target_week, last_week)
+    ramp = adoption_ramp(target_pct, target_week, context.last_week)
     return tuple(
         GeneratedTarget(stakeholder_id=stakeholder_id, week=week, target_pct=pct)
-        for stakeholder_id, subject in facts.items()
+        for stakeholder_id, subject in context.facts.items()
         if subject.stakeholder.kind == "group" and subject.stakeholder.role == "daily_user"
         for week, pct in ramp
-    )
-
-
-# --- regeneration -------------------------------------------------------------
-
-
-def merge_plan(
-    existing: Sequence[ExistingItem],
-    generated: GeneratedPlan,
-    *,
-    dismissed_keys: Collection[str] = (),
-) -> PlanChanges:
-    """What regenerating would change, without destroying hand work.
-
-    - Manual items (no generation key, or an origin other than `generated…`)
-      and items edited by hand are kept as they are.
-    - An untouched generated item whose key is no longer produced is removed.
-    - A generated item is added only if no stored item has its key, edited or
-      not, so regenerating never duplicates.
-    - `dismissed_keys` are keys of generated items the user deleted: deleting
-      is hand work too, so they are not brought back.
-    """
-    produced = {item.generation_key for item in generated.items}
-    stored_keys = {item.generation_key for item in existing if item.generation_key is not None}
-    to_remove = []
-    kept = []
-    for item in existing:
-        untouched_generated = (
-            item.generation_key is not None
-            and item.origin.startswith("generated")
-            and not item.edited_by_hand
-        )
-        if untouched_generated and item.generation_key not in produced:
-            to_remove.append(item.id)
-        else:
-            kept.append(item.id)
-    blocked = stored_keys | set(dismissed_keys)
-    return PlanChanges(
-        to_add=tuple(item for item in generated.items if item.generation_key not in blocked),
-        to_remove=tuple(sorted(to_remove)),
-        kept=tuple(sorted(kept)),
-    )
-
-
-def merge_targets(existing: Sequence[ExistingTarget], generated: GeneratedPlan) -> TargetChanges:
-    """What regenerating would change in the adoption targets.
-
-    A target with an actual figure or a hand-edited value is history or a
-    decision, so it is kept. Other stored targets follow the fresh ramp: updated
-    when the value differs, removed when the group or week no longer has one.
-    """
-    fresh = {(target.stakeholder_id, target.week): target for target in generated.targets}
-    stored = {(target.stakeholder_id, target.week) for target in existing}
-    to_update = []
-    to_remove = []
-    kept = []
-    for target in existing:
-        replacement = fresh.get((target.stakeholder_id, target.week))
-        if target.actual_pct is not None or target.edited_by_hand:
-            kept.append(target.id)
-        elif replacement is None:
-            to_remove.append(target.id)
-        elif replacement.target_pct != target.target_pct:
-            to_update.append(TargetUpdate(id=target.id, target_pct=replacement.target_pct))
-        else:
-            kept.append(target.id)
-    return TargetChanges(
-        to_add=tuple(target for key, target in fresh.items() if key not in stored),
-        to_update=tuple(sorted(to_update, key=lambda update: update.id)),
-        to_remove=tuple(sorted(to_remove)),
-        kept=tuple(sorted(kept)),
     )

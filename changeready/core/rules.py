@@ -1,12 +1,12 @@
 """Activation-plan rules as data, and the built-in rule library.
 
-A rule says *what* to do (title, description, kind, owner role, ADKAR target),
-*when* (weeks relative to go-live) and *for whom* (conditions over the
-landscape). Rules are data, not code, because each workspace keeps its own
-template library: it copies the built-in rules, edits them, switches them off
-and adds its own, and stores them as JSON. `Rule.from_dict` therefore refuses
-bad data with a `ValueError` that names the field, instead of letting a typo in
-an edited rule break plan generation later.
+A rule says *what* to do (title, description, kind, workstream, format, owner
+role, ADKAR target), *when* (weeks counted from an anchor) and *for whom*
+(conditions over the landscape). Rules are data, not code, because each
+workspace keeps its own template library: it copies the built-in rules, edits
+them, switches them off and adds its own, and stores them as JSON.
+`Rule.from_dict` therefore refuses bad data with a `ValueError` that names the
+field, instead of letting a typo in an edited rule break plan generation later.
 
 How a rule turns into plan items (`changeready.core.planning` applies this):
 
@@ -17,17 +17,28 @@ How a rule turns into plan items (`changeready.core.planning` applies this):
 - `audience="each"`: one item per week for every stakeholder that meets the
   conditions; the audience is that stakeholder and `{name}` in the title or
   description is replaced by its name.
-- family `resistance`: one item per week for every open resistance point whose
-  source is in `resistance_sources` (empty means any source) and whose
-  stakeholder meets the other conditions; the item is linked to the point and
-  addressed to its stakeholder.
+- `audience="team"`: one item per week addressed to no stakeholder: work of the
+  delivery team and Customer Success themselves (the go/no-go, a review).
+- family `resistance`: one item per week for every unresolved resistance point
+  of a *resistor* whose source is in `resistance_sources` (empty means any
+  source); family `concern` does the same for the points of stakeholders who
+  are not resistors (a supportive stakeholder's concern is coached, not
+  handled as resistance). The item is linked to the point and addressed to
+  its stakeholder.
+- A rule of kind `resistance` only ever addresses resistors (domain reference,
+  section 6, guarantee 2), whatever its conditions say.
 
-Conditions (`roles`, `quadrants`, `kinds`, `barriers`, `resistors_only`, and
-`resistance_sources` for resistance rules) combine with AND; within one
-condition the listed values combine with OR; an empty condition means "any".
+When: `weeks` count from the rule's `anchor`: `go_live` (week 0 is go-live
+week), `kickoff` (0 is the kickoff week, the first week of the plan) or
+`value_review` (0 is the value review, ten weeks before the renewal; such a rule
+needs a renewal date). With `repeat_every`, the last listed week repeats every
+that many weeks until the value review (or the end of the plan without one).
+`{date}` in a title or description is the Monday of the item's week.
 
-The helpers `quadrant`, `adkar_barrier` and `is_resistor` implement the derived
-values of the domain reference (section 3) that the conditions need.
+Conditions (`roles`, `quadrants`, `kinds`, `barriers`, `resistors_only`,
+`adoption_modes`, `themes`, `min_headcount`, and `resistance_sources` for resistance
+and concern rules) combine with AND; within one condition the listed values
+combine with OR; an empty condition means "any".
 """
 
 from __future__ import annotations
@@ -40,19 +51,37 @@ from typing import Any, NoReturn
 
 from changeready.core.model import (
     ADKAR_ELEMENTS,
+    ADOPTION_MODES,
+    FORMATS,
     KINDS,
     OWNER_ROLES,
     PLAN_ITEM_KINDS,
     QUADRANTS,
     RESISTANCE_SOURCES,
     ROLES,
+    WORKSTREAMS,
 )
+from changeready.core.themes import THEME_CODES
+from changeready.core.weeks import EARLIEST_FIRST_WEEK, LATEST_LAST_WEEK
 
-FAMILIES = ("baseline", "role", "quadrant", "resistance", "barrier")
-AUDIENCE_MODES = ("engagement", "each")
+FAMILIES = (
+    "baseline",
+    "role",
+    "quadrant",
+    "resistance",
+    "concern",
+    "barrier",
+    "theme",
+    "mandatory",
+    "handoff",
+)
+# Families that act per unresolved resistance point.
+POINT_FAMILIES = ("resistance", "concern")
+AUDIENCE_MODES = ("engagement", "each", "team")
+ANCHORS = ("go_live", "kickoff", "value_review")
 # The plan-week range the engagement file accepts for plan items.
-MIN_WEEK = -52
-MAX_WEEK = 104
+MIN_WEEK = EARLIEST_FIRST_WEEK
+MAX_WEEK = LATEST_LAST_WEEK
 # Short enough that a title with a 200-character stakeholder name filled in
 # still fits the engagement file's 300-character plan item title, and reads
 # as one line in a calendar.
@@ -63,6 +92,30 @@ MAX_DESCRIPTION_LENGTH = 10_000
 RESERVED_KEY_PREFIX = "safety_net."
 _KEY_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _MAX_KEY_LENGTH = 80
+_PLACEHOLDERS = ("name", "date")
+
+# Where a rule that does not say so puts its items: v1 rules (stored by
+# workspaces before workstreams and formats existed) keep working unchanged.
+WORKSTREAM_OF_KIND = {
+    "communication": "communication",
+    "training": "enablement",
+    "coaching": "enablement",
+    "resistance": "resistance",
+    "checkpoint": "sponsorship",
+    "measurement": "measurement",
+    "reinforcement": "sponsorship",
+    "handoff": "handoff",
+}
+FORMAT_OF_KIND = {
+    "communication": "broadcast",
+    "training": "workshop",
+    "coaching": "group_session",
+    "resistance": "one_to_one",
+    "checkpoint": "review",
+    "measurement": "review",
+    "reinforcement": "task",
+    "handoff": "review",
+}
 
 
 # --- the rule -----------------------------------------------------------------
@@ -77,14 +130,24 @@ class Rule:
     owner_role: str
     weeks: tuple[int, ...]
     description: str = ""
+    # Empty means the kind's usual workstream and format (see the maps above).
+    workstream: str = ""
+    format: str = ""
     adkar_target: str | None = None
     enabled: bool = True
     audience: str = "each"
+    anchor: str = "go_live"
+    repeat_every: int | None = None
     roles: tuple[str, ...] = ()
     quadrants: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     resistance_sources: tuple[str, ...] = ()
     barriers: tuple[str, ...] = ()
+    adoption_modes: tuple[str, ...] = ()
+    # Stakeholders whose own words carry one of these themes (section 3).
+    themes: tuple[str, ...] = ()
+    # Groups of at least this many people (section 3, "people").
+    min_headcount: int | None = None
     # Only stakeholders that are resistors (domain reference, section 3).
     resistors_only: bool = False
 
@@ -94,6 +157,10 @@ class Rule:
             _validate(self)
         except ValueError as error:
             raise ValueError(f"rule {label}: {error}") from None
+        if not self.workstream:
+            object.__setattr__(self, "workstream", WORKSTREAM_OF_KIND[self.kind])
+        if not self.format:
+            object.__setattr__(self, "format", FORMAT_OF_KIND[self.kind])
 
     @property
     def has_conditions(self) -> bool:
@@ -103,6 +170,9 @@ class Rule:
             or self.kinds
             or self.resistance_sources
             or self.barriers
+            or self.adoption_modes
+            or self.themes
+            or self.min_headcount is not None
             or self.resistors_only
         )
 
@@ -135,7 +205,16 @@ class Rule:
 
 
 _REQUIRED_FIELDS = ("key", "family", "title", "kind", "owner_role", "weeks")
-_TUPLE_FIELDS = ("weeks", "roles", "quadrants", "kinds", "resistance_sources", "barriers")
+_TUPLE_FIELDS = (
+    "weeks",
+    "roles",
+    "quadrants",
+    "kinds",
+    "resistance_sources",
+    "barriers",
+    "adoption_modes",
+    "themes",
+)
 
 
 def _validate(rule: Rule) -> None:
@@ -152,6 +231,11 @@ def _validate(rule: Rule) -> None:
     _check_choice("kind", rule.kind, PLAN_ITEM_KINDS)
     _check_choice("owner_role", rule.owner_role, OWNER_ROLES)
     _check_choice("audience", rule.audience, AUDIENCE_MODES)
+    _check_choice("anchor", rule.anchor, ANCHORS)
+    if rule.workstream:
+        _check_choice("workstream", rule.workstream, WORKSTREAMS)
+    if rule.format:
+        _check_choice("format", rule.format, FORMATS)
     if rule.adkar_target is not None:
         _check_choice("adkar_target", rule.adkar_target, ADKAR_ELEMENTS)
     for name in ("enabled", "resistors_only"):
@@ -160,12 +244,16 @@ def _validate(rule: Rule) -> None:
     _check_text(rule, "title", MAX_TITLE_LENGTH, required=True)
     _check_text(rule, "description", MAX_DESCRIPTION_LENGTH, required=False)
     _check_weeks(rule.weeks)
+    _check_count("repeat_every", rule.repeat_every, "weeks between repeats")
+    _check_count("min_headcount", rule.min_headcount, "people")
     for name, allowed in (
         ("roles", ROLES),
         ("quadrants", QUADRANTS),
         ("kinds", KINDS),
         ("resistance_sources", RESISTANCE_SOURCES),
         ("barriers", ADKAR_ELEMENTS),
+        ("adoption_modes", ADOPTION_MODES),
+        ("themes", THEME_CODES),
     ):
         values = getattr(rule, name)
         if not isinstance(values, tuple):
@@ -174,10 +262,26 @@ def _validate(rule: Rule) -> None:
             _check_choice(name, value, allowed)
         if len(set(values)) != len(values):
             _fail(name, "lists a value twice")
-    if rule.family == "resistance" and rule.audience != "each":
-        _fail("audience", "must be 'each' for a resistance rule: it acts per resistance point")
-    if rule.resistance_sources and rule.family != "resistance":
-        _fail("resistance_sources", "is only allowed on rules of the 'resistance' family")
+    if rule.family in POINT_FAMILIES and rule.audience != "each":
+        _fail(
+            "audience",
+            f"must be 'each' for a {rule.family} rule: it acts per resistance point",
+        )
+    if rule.resistance_sources and rule.family not in POINT_FAMILIES:
+        _fail(
+            "resistance_sources",
+            "is only allowed on rules of the 'resistance' and 'concern' families",
+        )
+    if rule.family == "theme" and (
+        len(rule.themes) != 1 or not key.startswith(f"theme.{rule.themes[0]}.")
+    ):
+        _fail(
+            "themes",
+            "must name exactly one theme for a theme rule, and the key must start with "
+            "'theme.<that theme>.'",
+        )
+    if rule.audience == "team" and rule.has_conditions:
+        _fail("audience", "'team' addresses no stakeholder, so it takes no conditions")
 
 
 def _fail(field_name: str, problem: str) -> NoReturn:
@@ -187,6 +291,13 @@ def _fail(field_name: str, problem: str) -> NoReturn:
 def _check_choice(field_name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if not isinstance(value, str) or value not in allowed:
         _fail(field_name, f"has {value!r}; expected one of {', '.join(allowed)}")
+
+
+def _check_count(field_name: str, value: Any, unit: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        _fail(field_name, f"must be a whole number of {unit}, at least 1")
 
 
 def _check_text(rule: Rule, field_name: str, max_length: int, *, required: bool) -> None:
@@ -204,9 +315,12 @@ def _check_text(rule: Rule, field_name: str, max_length: int, *, required: bool)
     except ValueError as error:
         _fail(field_name, f"has a stray brace ({error}); write '{{{{' or '}}}}' for a literal one")
     for _, placeholder, spec, conversion in placeholders:
-        if placeholder != "name" or spec or conversion:
-            _fail(field_name, f"has the placeholder {{{placeholder}}}; only {{name}} is allowed")
-        if rule.audience != "each":
+        if placeholder not in _PLACEHOLDERS or spec or conversion:
+            _fail(
+                field_name,
+                f"has the placeholder {{{placeholder}}}; only {{name}} and {{date}} are allowed",
+            )
+        if placeholder == "name" and rule.audience != "each":
             _fail(field_name, "uses {name}, which only an 'each' rule can fill (one stakeholder)")
 
 
@@ -216,7 +330,7 @@ def _check_weeks(weeks: Any) -> None:
     for week in weeks:
         # bool is an int subclass; `true` in JSON is never a week.
         if isinstance(week, bool) or not isinstance(week, int):
-            _fail("weeks", f"has {week!r}; weeks are whole numbers relative to go-live")
+            _fail("weeks", f"has {week!r}; weeks are whole numbers counted from the anchor")
         if not MIN_WEEK <= week <= MAX_WEEK:
             _fail("weeks", f"has {week}; weeks run from {MIN_WEEK} to {MAX_WEEK}")
     if len(set(weeks)) != len(weeks):
@@ -248,12 +362,75 @@ def check_unique_keys(rules: Iterable[Rule]) -> None:
 
 # --- the built-in library -----------------------------------------------------
 #
-# The playbook a seasoned change manager would run for a B2B go-live (domain
-# reference, section 6). Workspaces start from a copy of it. Everyone who uses
-# the product or manages people who do: the roles role-based steps address.
+# The playbook a seasoned change manager would run for a B2B implementation,
+# from kickoff to renewal (domain reference, section 6). Workspaces start from
+# a copy of it. Everyone who uses the product or manages people who do: the
+# roles role-based steps address. Executives are addressed by their own steps
+# only, so the plan does not fill a sponsor's diary with every broadcast.
 _USERS = ("daily_user", "people_manager", "product_admin")
+_SPONSORS = ("executive_sponsor", "economic_buyer")
 
-_BASELINE = (
+_MOBILISE = (
+    Rule(
+        key="baseline.sponsor_roadmap",
+        family="baseline",
+        title="Agree the sponsor roadmap",
+        description=(
+            "In the first weeks, not at go-live: what the sponsor says and when, which teams "
+            "they visit in go-live week, which resistors they call personally and which "
+            "decisions they take if the plan slips. Sponsors who are not asked stay invisible."
+        ),
+        kind="coaching",
+        workstream="sponsorship",
+        format="one_to_one",
+        owner_role="delivery",
+        anchor="kickoff",
+        weeks=(1,),
+        adkar_target="desire",
+        audience="engagement",
+        roles=_SPONSORS,
+    ),
+    Rule(
+        key="baseline.champion_recruitment",
+        family="baseline",
+        title="Recruit champions in {name}",
+        description=(
+            "One respected peer per 25 to 50 people, chosen with their manager, with time set "
+            "aside for the role. Champions join design and testing, so they can answer "
+            "'why is it like this?' on go-live day."
+        ),
+        kind="coaching",
+        workstream="enablement",
+        format="task",
+        owner_role="customer_manager",
+        anchor="kickoff",
+        weeks=(2,),
+        adkar_target="ability",
+        roles=("daily_user",),
+        kinds=("group",),
+        min_headcount=50,
+    ),
+    Rule(
+        key="baseline.resistor_design_involvement",
+        family="baseline",
+        title="Bring {name} into design decisions before configuration freezes",
+        description=(
+            "Invite {name} to the design workshop that settles the rules, exceptions and "
+            "screens they will live with. A decision they shaped is one they defend; after "
+            "configuration freezes, their objections can only be handled, not designed out."
+        ),
+        kind="resistance",
+        workstream="resistance",
+        format="workshop",
+        owner_role="delivery",
+        anchor="kickoff",
+        weeks=(3,),
+        adkar_target="desire",
+        resistors_only=True,
+    ),
+)
+
+_PREPARE_AND_GO_LIVE = (
     Rule(
         key="baseline.sponsor_announcement",
         family="baseline",
@@ -264,23 +441,28 @@ _BASELINE = (
             "the sponsor, not by the project team."
         ),
         kind="communication",
+        workstream="communication",
+        format="broadcast",
         owner_role="sponsor",
-        weeks=(-3,),
+        weeks=(-6,),
         adkar_target="awareness",
         audience="engagement",
+        roles=(*_USERS, "downstream"),
     ),
     Rule(
         key="baseline.manager_briefing_kit",
         family="baseline",
-        title="Send the manager briefing kit",
+        title="Brief the managers with the briefing kit",
         description=(
             "Talking points, an FAQ, the go-live timeline and what a day looks like "
             "afterwards, so managers answer their people's questions before the rumour "
             "mill does. Walk them through it in a 30-minute call."
         ),
         kind="communication",
+        workstream="communication",
+        format="group_session",
         owner_role="delivery",
-        weeks=(-2,),
+        weeks=(-3,),
         adkar_target="awareness",
         audience="engagement",
         roles=("people_manager",),
@@ -294,6 +476,8 @@ _BASELINE = (
             "tour. Finish with every participant doing one real task unaided."
         ),
         kind="training",
+        workstream="enablement",
+        format="workshop",
         owner_role="delivery",
         weeks=(-2,),
         adkar_target="knowledge",
@@ -309,6 +493,8 @@ _BASELINE = (
             "team knows the name of the peer to ask first."
         ),
         kind="coaching",
+        workstream="enablement",
+        format="group_session",
         owner_role="delivery",
         weeks=(-1,),
         adkar_target="ability",
@@ -324,6 +510,8 @@ _BASELINE = (
             "Note every question: they become the FAQ and the first job aids."
         ),
         kind="coaching",
+        workstream="support",
+        format="group_session",
         owner_role="delivery",
         weeks=(-1,),
         adkar_target="ability",
@@ -339,10 +527,13 @@ _BASELINE = (
             "how to report a problem."
         ),
         kind="communication",
+        workstream="communication",
+        format="broadcast",
         owner_role="customer_manager",
         weeks=(0,),
         adkar_target="ability",
         audience="engagement",
+        roles=(*_USERS, "downstream"),
     ),
     Rule(
         key="baseline.daily_triage",
@@ -353,10 +544,68 @@ _BASELINE = (
             "gets an owner and an answer within a day; publish what was fixed."
         ),
         kind="checkpoint",
+        workstream="support",
+        format="review",
         owner_role="delivery",
         weeks=(0,),
-        audience="engagement",
+        audience="team",
     ),
+)
+
+_HANDOFF = (
+    Rule(
+        key="handoff.readiness_review",
+        family="handoff",
+        title="Readiness review: Customer Success accepts the playbook",
+        description=(
+            "The CS owner joins the readiness review, walks the remaining plan, the resistor "
+            "register and the adoption targets with the delivery lead, and accepts the "
+            "handoff in the app. CS inherits the playbook before go-live, not after."
+        ),
+        kind="handoff",
+        workstream="handoff",
+        format="review",
+        owner_role="customer_success",
+        weeks=(-2,),
+        audience="team",
+    ),
+    Rule(
+        key="handoff.go_no_go",
+        family="handoff",
+        title="Go/no-go decision",
+        description=(
+            "Decide with the customer: training done, champions briefed, every critical "
+            "finding closed or accepted, support route tested, fallback agreed. Record the "
+            "decision and who took it."
+        ),
+        kind="checkpoint",
+        workstream="handoff",
+        format="review",
+        owner_role="delivery",
+        weeks=(-1,),
+        audience="team",
+    ),
+    Rule(
+        key="handoff.hypercare_exit_review",
+        family="handoff",
+        title="Hypercare exit review",
+        description=(
+            "Hypercare ends when its criteria are met, not on a date. Criteria: adoption at "
+            "or above target two weeks running for every daily-user group; no open critical "
+            "finding; support requests falling week on week; every open resistance point "
+            "has an owner. If a criterion is not met, agree what closes it and review again "
+            "in two weeks."
+        ),
+        kind="checkpoint",
+        workstream="handoff",
+        format="review",
+        owner_role="customer_success",
+        weeks=(4,),
+        audience="team",
+    ),
+)
+
+_HYPERCARE_TO_RENEWAL = (
     Rule(
         key="baseline.daily_office_hours",
         family="baseline",
@@ -366,11 +615,28 @@ _BASELINE = (
             "questions asked decide next week's job aids."
         ),
         kind="coaching",
-        owner_role="delivery",
+        workstream="support",
+        format="group_session",
+        owner_role="champion",
         weeks=(1,),
         adkar_target="ability",
         audience="engagement",
         roles=_USERS,
+    ),
+    Rule(
+        key="baseline.weekly_adoption_review",
+        family="baseline",
+        title="Weekly adoption review",
+        description=(
+            "Actual against target per group, the top three blockers and who removes them "
+            "by next week."
+        ),
+        kind="measurement",
+        workstream="measurement",
+        format="review",
+        owner_role="customer_success",
+        weeks=(1, 2, 3),
+        audience="team",
     ),
     Rule(
         key="baseline.pulse_survey",
@@ -381,6 +647,8 @@ _BASELINE = (
             "decides where coaching goes next."
         ),
         kind="measurement",
+        workstream="measurement",
+        format="task",
         owner_role="customer_success",
         weeks=(2,),
         audience="engagement",
@@ -395,49 +663,13 @@ _BASELINE = (
             "the people who made it happen, sent by the sponsor."
         ),
         kind="communication",
+        workstream="communication",
+        format="broadcast",
         owner_role="sponsor",
-        weeks=(2,),
+        weeks=(3,),
         adkar_target="reinforcement",
         audience="engagement",
-    ),
-    Rule(
-        key="baseline.weekly_adoption_review",
-        family="baseline",
-        title="Weekly adoption review",
-        description=(
-            "Actual against target per group, the top three blockers and who removes them "
-            "by next week."
-        ),
-        kind="measurement",
-        owner_role="customer_success",
-        weeks=(3, 4),
-        audience="engagement",
-    ),
-    Rule(
-        key="baseline.hypercare_exit_review",
-        family="baseline",
-        title="Hypercare exit review",
-        description=(
-            "Decide with the customer whether hypercare can end: adoption on track, no "
-            "open blocking issues, every open resistance point has an owner."
-        ),
-        kind="checkpoint",
-        owner_role="delivery",
-        weeks=(4,),
-        audience="engagement",
-    ),
-    Rule(
-        key="baseline.cs_handoff",
-        family="baseline",
-        title="Hand the activation playbook to Customer Success",
-        description=(
-            "Walk the CS owner through the remaining plan, the resistor register and the "
-            "adoption targets, and get the handoff accepted in the app."
-        ),
-        kind="handoff",
-        owner_role="delivery",
-        weeks=(5,),
-        audience="engagement",
+        roles=_USERS,
     ),
     Rule(
         key="baseline.depth_review",
@@ -448,10 +680,12 @@ _BASELINE = (
             "which workarounds to retire next."
         ),
         kind="measurement",
+        workstream="measurement",
+        format="review",
         owner_role="customer_success",
         weeks=(8,),
         adkar_target="reinforcement",
-        audience="engagement",
+        audience="team",
     ),
     Rule(
         key="baseline.outcome_review",
@@ -462,10 +696,49 @@ _BASELINE = (
             "next goals and who reports them."
         ),
         kind="checkpoint",
+        workstream="measurement",
+        format="review",
         owner_role="customer_success",
         weeks=(12,),
         adkar_target="reinforcement",
         audience="engagement",
+        roles=_SPONSORS,
+    ),
+    Rule(
+        key="baseline.adoption_review_cycle",
+        family="baseline",
+        title="Four-weekly adoption review",
+        description=(
+            "Adoption and outcome figures per group against target, what slipped since the "
+            "last review, the next workaround to retire and who acts. Keeps the path to the "
+            "renewal visible."
+        ),
+        kind="measurement",
+        workstream="measurement",
+        format="review",
+        owner_role="customer_success",
+        weeks=(16,),
+        repeat_every=4,
+        adkar_target="reinforcement",
+        audience="team",
+    ),
+    Rule(
+        key="role.value_review",
+        family="role",
+        title="Value review with {name} before the renewal",
+        description=(
+            "Ten weeks before the renewal: what {name} bought this for, in their numbers, "
+            "against what happened; what is still in the way and what the next year "
+            "should deliver. Time enough to fix what the review finds."
+        ),
+        kind="checkpoint",
+        workstream="sponsorship",
+        format="one_to_one",
+        owner_role="customer_success",
+        anchor="value_review",
+        weeks=(0,),
+        adkar_target="reinforcement",
+        roles=("economic_buyer",),
     ),
 )
 
@@ -479,24 +752,12 @@ _ROLE = (
             "what would prove value by the next check-in."
         ),
         kind="checkpoint",
+        workstream="sponsorship",
+        format="one_to_one",
         owner_role="customer_success",
-        weeks=(-1, 2, 6, 12),
+        weeks=(-1, 6),
         adkar_target="reinforcement",
         roles=("economic_buyer",),
-    ),
-    Rule(
-        key="role.sponsor_roadmap",
-        family="role",
-        title="Agree the sponsor roadmap with {name}",
-        description=(
-            "What {name} says and when, which teams they visit in go-live week, and which "
-            "resistors they will call personally. Sponsors who are not asked stay invisible."
-        ),
-        kind="coaching",
-        owner_role="delivery",
-        weeks=(-4,),
-        adkar_target="desire",
-        roles=("executive_sponsor",),
     ),
     Rule(
         key="role.sponsor_visible",
@@ -507,6 +768,8 @@ _ROLE = (
             "by name. Presence says more than the announcement did."
         ),
         kind="reinforcement",
+        workstream="sponsorship",
+        format="task",
         owner_role="sponsor",
         weeks=(0, 3),
         adkar_target="reinforcement",
@@ -522,8 +785,10 @@ _ROLE = (
             "escalate what they cannot solve."
         ),
         kind="coaching",
+        workstream="enablement",
+        format="one_to_one",
         owner_role="delivery",
-        weeks=(-3, 1, 4),
+        weeks=(-4, 1, 4),
         adkar_target="desire",
         roles=("people_manager",),
     ),
@@ -536,6 +801,8 @@ _ROLE = (
             "test a change and how to roll it back."
         ),
         kind="training",
+        workstream="enablement",
+        format="workshop",
         owner_role="delivery",
         weeks=(-3,),
         adkar_target="knowledge",
@@ -550,6 +817,8 @@ _ROLE = (
             "vendor contact for after hypercare. Nobody is left alone with the setup."
         ),
         kind="handoff",
+        workstream="handoff",
+        format="task",
         owner_role="delivery",
         weeks=(3,),
         adkar_target="ability",
@@ -564,8 +833,10 @@ _ROLE = (
             "confirm every user can log in before go-live week."
         ),
         kind="checkpoint",
+        workstream="support",
+        format="review",
         owner_role="delivery",
-        weeks=(-4, -1),
+        weeks=(-5, -1),
         roles=("it_security",),
     ),
     Rule(
@@ -577,6 +848,8 @@ _ROLE = (
             "files, timings). After: confirm their work still runs."
         ),
         kind="communication",
+        workstream="communication",
+        format="group_session",
         owner_role="delivery",
         weeks=(-2, 2),
         adkar_target="awareness",
@@ -588,15 +861,35 @@ _QUADRANT = (
     Rule(
         key="quadrant.manage_closely_checkpoint",
         family="quadrant",
-        title="One-to-one checkpoint with {name}",
+        title="Checkpoint with {name}",
         description=(
             "High influence, high interest: meet in person, share the readiness picture and "
             "ask what worries them. Act on it before the next checkpoint."
         ),
         kind="checkpoint",
+        workstream="sponsorship",
+        format="one_to_one",
         owner_role="delivery",
         weeks=(-4, -2, 3),
         quadrants=("manage_closely",),
+        kinds=("person",),
+    ),
+    Rule(
+        key="quadrant.manage_closely_listening",
+        family="quadrant",
+        title="Listening session with {name}",
+        description=(
+            "A group that cares and can block: meet a handful of them at their place of "
+            "work, share the readiness picture, ask what worries them, and report back "
+            "what changed because of it."
+        ),
+        kind="checkpoint",
+        workstream="communication",
+        format="group_session",
+        owner_role="customer_manager",
+        weeks=(-4, 3),
+        quadrants=("manage_closely",),
+        kinds=("group",),
     ),
     Rule(
         key="quadrant.keep_satisfied_update",
@@ -607,6 +900,8 @@ _QUADRANT = (
             "of them. No surprises later."
         ),
         kind="communication",
+        workstream="sponsorship",
+        format="task",
         owner_role="delivery",
         weeks=(-2, 4),
         quadrants=("keep_satisfied",),
@@ -620,6 +915,8 @@ _QUADRANT = (
             "and turns them into allies. Invite questions."
         ),
         kind="communication",
+        workstream="communication",
+        format="broadcast",
         owner_role="customer_manager",
         weeks=(-2, 1, 4),
         adkar_target="awareness",
@@ -634,6 +931,8 @@ _QUADRANT = (
             "says what is not negotiable, and asks {name} what would make it work for them."
         ),
         kind="resistance",
+        workstream="resistance",
+        format="one_to_one",
         owner_role="sponsor",
         weeks=(-3,),
         adkar_target="desire",
@@ -648,6 +947,7 @@ def _resistance_rule(key: str, source: str, **values: Any) -> Rule:
         key=f"resistance.{key}",
         family="resistance",
         kind="resistance",
+        workstream="resistance",
         resistance_sources=(source,),
         **values,
     )
@@ -657,6 +957,7 @@ _RESISTANCE = (
     _resistance_rule(
         "loss_of_authority_involve",
         "loss_of_authority",
+        format="workshop",
         title="Involve {name} in configuration decisions",
         description=(
             "Give {name} real decisions in the configuration (rules, exceptions, what the "
@@ -670,7 +971,8 @@ _RESISTANCE = (
     _resistance_rule(
         "loss_of_authority_sponsor",
         "loss_of_authority",
-        title="Sponsor one-to-one with {name} on their role after go-live",
+        format="one_to_one",
+        title="Sponsor conversation with {name} on their role after go-live",
         description=(
             "The sponsor recognises what {name} gave up, names what their role is now and "
             "what they will be measured on."
@@ -682,6 +984,7 @@ _RESISTANCE = (
     _resistance_rule(
         "workload_retire_old_steps",
         "workload_increase",
+        format="task",
         title="Retire duplicate old steps for {name}",
         description=(
             "List every paper form, spreadsheet and double entry the new process replaces, "
@@ -694,6 +997,7 @@ _RESISTANCE = (
     _resistance_rule(
         "workload_friction_fixes",
         "workload_increase",
+        format="task",
         title="Fast friction fixes for {name}",
         description=(
             "Collect the top irritants from {name} each week, fix or work around the top "
@@ -706,6 +1010,7 @@ _RESISTANCE = (
     _resistance_rule(
         "job_security_statement",
         "job_security",
+        format="broadcast",
         title="Sponsor and HR statement on jobs for {name}",
         description=(
             "Say plainly, in writing, what happens to roles, targets and headcount, and "
@@ -718,6 +1023,7 @@ _RESISTANCE = (
     _resistance_rule(
         "lack_of_awareness_explain",
         "lack_of_awareness",
+        format="one_to_one",
         title="Explain the why to {name} face to face",
         description=(
             "Their manager explains the business reason and the cost of not changing, and "
@@ -730,6 +1036,7 @@ _RESISTANCE = (
     _resistance_rule(
         "no_personal_benefit_wiifm",
         "no_personal_benefit",
+        format="group_session",
         title="Show {name} what is in it for them",
         description=(
             "One concrete, personal benefit in their own work (less rework, fewer calls, "
@@ -742,6 +1049,7 @@ _RESISTANCE = (
     _resistance_rule(
         "skills_gap_practice",
         "skills_gap",
+        format="workshop",
         title="Extra hands-on practice for {name}",
         description=(
             "A sandbox session on their own tasks before go-live and a champion at their "
@@ -754,6 +1062,7 @@ _RESISTANCE = (
     _resistance_rule(
         "habit_close_old_path",
         "habit",
+        format="task",
         title="Close the old way of working for {name}",
         description=(
             "Switch off or hide the old tool or form on a set date, and nudge the new habit "
@@ -766,6 +1075,7 @@ _RESISTANCE = (
     _resistance_rule(
         "not_involved_bring_in",
         "not_involved",
+        format="workshop",
         title="Bring {name} into testing and go-live planning",
         description=(
             "Invite {name} to acceptance testing with their real cases and to the go-live "
@@ -778,6 +1088,7 @@ _RESISTANCE = (
     _resistance_rule(
         "opposed_purchase_hear_out",
         "opposed_purchase",
+        format="one_to_one",
         title="Hear out {name}: objections to the purchase",
         description=(
             "One-to-one: let them state what they opposed and why, show what was done about "
@@ -790,6 +1101,7 @@ _RESISTANCE = (
     _resistance_rule(
         "past_failed_change_difference",
         "past_failed_change",
+        format="group_session",
         title="Show {name} what is different this time",
         description=(
             "Name the change that failed before, say what went wrong, and show the concrete "
@@ -802,6 +1114,7 @@ _RESISTANCE = (
     _resistance_rule(
         "lack_of_sponsorship_visible_sponsor",
         "lack_of_sponsorship",
+        format="group_session",
         title="Put the sponsor in front of {name}",
         description=(
             "A short session where the sponsor explains the decision and takes questions. "
@@ -814,6 +1127,7 @@ _RESISTANCE = (
     _resistance_rule(
         "competing_priorities_make_time",
         "competing_priorities",
+        format="task",
         title="Agree time and priority for {name} with their manager",
         description=(
             "Decide explicitly what {name} stops or defers during go-live and the first "
@@ -826,6 +1140,7 @@ _RESISTANCE = (
     _resistance_rule(
         "other_act_on_concern",
         "other",
+        format="one_to_one",
         title="Act on the concern of {name}",
         description=(
             "Meet, restate the concern in their words, agree one concrete action and an "
@@ -840,6 +1155,8 @@ _BARRIER = (
     Rule(
         key="barrier.awareness_repeat_why",
         family="barrier",
+        workstream="communication",
+        format="broadcast",
         title="Repeat the why",
         description=(
             "People need to hear the reason five to seven times before it lands. Each week "
@@ -855,6 +1172,8 @@ _BARRIER = (
     Rule(
         key="barrier.desire_wiifm",
         family="barrier",
+        workstream="enablement",
+        format="group_session",
         title="Make the personal benefit concrete",
         description=(
             "What is in it for them, in their words: managers discuss it one-to-one, and a "
@@ -870,6 +1189,8 @@ _BARRIER = (
     Rule(
         key="barrier.knowledge_retraining",
         family="barrier",
+        workstream="enablement",
+        format="workshop",
         title="Retraining and job aids",
         description=(
             "Short task-based refreshers on what people got wrong, and one-page job aids "
@@ -885,6 +1206,8 @@ _BARRIER = (
     Rule(
         key="barrier.ability_coaching",
         family="barrier",
+        workstream="support",
+        format="group_session",
         title="Side-by-side coaching and office hours",
         description=(
             "Champions sit with people on their real work; office hours for what coaching "
@@ -900,6 +1223,8 @@ _BARRIER = (
     Rule(
         key="barrier.reinforcement_recognition",
         family="barrier",
+        workstream="sponsorship",
+        format="task",
         title="Recognise adopters and align KPIs",
         description=(
             "Thank people by name for using the new way; make sure targets and reports "
@@ -914,4 +1239,301 @@ _BARRIER = (
     ),
 )
 
-BUILTIN_RULES: tuple[Rule, ...] = (*_BASELINE, *_ROLE, *_QUADRANT, *_RESISTANCE, *_BARRIER)
+
+# A concern of a stakeholder who is not a resistor (a supportive group worried
+# about practice time, say) is answered with coaching, training or
+# communication, never with resistance handling (section 6, guarantee 2).
+_CONCERN = (
+    Rule(
+        key="concern.practice",
+        family="concern",
+        title="Hands-on practice for {name} on what worries them",
+        description=(
+            "A sandbox session on their own tasks, aimed at the concern they raised, with a "
+            "champion at their side. Show that the worry was heard and answered."
+        ),
+        kind="training",
+        workstream="enablement",
+        format="workshop",
+        owner_role="champion",
+        weeks=(-2,),
+        adkar_target="ability",
+        resistance_sources=("skills_gap", "habit"),
+    ),
+    Rule(
+        key="concern.explain",
+        family="concern",
+        title="Answer the question {name} raised",
+        description=(
+            "Their manager answers the concern in their words: the reason for the change, "
+            "what is in it for them, what is different from last time. Check it landed."
+        ),
+        kind="communication",
+        workstream="communication",
+        format="group_session",
+        owner_role="customer_manager",
+        weeks=(-3,),
+        adkar_target="awareness",
+        resistance_sources=(
+            "lack_of_awareness",
+            "no_personal_benefit",
+            "lack_of_sponsorship",
+            "past_failed_change",
+            "opposed_purchase",
+            "not_involved",
+        ),
+    ),
+    Rule(
+        key="concern.coach",
+        family="concern",
+        title="Work through the concern of {name} with their manager",
+        description=(
+            "Restate the concern in their words, agree one concrete action (time freed up, a "
+            "step removed, a role made clear) and who does it by when."
+        ),
+        kind="coaching",
+        workstream="enablement",
+        format="group_session",
+        owner_role="customer_manager",
+        weeks=(-3,),
+        adkar_target="desire",
+        resistance_sources=(
+            "loss_of_authority",
+            "job_security",
+            "workload_increase",
+            "competing_priorities",
+            "other",
+        ),
+    ),
+)
+
+
+# What people said gets an answer (section 6, guarantee 5): one family of rules
+# per theme of the lexicon (section 3), keyed `theme.<code>.…`, each addressed
+# to the stakeholder whose own words carry the theme.
+_THEME = (
+    Rule(
+        key="theme.data_use.publish_rules",
+        family="theme",
+        title="Agree and publish the data-use rules for {name}",
+        description=(
+            "With the customer's HR or works council, before go-live: what the system "
+            "records about {name}, who sees it, what it will never be used for (individual "
+            "targets, discipline) and where to raise a concern. Publish it where they work."
+        ),
+        kind="communication",
+        workstream="communication",
+        format="task",
+        owner_role="sponsor",
+        weeks=(-6,),
+        adkar_target="desire",
+        themes=("data_use",),
+    ),
+    Rule(
+        key="theme.job_security.statement",
+        family="theme",
+        title="Say plainly what happens to jobs, for {name}",
+        description=(
+            "The sponsor, in writing and in person: what happens to roles, headcount and "
+            "targets, and what does not. Silence is read as bad news."
+        ),
+        kind="communication",
+        workstream="sponsorship",
+        format="broadcast",
+        owner_role="sponsor",
+        weeks=(-5,),
+        adkar_target="desire",
+        themes=("job_security",),
+    ),
+    Rule(
+        key="theme.hardware.device_check",
+        family="theme",
+        title="Device and connectivity check for {name}",
+        description=(
+            "Walk the places where {name} work: enough devices, charged and enrolled; "
+            "scanners and printers paired; wi-fi where the work happens. Order what is "
+            "missing now, not in go-live week."
+        ),
+        kind="checkpoint",
+        workstream="support",
+        format="task",
+        owner_role="customer_admin",
+        weeks=(-3,),
+        adkar_target="ability",
+        themes=("hardware",),
+    ),
+    Rule(
+        key="theme.staff_turnover.new_joiner_onboarding",
+        family="theme",
+        title="Onboard the new joiners of {name}",
+        description=(
+            "People who start after training ends learn the old way from nobody and the new "
+            "way from whoever is nearby. A short monthly session and a buddy from the "
+            "champions keep every new joiner on the new way."
+        ),
+        kind="training",
+        workstream="enablement",
+        format="group_session",
+        owner_role="champion",
+        weeks=(1,),
+        repeat_every=4,
+        adkar_target="knowledge",
+        themes=("staff_turnover",),
+    ),
+    Rule(
+        key="theme.out_of_hours.shift_support",
+        family="theme",
+        title="Support on every shift for {name}",
+        description=(
+            "Nights and weekends get the same help as the day shift: a champion or floor "
+            "walker on every shift and a support number that answers around the clock."
+        ),
+        kind="coaching",
+        workstream="support",
+        format="group_session",
+        owner_role="champion",
+        weeks=(0, 1, 2),
+        adkar_target="ability",
+        themes=("out_of_hours",),
+    ),
+    Rule(
+        key="theme.workload.remove_extra_steps",
+        family="theme",
+        title="Remove the extra steps {name} worry about",
+        description=(
+            "Walk their five most frequent tasks click by click with them; remove double "
+            "entry and needless steps before go-live, and show them what was removed."
+        ),
+        kind="checkpoint",
+        workstream="enablement",
+        format="workshop",
+        owner_role="customer_admin",
+        weeks=(-4,),
+        adkar_target="desire",
+        themes=("workload",),
+    ),
+    Rule(
+        key="theme.alerts.tune_notifications",
+        family="theme",
+        title="Tune alerts and notifications with {name}",
+        description=(
+            "Go through every alert {name} will receive: keep the ones that change what they "
+            "do, switch off the rest before go-live, and agree how to report a noisy one."
+        ),
+        kind="checkpoint",
+        workstream="support",
+        format="workshop",
+        owner_role="customer_admin",
+        weeks=(-3,),
+        adkar_target="ability",
+        themes=("alerts",),
+    ),
+    Rule(
+        key="theme.business_calendar.avoid_critical_period",
+        family="theme",
+        title="Check go-live and hypercare exit avoid the critical period of {name}",
+        description=(
+            "Put their month-end, peak or holiday dates on the plan as blackout periods, and "
+            "confirm with the sponsor that go-live, training and the hypercare exit avoid "
+            "them."
+        ),
+        kind="checkpoint",
+        workstream="sponsorship",
+        format="review",
+        owner_role="delivery",
+        weeks=(-8,),
+        themes=("business_calendar",),
+    ),
+    Rule(
+        key="theme.reporting.show_reports",
+        family="theme",
+        title="Show {name} the reports they will keep",
+        description=(
+            "The reports and dashboards they rely on today, and where each one lives in the "
+            "new system. Nobody should lose sight of their numbers at go-live."
+        ),
+        kind="training",
+        workstream="enablement",
+        format="group_session",
+        owner_role="customer_admin",
+        weeks=(-2,),
+        adkar_target="knowledge",
+        themes=("reporting",),
+    ),
+)
+
+# Where the new system replaces the old way, adoption is compliance: people
+# need help at the point of work and a fallback, and the old way must close.
+_MANDATORY = (
+    Rule(
+        key="mandatory.at_the_elbow_support",
+        family="mandatory",
+        title="At-the-elbow support for {name}",
+        description=(
+            "Floor walkers and champions at the point of work on every shift, helping people "
+            "do their real work in the system; log every workaround they see."
+        ),
+        kind="coaching",
+        workstream="support",
+        format="group_session",
+        owner_role="champion",
+        weeks=(0, 1, 2),
+        adkar_target="ability",
+        roles=("daily_user",),
+        kinds=("group",),
+        adoption_modes=("mandatory",),
+    ),
+    Rule(
+        key="mandatory.downtime_procedure",
+        family="mandatory",
+        title="Publish and rehearse the downtime and fallback procedure",
+        description=(
+            "What people do when the system is down or slow, who declares it, how work done "
+            "on paper is entered afterwards. Rehearse it once before go-live."
+        ),
+        kind="training",
+        workstream="support",
+        format="task",
+        owner_role="customer_admin",
+        weeks=(-3,),
+        adkar_target="knowledge",
+        audience="engagement",
+        roles=_USERS,
+        adoption_modes=("mandatory",),
+    ),
+    Rule(
+        key="mandatory.switch_off_old_way",
+        family="mandatory",
+        title="Switch the old way off on {date}",
+        description=(
+            "Agree the date with the sponsor, announce it at go-live and close the old system "
+            "or form for new work on {date}: read-only at most. Two ways of working means "
+            "neither is done well."
+        ),
+        kind="reinforcement",
+        workstream="support",
+        format="task",
+        owner_role="customer_admin",
+        weeks=(2,),
+        adkar_target="reinforcement",
+        audience="engagement",
+        roles=_USERS,
+        adoption_modes=("mandatory",),
+    ),
+)
+
+# Library order is priority order: when a week is crowded, the steps last in
+# the library move first.
+BUILTIN_RULES: tuple[Rule, ...] = (
+    *_MOBILISE,
+    *_PREPARE_AND_GO_LIVE,
+    *_HANDOFF,
+    *_MANDATORY,
+    *_HYPERCARE_TO_RENEWAL,
+    *_ROLE,
+    *_QUADRANT,
+    *_RESISTANCE,
+    *_CONCERN,
+    *_THEME,
+    *_BARRIER,
+)

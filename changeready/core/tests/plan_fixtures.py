@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from changeready.core.model import (
     Adkar,
     Engagement,
     EngagementData,
+    PlanItem,
     ResistancePoint,
     Stakeholder,
 )
@@ -21,14 +22,27 @@ EXAMPLE_FILE = (
 )
 
 
+GO_LIVE = date(2027, 4, 5)
+
+
 def engagement(
-    *stakeholders: Stakeholder, points: tuple[ResistancePoint, ...] = ()
+    *stakeholders: Stakeholder,
+    points: tuple[ResistancePoint, ...] = (),
+    plan_items: tuple[PlanItem, ...] = (),
+    **fields: Any,
 ) -> EngagementData:
+    """A landscape around an engagement going live on Monday 5 April 2027."""
     return EngagementData(
-        engagement=Engagement(id="e1", name="Rollout", go_live_date=date(2027, 4, 5)),
+        engagement=Engagement(id="e1", name="Rollout", go_live_date=GO_LIVE, **fields),
         stakeholders=stakeholders,
         resistance_points=points,
+        plan_items=plan_items,
     )
+
+
+def week_date(week: int, weekday: int = 0) -> date:
+    """A day of a plan week (Monday by default) of the fixture engagement."""
+    return GO_LIVE + timedelta(weeks=week, days=weekday)
 
 
 def group(id: str, **fields: Any) -> Stakeholder:
@@ -74,6 +88,9 @@ def example_engagement_data() -> EngagementData:
             go_live_date=date.fromisoformat(summary["go_live_date"]),
             phase=summary.get("phase", "discovery"),
             opposition_reviewed=summary.get("opposition_reviewed", False),
+            kickoff_date=date.fromisoformat(summary["kickoff_date"]),
+            renewal_date=date.fromisoformat(summary["renewal_date"]),
+            delivery_lead_name=summary["delivery_lead"]["name"],
         ),
         stakeholders=stakeholders,
         resistance_points=points,

@@ -1,17 +1,19 @@
-"""Hypothesis strategies for the plan properties: random but valid landscapes.
+"""Hypothesis strategies for the plan properties: random but valid engagements.
 
 Ids are small ("s3", "r5") so failures shrink to readable examples; names
-are drawn independently of ids so the code cannot lean on them.
+are drawn independently of ids so the code cannot lean on them. Texts draw
+from phrases of the theme lexicon, so themes are found as often as not.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from datetime import timedelta
 
 from hypothesis import strategies as st
 
 from changeready.core.model import (
+    ADOPTION_MODES,
     ENGAGEMENT_LEVELS,
     KINDS,
     MITIGATION_STATUSES,
@@ -19,32 +21,60 @@ from changeready.core.model import (
     RESISTANCE_SOURCES,
     ROLES,
     Adkar,
+    BlackoutPeriod,
     ResistancePoint,
     Stakeholder,
 )
-from changeready.core.rules import BUILTIN_RULES, MAX_WEEK, MIN_WEEK, Rule
-from changeready.core.tests.plan_fixtures import engagement
+from changeready.core.rules import BUILTIN_RULES, Rule
+from changeready.core.tests.plan_fixtures import engagement, week_date
 
 levels = st.integers(min_value=1, max_value=5)
 adkar_scores = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
 names = st.text(alphabet="abcdefghij {}", min_size=1, max_size=12)
+said = st.lists(
+    st.sampled_from(
+        [
+            "fear the pick rates are used against them",
+            "too few scanners",
+            "new starters every month",
+            "night shifts",
+            "extra clicks",
+            "pop-ups",
+            "month-end close",
+            "lose sight of the dashboards",
+            "redundant roles",
+            "nothing in particular",
+        ]
+    ),
+    max_size=3,
+).map(" and ".join)
 
 
 @st.composite
-def stakeholders(draw, id: str) -> Stakeholder:
+def stakeholders(draw, id: str, group_ids: list[str]) -> Stakeholder:
+    kind = draw(st.sampled_from(KINDS))
     return Stakeholder(
         id=id,
         name=draw(names),
-        kind=draw(st.sampled_from(KINDS)),
+        kind=kind,
         role=draw(st.sampled_from(ROLES)),
+        group_id=draw(st.one_of(st.none(), st.sampled_from(group_ids)))
+        if kind == "person" and group_ids
+        else None,
         opposed_purchase=draw(st.booleans()),
         influence=draw(levels),
         interest=draw(levels),
         impact=draw(levels),
         engagement=draw(st.sampled_from(ENGAGEMENT_LEVELS)),
+        success_definition=draw(said),
+        resistance_triggers=draw(said),
         job_gets_harder=draw(st.booleans()),
         authority_decreases=draw(st.booleans()),
         adkar=Adkar(*(draw(adkar_scores) for _ in range(5))),
+        headcount=draw(st.one_of(st.none(), st.integers(min_value=0, max_value=400)))
+        if kind == "group"
+        else None,
+        is_champion=kind == "person" and draw(st.booleans()),
     )
 
 
@@ -55,44 +85,52 @@ def resistance_points(draw, id: str, stakeholder_ids: list[str]) -> ResistancePo
         stakeholder_id=draw(st.sampled_from(stakeholder_ids)),
         source=draw(st.sampled_from(RESISTANCE_SOURCES)),
         severity=draw(levels),
-        description=draw(st.text(alphabet="abc .{}é", max_size=30)),
+        description=draw(said),
         strategy=draw(st.one_of(st.none(), st.sampled_from(MITIGATION_STRATEGIES))),
         owner=draw(st.sampled_from(["", "Priya Raman"])),
-        due_week=draw(st.one_of(st.none(), st.integers(min_value=MIN_WEEK, max_value=MAX_WEEK))),
+        due_week=draw(st.one_of(st.none(), st.integers(min_value=-30, max_value=60))),
         status=draw(st.sampled_from(MITIGATION_STATUSES)),
     )
 
 
 @st.composite
-def landscapes(draw, max_stakeholders: int = 12, max_points: int = 10):
+def blackouts(draw) -> BlackoutPeriod:
+    start = draw(st.integers(min_value=-20, max_value=20))
+    length_days = draw(st.integers(min_value=0, max_value=20))
+    first_day = week_date(start, draw(st.integers(min_value=0, max_value=6)))
+    return BlackoutPeriod(
+        start=first_day, end=first_day + timedelta(days=length_days), label="Closed"
+    )
+
+
+@st.composite
+def engagements(draw, max_stakeholders: int = 12, max_points: int = 10):
     count = draw(st.integers(min_value=0, max_value=max_stakeholders))
-    people = [draw(stakeholders(f"s{number}")) for number in range(count)]
+    people: list[Stakeholder] = []
+    for number in range(count):
+        groups = [s.id for s in people if s.kind == "group"]
+        people.append(draw(stakeholders(f"s{number}", groups)))
     points = []
     if people:
         ids = [stakeholder.id for stakeholder in people]
         point_count = draw(st.integers(min_value=0, max_value=max_points))
         points = [draw(resistance_points(f"r{number}", ids)) for number in range(point_count)]
-    return engagement(*people, points=tuple(points))
+    kickoff = draw(st.one_of(st.none(), st.integers(min_value=-30, max_value=0)))
+    renewal = draw(st.one_of(st.none(), st.integers(min_value=2, max_value=70)))
+    return engagement(
+        *people,
+        points=tuple(points),
+        kickoff_date=None if kickoff is None else week_date(kickoff, 2),
+        renewal_date=None if renewal is None else week_date(renewal, 1),
+        adoption_mode=draw(st.sampled_from(ADOPTION_MODES)),
+        blackout_periods=tuple(draw(st.lists(blackouts(), max_size=2))),
+        delivery_lead_name=draw(st.sampled_from(["", "Dana Lead"])),
+        cs_owner_name=draw(st.sampled_from(["", "Sam CS"])),
+    )
 
 
-@dataclass(frozen=True)
-class Window:
-    first_week: int
-    last_week: int
-    adoption_target_pct: float
-    adoption_target_week: int
-
-    def options(self) -> dict:
-        return dataclasses.asdict(self)
-
-
-windows = st.builds(
-    Window,
-    first_week=st.integers(min_value=-10, max_value=0),
-    last_week=st.integers(min_value=1, max_value=16),
-    adoption_target_pct=st.floats(min_value=1, max_value=100, allow_nan=False),
-    adoption_target_week=st.integers(min_value=1, max_value=16),
-)
+# The week the plan is generated in, or None for a plan made before it starts.
+as_of_weeks = st.one_of(st.none(), st.integers(min_value=-12, max_value=8))
 
 
 @st.composite

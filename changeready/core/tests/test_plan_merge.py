@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 
-from changeready.core.planning import (
+from changeready.core.plan_merge import (
+    REFRESHED_FIELDS,
     ExistingItem,
     ExistingTarget,
     PlanChanges,
     TargetChanges,
     TargetUpdate,
-    generate_plan,
     merge_plan,
     merge_targets,
 )
+from changeready.core.planning import generate_plan
 from changeready.core.tests.plan_fixtures import (
     engagement,
     example_engagement_data,
     group,
     point,
+    week_date,
 )
 
 INVOLVE_R1 = "resistance.loss_of_authority_involve|-4|1:shift-leads|r1"
+
+
+def _content(item):
+    return {name: getattr(item, name) for name in REFRESHED_FIELDS}
 
 
 def stored(plan, *, edited=()):
@@ -31,7 +37,8 @@ def stored(plan, *, edited=()):
             id=item.generation_key,
             generation_key=item.generation_key,
             origin=item.origin,
-            edited_by_hand=item.generation_key in edited,
+            touched=item.generation_key in edited,
+            content=_content(item),
         )
         for item in plan.items
     ]
@@ -42,9 +49,17 @@ def apply(existing, changes: PlanChanges):
     kept = [item for item in existing if item.id not in removed]
     added = [
         ExistingItem(
-            id=f"new:{item.generation_key}", generation_key=item.generation_key, origin=item.origin
+            id=f"new:{item.generation_key}",
+            generation_key=item.generation_key,
+            origin=item.origin,
+            content=_content(item),
         )
         for item in changes.to_add
+    ]
+    refreshed = {refresh.id: _content(refresh.generated) for refresh in changes.to_refresh}
+    kept = [
+        dataclasses.replace(item, content=refreshed[item.id]) if item.id in refreshed else item
+        for item in kept
     ]
     return kept + added
 
@@ -84,8 +99,8 @@ def test_stale_untouched_items_are_removed_and_edited_ones_kept():
 
     changes = merge_plan(existing, generate_plan(_resolve(data, "r1")))
 
-    # r1 is resolved: its sponsor 1:1 (untouched) goes, the involvement item
-    # someone edited by hand stays.
+    # r1 is resolved: its sponsor conversation (untouched) goes, the involvement
+    # item someone edited by hand stays.
     assert changes.to_remove == ("resistance.loss_of_authority_sponsor|2|1:shift-leads|r1",)
     assert INVOLVE_R1 in changes.kept
     assert changes.to_add == ()
@@ -107,7 +122,7 @@ def test_manual_items_are_always_kept():
 def test_edited_item_whose_key_is_still_produced_is_not_added_again():
     plan = generate_plan(example_engagement_data())
     existing = [
-        dataclasses.replace(item, edited_by_hand=True) if item.id == INVOLVE_R1 else item
+        dataclasses.replace(item, touched=True) if item.id == INVOLVE_R1 else item
         for item in stored(plan)
     ]
     changes = merge_plan(existing, plan)
@@ -124,9 +139,10 @@ def test_new_stakeholder_adds_its_items_and_replaces_untouched_engagement_wide_o
     changes = merge_plan(existing, generate_plan(grown))
 
     added = {item.generation_key for item in changes.to_add}
-    assert "quadrant.manage_closely_checkpoint|-4|1:packers|" in added
+    assert "quadrant.manage_closely_listening|-4|1:packers|" in added
     # The go-live notice now addresses two groups: the untouched one is replaced.
     assert "baseline.go_live_notice|0|1:users|" in changes.to_remove
+    assert changes.to_refresh == ()
     assert any(key.startswith("baseline.go_live_notice|0|2:") for key in added)
 
 
@@ -173,35 +189,81 @@ def test_regenerating_unchanged_targets_changes_nothing():
         to_add=(),
         to_update=(),
         to_remove=(),
-        kept=tuple(sorted(f"pickers@{w}" for w in range(1, 13))),
+        kept=tuple(sorted(f"pickers@{w}" for w in range(1, 44))),
     )
     assert not changes.changes_anything
 
 
-def test_new_target_updates_untouched_values_and_keeps_actuals_and_hand_edits():
+def test_new_target_updates_generated_values_and_keeps_actuals_and_manual_targets():
     data = engagement(group("users"))
-    existing = stored_targets(generate_plan(data, last_week=4))
+    existing = stored_targets(generate_plan(data))[:4]
     existing[0] = dataclasses.replace(existing[0], actual_pct=35.0)
-    existing[1] = dataclasses.replace(existing[1], target_pct=50.0, edited_by_hand=True)
+    existing[1] = dataclasses.replace(existing[1], target_pct=50.0, source="manual")
 
-    changes = merge_targets(existing, generate_plan(data, last_week=4, adoption_target_pct=90.0))
+    changes = merge_targets(existing, generate_plan(data, adoption_target_pct=90.0))
 
     # ramp to 90 by week 8: 45.0, 51.4, 57.9, 64.3
     assert changes.to_update == (TargetUpdate("users@3", 57.9), TargetUpdate("users@4", 64.3))
     assert changes.kept == ("users@1", "users@2")
-    assert changes.to_add == ()
+    assert [(t.week) for t in changes.to_add] == list(range(5, 13))
     assert changes.to_remove == ()
+
+
+def test_imported_targets_are_never_changed_or_removed():
+    data = engagement(group("pharmacists"))
+    imported = [
+        ExistingTarget(
+            id="p@8", stakeholder_id="pharmacists", week=8, target_pct=80.0, source="manual"
+        ),
+        ExistingTarget(
+            id="p@30", stakeholder_id="pharmacists", week=30, target_pct=90.0, source="manual"
+        ),
+    ]
+    changes = merge_targets(imported, generate_plan(data, adoption_target_pct=40.0))
+    assert changes.to_update == ()
+    assert changes.to_remove == ()
+    assert changes.kept == ("p@30", "p@8")
+    assert 8 not in {t.week for t in changes.to_add}
+
+
+def test_an_untouched_item_follows_its_rule_and_a_touched_one_does_not():
+    data = engagement(group("users"), delivery_lead_name="Priya Raman")
+    before = stored(generate_plan(engagement(group("users"))))
+    training = next(item for item in before if "role_based_training" in item.id)
+    notice = next(item for item in before if "go_live_notice" in item.id)
+    before = [
+        dataclasses.replace(item, touched=True) if item is notice else item for item in before
+    ]
+
+    changes = merge_plan(before, generate_plan(data))
+
+    refreshed = {refresh.id: refresh.generated for refresh in changes.to_refresh}
+    assert refreshed[training.id].owner == "Priya Raman"
+    assert notice.id not in refreshed
+    assert changes.to_add == ()
+
+
+def test_a_moved_rule_item_keeps_its_identity_and_moves():
+    data = engagement(group("users"))
+    existing = stored(generate_plan(data))
+    late = generate_plan(data, as_of=week_date(-1, 2))
+
+    changes = merge_plan(existing, late)
+
+    training = next(r for r in changes.to_refresh if "role_based_training" in r.id)
+    assert training.generated.week == -1
+    assert "role_based_training|-2|" in training.id
 
 
 def test_targets_of_a_removed_group_go_unless_they_hold_actuals():
     data = engagement(group("users"), group("packers"))
-    existing = stored_targets(generate_plan(data, last_week=2))
+    existing = stored_targets(generate_plan(data))[:2] + stored_targets(generate_plan(data))[12:14]
     existing = [
         dataclasses.replace(t, actual_pct=12.0) if t.id == "packers@1" else t for t in existing
     ]
     only_users = engagement(group("users"))
 
-    changes = merge_targets(existing, generate_plan(only_users, last_week=2))
+    changes = merge_targets(existing, generate_plan(only_users))
 
     assert changes.to_remove == ("packers@2",)
     assert "packers@1" in changes.kept
@@ -209,15 +271,18 @@ def test_targets_of_a_removed_group_go_unless_they_hold_actuals():
 
 def test_window_growth_adds_only_the_missing_weeks():
     data = engagement(group("users"))
-    existing = stored_targets(generate_plan(data, last_week=2))
-    changes = merge_targets(existing, generate_plan(data, last_week=4))
-    assert [(t.stakeholder_id, t.week) for t in changes.to_add] == [("users", 3), ("users", 4)]
+    existing = stored_targets(generate_plan(data))
+    longer = dataclasses.replace(
+        data, engagement=dataclasses.replace(data.engagement, renewal_date=week_date(14))
+    )
+    changes = merge_targets(existing, generate_plan(longer))
+    assert [(t.stakeholder_id, t.week) for t in changes.to_add] == [("users", 13), ("users", 14)]
     assert changes.to_update == ()
 
 
 def test_a_group_losing_its_daily_user_role_loses_untouched_targets():
     data = engagement(group("users"), points=(point("p", "users", "habit"),))
-    existing = stored_targets(generate_plan(data, last_week=2))
+    existing = stored_targets(generate_plan(data))[:2]
     as_managers = engagement(group("users", role="people_manager"))
-    changes = merge_targets(existing, generate_plan(as_managers, last_week=2))
+    changes = merge_targets(existing, generate_plan(as_managers))
     assert changes.to_remove == ("users@1", "users@2")

@@ -20,6 +20,7 @@ from changeready.core.tests.plan_fixtures import (
     items_of,
     person,
     point,
+    week_date,
     weeks_of,
 )
 
@@ -76,8 +77,8 @@ BUYER = person("buyer", role="economic_buyer", influence=5, interest=4)
             False,
         ),
         ("role.economic_buyer_value_checkin", engagement(group("users")), False),
-        ("role.sponsor_roadmap", engagement(person("s", role="executive_sponsor")), True),
-        ("role.sponsor_roadmap", engagement(BUYER), False),
+        ("baseline.sponsor_roadmap", engagement(person("s", role="executive_sponsor")), True),
+        ("baseline.sponsor_roadmap", engagement(group("users")), False),
         ("role.manager_coaching", engagement(group("leads", role="people_manager")), True),
         ("role.manager_coaching", engagement(group("users", role="daily_user")), False),
         ("role.admin_enablement", engagement(person("a", role="product_admin")), True),
@@ -87,7 +88,9 @@ BUYER = person("buyer", role="economic_buyer", influence=5, interest=4)
         ("role.downstream_handoffs", engagement(group("finance", role="downstream")), True),
         ("role.downstream_handoffs", engagement(group("users")), False),
         # quadrant
-        ("quadrant.manage_closely_checkpoint", engagement(group("g", influence=4)), True),
+        ("quadrant.manage_closely_checkpoint", engagement(person("p", influence=4)), True),
+        ("quadrant.manage_closely_checkpoint", engagement(group("g", influence=4)), False),
+        ("quadrant.manage_closely_listening", engagement(group("g", influence=4)), True),
         (
             "quadrant.manage_closely_checkpoint",
             engagement(group("g", influence=2, interest=4)),
@@ -137,8 +140,9 @@ BUYER = person("buyer", role="economic_buyer", influence=5, interest=4)
             False,
         ),
         # baseline: unconditional ones always, role-selected ones when the role is there
-        ("baseline.sponsor_announcement", engagement(), True),
-        ("baseline.go_live_notice", engagement(BUYER), True),
+        ("baseline.sponsor_announcement", engagement(group("users")), True),
+        ("baseline.sponsor_announcement", engagement(BUYER), False),
+        ("baseline.go_live_notice", engagement(group("users")), True),
         ("baseline.manager_briefing_kit", engagement(group("leads", role="people_manager")), True),
         ("baseline.manager_briefing_kit", engagement(group("users")), False),
         ("baseline.pulse_survey", engagement(group("finance", role="downstream")), True),
@@ -198,9 +202,9 @@ def test_every_resistance_source_has_its_own_rule(source):
     assert linked_rules == expected
 
 
-def test_economic_buyer_gets_value_checkins_at_minus_one_two_six_twelve():
+def test_economic_buyer_gets_value_checkins_before_go_live_and_in_week_six():
     plan = generate_plan(engagement(BUYER, group("users")))
-    assert weeks_of(plan, "role.economic_buyer_value_checkin", "buyer") == [-1, 2, 6, 12]
+    assert weeks_of(plan, "role.economic_buyer_value_checkin", "buyer") == [-1, 6]
     assert all(
         item.audience_ids == ("buyer",)
         for item in items_of(plan, "role.economic_buyer_value_checkin")
@@ -239,45 +243,66 @@ def test_barrier_rules_are_keyed_by_barrier():
 
 
 def test_every_baseline_step_of_the_domain_reference_is_in_its_week():
-    landscape = engagement(group("users"), group("leads", role="people_manager"))
+    landscape = engagement(
+        group("users", headcount=80),
+        group("leads", role="people_manager", engagement="resistant"),
+        person("sponsor", role="executive_sponsor"),
+        kickoff_date=week_date(-12),
+        renewal_date=week_date(40),
+    )
     plan = generate_plan(landscape)
     assert {
-        rule.key: weeks_of(plan, rule.key) for rule in BUILTIN_RULES if rule.family == "baseline"
+        rule.key: weeks_of(plan, rule.key)
+        for rule in BUILTIN_RULES
+        if rule.family in ("baseline", "handoff")
     } == {
-        "baseline.sponsor_announcement": [-3],
-        "baseline.manager_briefing_kit": [-2],
+        "baseline.sponsor_roadmap": [-11],
+        "baseline.champion_recruitment": [-10],
+        "baseline.resistor_design_involvement": [-9],
+        "baseline.sponsor_announcement": [-6],
+        "baseline.manager_briefing_kit": [-3],
         "baseline.role_based_training": [-2],
         "baseline.champions_ready": [-1],
         "baseline.office_hours_before_go_live": [-1],
         "baseline.go_live_notice": [0],
         "baseline.daily_triage": [0],
+        "handoff.readiness_review": [-2],
+        "handoff.go_no_go": [-1],
+        "handoff.hypercare_exit_review": [4],
         "baseline.daily_office_hours": [1],
+        "baseline.weekly_adoption_review": [1, 2, 3],
         "baseline.pulse_survey": [2],
-        "baseline.first_win_message": [2],
-        "baseline.weekly_adoption_review": [3, 4],
-        "baseline.hypercare_exit_review": [4],
-        "baseline.cs_handoff": [5],
+        "baseline.first_win_message": [3],
         "baseline.depth_review": [8],
         "baseline.outcome_review": [12],
+        "baseline.adoption_review_cycle": [16, 20, 24, 28],
     }
 
 
-def test_unconditional_baseline_fires_even_for_an_empty_landscape():
+def test_team_steps_fire_even_for_an_empty_landscape():
     plan = generate_plan(engagement())
-    unconditional = {
+    team_steps = {
         f"generated:{rule.key}"
         for rule in BUILTIN_RULES
-        if rule.family == "baseline" and not rule.has_conditions
+        if rule.audience == "team" and rule.key != "baseline.adoption_review_cycle"
     }
-    assert unconditional
-    assert {item.origin for item in plan.items} == unconditional
+    assert team_steps
+    assert {item.origin for item in plan.items} == team_steps
     assert all(item.audience_ids == () for item in plan.items)
 
 
 def _landscape_where_every_rule_fires():
+    said = " ".join(
+        (
+            "They fear being monitored and losing their jobs; too few scanners;",
+            "seasonal staff; night shifts; extra clicks; pop-ups; month-end; dashboards.",
+        )
+    )
     stakeholders = [
         person("buyer", role="economic_buyer", influence=5, interest=4),
         person("sponsor", role="executive_sponsor", influence=5, interest=1, opposed_purchase=True),
+        group("crowd", headcount=200, resistance_triggers=said, interest=4, influence=4),
+        group("fans", engagement="supportive"),
         person("admin", role="product_admin", influence=2, interest=4),
         person("sec", role="it_security", influence=1, interest=1),
         group("finance", role="downstream", influence=1, interest=1),
@@ -288,8 +313,14 @@ def _landscape_where_every_rule_fires():
     ]
     points = tuple(
         point(f"p-{source}", "leads", source, due_week=12) for source in RESISTANCE_SOURCES
+    ) + tuple(point(f"c-{source}", "fans", source, due_week=12) for source in RESISTANCE_SOURCES)
+    return engagement(
+        *stakeholders,
+        points=points,
+        kickoff_date=week_date(-12),
+        renewal_date=week_date(52),
+        adoption_mode="mandatory",
     )
-    return engagement(*stakeholders, points=points)
 
 
 def test_the_rich_landscape_makes_every_builtin_rule_fire():
@@ -313,7 +344,8 @@ def test_each_rule_fills_in_the_stakeholder_name():
     checkins = items_of(plan, "role.economic_buyer_value_checkin")
     assert checkins[0].title == "Value check-in with Marcus Webb"
     assert "Marcus Webb" in checkins[0].description
-    assert checkins[0].reason == "Role rule: Marcus Webb, role economic buyer."
+    assert checkins[0].reason.startswith("Role rule: Marcus Webb, role economic buyer.")
+    assert checkins[-1].format == "one_to_one"
 
 
 def test_custom_rule_with_conditions_selects_its_audience():
@@ -380,7 +412,16 @@ def _valid_rule_dict():
         ({"weeks": [1, "2"]}, "weeks"),
         ({"weeks": [True]}, "weeks"),
         ({"weeks": [1.5]}, "weeks"),
-        ({"weeks": [200]}, "weeks"),
+        ({"weeks": [300]}, "weeks"),
+        ({"anchor": "renewal"}, "anchor"),
+        ({"repeat_every": 0}, "repeat_every"),
+        ({"min_headcount": "50"}, "min_headcount"),
+        ({"workstream": "finance"}, "workstream"),
+        ({"format": "webinar"}, "format"),
+        ({"themes": ["gossip"]}, "themes"),
+        ({"adoption_modes": ["forced"]}, "adoption_modes"),
+        ({"family": "theme", "themes": ["hardware"]}, "themes"),
+        ({"audience": "team", "title": "T", "description": ""}, "audience"),
         ({"weeks": [2, 2]}, "weeks"),
         ({"roles": ["ceo"]}, "roles"),
         ({"roles": "economic_buyer"}, "roles"),

@@ -20,12 +20,14 @@ from changeready.core.model import (
     RESISTANCE_SOURCES,
     ROLES,
     Adkar,
+    BlackoutPeriod,
     Engagement,
     EngagementData,
     ResistancePoint,
     Stakeholder,
 )
-from changeready.core.planning import ExistingItem, generate_plan, merge_plan
+from changeready.core.plan_merge import ExistingItem, merge_plan
+from changeready.core.planning import generate_plan
 
 STAKEHOLDERS = 500
 RESISTANCE_POINTS = 300
@@ -46,6 +48,10 @@ def synthetic_engagement(rng: random.Random) -> EngagementData:
             engagement=rng.choice(ENGAGEMENT_LEVELS),
             job_gets_harder=rng.random() < 0.3,
             authority_decreases=rng.random() < 0.2,
+            resistance_triggers=rng.choice(
+                ["", "Fear the pick rates are used against them.", "Too few scanners."]
+            ),
+            headcount=rng.choice([None, 12, 80, 400]),
             adkar=Adkar(**{element: rng.randint(1, 5) for element in ADKAR_ELEMENTS}),
         )
         for number in range(STAKEHOLDERS)
@@ -63,7 +69,17 @@ def synthetic_engagement(rng: random.Random) -> EngagementData:
         for number in range(RESISTANCE_POINTS)
     )
     return EngagementData(
-        engagement=Engagement(id="bench", name="Benchmark", go_live_date=date(2027, 4, 5)),
+        # Kickoff twelve weeks out, renewal a year after go-live: a v2 plan window.
+        engagement=Engagement(
+            id="bench",
+            name="Benchmark",
+            go_live_date=date(2027, 4, 5),
+            kickoff_date=date(2027, 1, 11),
+            renewal_date=date(2028, 4, 3),
+            delivery_lead_name="Priya Raman",
+            cs_owner_name="Sam Okafor",
+            blackout_periods=(BlackoutPeriod(date(2027, 3, 22), date(2027, 3, 26), "Close"),),
+        ),
         stakeholders=stakeholders,
         resistance_points=points,
     )
@@ -83,7 +99,7 @@ def main() -> None:
             id=f"item-{number}",
             generation_key=item.generation_key,
             origin=item.origin,
-            edited_by_hand=number % 10 == 0,
+            touched=number % 10 == 0,
         )
         for number, item in enumerate(plan.items)
     ]

@@ -71,6 +71,8 @@ def _engagement_section(engagement: Engagement) -> dict:
             data[field] = data[field].isoformat()
     if data["handoff_accepted_at"] is not None:
         data["handoff_accepted_at"] = data["handoff_accepted_at"].isoformat()
+    # No blackout period is an absent value, like an empty text.
+    data["blackout_periods"] = data["blackout_periods"] or None
     return _compact(data)
 
 
@@ -110,6 +112,8 @@ def _plan_item_section(
         "kind": item.kind,
         "owner_role": item.owner_role,
         "owner": item.owner,
+        "workstream": item.workstream,
+        "format": item.format,
         "audience": audience,
         "adkar_target": item.adkar_target,
         "resistance_point": point_keys.get(item.resistance_point_id),
@@ -162,6 +166,7 @@ def export_engagement(engagement: Engagement) -> dict:
                         "target_pct": target.target_pct,
                         "actual_pct": target.actual_pct,
                         "actual_source": target.actual_source or None,
+                        "source": target.source,
                     }
                 )
                 for target in targets

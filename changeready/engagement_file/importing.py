@@ -281,16 +281,12 @@ def import_engagement(workspace, document: Any, *, actor=None) -> Engagement:
     if errors:
         raise EngagementFileInvalid(errors)
 
+    # The plan window is derived from the kickoff and renewal dates: a file's
+    # `first_week` and `last_week` are read by nobody.
     plan = document.get("plan", {})
     engagement_fields = engagement_changes(document["engagement"])
     candidate = Engagement(workspace=workspace, **engagement_fields)
-    candidate.plan_first_week = plan.get("first_week", workspace.plan_first_week)
-    candidate.plan_last_week = plan.get("last_week", workspace.plan_last_week)
-    engagement_paths = {
-        **{field: ["engagement", *path] for field, path in ENGAGEMENT_PATHS.items()},
-        "plan_first_week": ["plan", "first_week"],
-        "plan_last_week": ["plan", "last_week"],
-    }
+    engagement_paths = {field: ["engagement", *path] for field, path in ENGAGEMENT_PATHS.items()}
     errors = _model_errors(candidate, [], _prefixed(candidate, engagement_paths), ["workspace"])
 
     stakeholders: dict[str, Stakeholder] = {}
@@ -324,6 +320,8 @@ def import_engagement(workspace, document: Any, *, actor=None) -> Engagement:
             kind=data["kind"],
             owner_role=data["owner_role"],
             owner=data.get("owner", ""),
+            workstream=data.get("workstream", ""),
+            format=data.get("format", ""),
             adkar_target=data.get("adkar_target", ""),
             resistance_point=points.get(data.get("resistance_point")),
             status=data.get("status", "planned"),
@@ -344,6 +342,8 @@ def import_engagement(workspace, document: Any, *, actor=None) -> Engagement:
             week=data["week"],
             target_pct=data["target_pct"],
             actual_pct=data.get("actual_pct"),
+            # A target in a file is a commitment made with the customer.
+            source="manual",
         )
         if target.actual_pct is not None:
             # An actual figure in a file was typed somewhere, unless the file says
@@ -401,15 +401,6 @@ def _write(
     engagement = engagement_services.create_engagement(
         workspace=workspace, actor=actor, activity_verb="imported", **engagement_fields
     )
-    if (candidate.plan_first_week, candidate.plan_last_week) != (
-        engagement.plan_first_week,
-        engagement.plan_last_week,
-    ):
-        engagement.plan_first_week = candidate.plan_first_week
-        engagement.plan_last_week = candidate.plan_last_week
-        Engagement.objects.filter(pk=engagement.pk).update(
-            plan_first_week=candidate.plan_first_week, plan_last_week=candidate.plan_last_week
-        )
 
     children = [*stakeholders.values(), *points.values(), *(i for i, _ in items), *targets]
     for child in children:

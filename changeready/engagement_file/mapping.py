@@ -49,6 +49,8 @@ ENGAGEMENT_DIRECT = (
     "change_summary",
     "renewal_date",
     "opposition_reviewed",
+    "adoption_mode",
+    "blackout_periods",
     "handoff_accepted_at",
 )
 STAKEHOLDER_DIRECT = (
@@ -107,6 +109,16 @@ def engagement_changes(data: Mapping[str, Any]) -> dict:
             changes.update(_contact(contact, data[contact]))
     if "arr" in data:
         changes["arr"] = _decimal(data["arr"])
+    if "blackout_periods" in data:
+        # Dates arrive as text from a file and as dates from the API.
+        changes["blackout_periods"] = [
+            {
+                "start": str(period["start"]),
+                "end": str(period["end"]),
+                "label": period.get("label") or "",
+            }
+            for period in data["blackout_periods"]
+        ]
     return changes
 
 

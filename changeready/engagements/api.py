@@ -24,7 +24,7 @@ from changeready.api.schemas import (
     omitted,
     parse_if_match,
 )
-from changeready.core.model import PHASES
+from changeready.core.model import ADOPTION_MODES, PHASES
 from changeready.engagement_file.mapping import (
     ENGAGEMENT_PATHS,
     engagement_changes,
@@ -36,6 +36,21 @@ from changeready.engagements.models import Engagement
 router = Router(tags=["engagements"])
 
 Phase = choice(PHASES)
+AdoptionMode = choice(ADOPTION_MODES)
+
+
+class BlackoutPeriodIn(InputSchema):
+    start: JsonDate
+    end: JsonDate
+    label: Text200 = ""
+
+
+class BlackoutPeriodOut(Schema):
+    start: date
+    end: date
+    label: str
+
+
 Arr = Field(None, ge=0, allow_inf_nan=False, description="Annual contract value.")
 
 
@@ -54,6 +69,8 @@ class EngagementOut(Schema):
     arr: float | None
     renewal_date: date | None
     opposition_reviewed: bool
+    adoption_mode: AdoptionMode
+    blackout_periods: list[BlackoutPeriodOut]
     handoff_accepted_at: datetime | None
 
 
@@ -77,6 +94,8 @@ class EngagementIn(InputSchema):
     arr: JsonFloat | None = Arr
     renewal_date: JsonDate | None = None
     opposition_reviewed: Bool = False
+    adoption_mode: AdoptionMode = "voluntary"
+    blackout_periods: list[BlackoutPeriodIn] = Field(default_factory=list, max_length=20)
 
 
 class EngagementPatch(InputSchema):
@@ -94,6 +113,8 @@ class EngagementPatch(InputSchema):
     arr: JsonFloat | None = Arr
     renewal_date: JsonDate | None = None
     opposition_reviewed: Bool = omitted()
+    adoption_mode: AdoptionMode = omitted()
+    blackout_periods: list[BlackoutPeriodIn] = omitted(max_length=20)
 
 
 def engagement_out(engagement: Engagement) -> dict:

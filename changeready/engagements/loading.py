@@ -26,6 +26,7 @@ from django.db.models.functions import Cast
 
 from changeready.core import kpis as core_kpis
 from changeready.core import model as core
+from changeready.engagements.blackouts import blackout_periods
 from changeready.engagements.models import Engagement
 
 STAKEHOLDER_FIELDS = (
@@ -70,6 +71,8 @@ PLAN_ITEM_FIELDS = (
     "kind",
     "owner_role",
     "owner",
+    "workstream",
+    "format",
     "adkar_target",
     "resistance_point_id",
     "status",
@@ -160,6 +163,8 @@ def plan_item_data(
         kind=row.kind,
         owner_role=row.owner_role,
         owner=row.owner,
+        workstream=row.workstream,
+        format=row.format,
         audience_ids=tuple(audience_ids),
         adkar_target=row.adkar_target or None,
         resistance_point_id=_optional_id(row.resistance_point_id, text),
@@ -221,7 +226,12 @@ def engagement_fields(row: Engagement, snapshot_dates: Iterable[date] = ()) -> c
         go_live_date=row.go_live_date,
         phase=row.phase,
         opposition_reviewed=row.opposition_reviewed,
+        kickoff_date=row.kickoff_date,
+        renewal_date=row.renewal_date,
+        delivery_lead_name=row.delivery_lead_name,
         cs_owner_name=row.cs_owner_name,
+        adoption_mode=row.adoption_mode,
+        blackout_periods=blackout_periods(row.blackout_periods),
         handoff_accepted=row.handoff_accepted_at is not None,
         snapshot_dates=tuple(sorted(snapshot_dates)),
     )

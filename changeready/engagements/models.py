@@ -6,7 +6,8 @@ from django.db import models
 
 from changeready.common.concurrency import VersionedModel
 from changeready.common.models import CheckedTextModel, choices
-from changeready.core.model import PHASES
+from changeready.core.model import ADOPTION_MODES, PHASES
+from changeready.core.weeks import plan_window
 
 
 class EngagementQuerySet(models.QuerySet):
@@ -52,12 +53,22 @@ class Engagement(CheckedTextModel, VersionedModel):
         default=False,
         help_text="The team asked “who did not want this?” (the answer may be nobody).",
     )
+    adoption_mode = models.CharField(
+        max_length=10,
+        choices=choices(ADOPTION_MODES),
+        default="voluntary",
+        help_text=(
+            "Voluntary: people may keep the old way, adoption is weekly active use. "
+            "Mandatory: the new system replaces the old way, adoption is compliance."
+        ),
+    )
+    # [{"start": "2026-12-21", "end": "2027-01-03", "label": "Holidays"}, …]: weeks
+    # the customer cannot absorb change (docs/domain.md, "Engagement").
+    blackout_periods = models.JSONField(default=list, blank=True)
     handoff_accepted_at = models.DateTimeField(null=True, blank=True)
     handoff_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    plan_first_week = models.SmallIntegerField(default=-4)
-    plan_last_week = models.SmallIntegerField(default=12)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,19 +92,30 @@ class Engagement(CheckedTextModel, VersionedModel):
         side = "before the plan starts" if week < first else "after the plan ends"
         return (
             f"Week {week:+d} is {side}: the plan runs from week {first:+d} to week {last:+d} "
-            "around go-live (week 0). Choose a week in that range, or change the plan's "
-            "weeks in Plan settings."
+            "around go-live (week 0). Choose a week in that range, or move the kickoff or "
+            "renewal date of the engagement."
         )
+
+    @property
+    def plan_first_week(self) -> int:
+        """The plan starts in the kickoff week (derived, never stored)."""
+        return plan_window(self.go_live_date, self.kickoff_date, self.renewal_date)[0]
+
+    @property
+    def plan_last_week(self) -> int:
+        """The plan ends at the later of week 12 and the renewal week (derived)."""
+        return plan_window(self.go_live_date, self.kickoff_date, self.renewal_date)[1]
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        from changeready.engagements.blackouts import blackout_errors
+
         errors = {}
         if self.kickoff_date and self.go_live_date and self.kickoff_date > self.go_live_date:
             errors["kickoff_date"] = "Kickoff must be on or before the go-live date."
-        if self.plan_first_week > 0:
-            errors["plan_first_week"] = "The plan must start at go-live week or before it."
-        if self.plan_last_week < 1:
-            errors["plan_last_week"] = "The plan must run at least one week past go-live."
+        problems = blackout_errors(self.blackout_periods)
+        if problems:
+            errors["blackout_periods"] = problems
         if errors:
             raise ValidationError(errors)

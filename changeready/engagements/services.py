@@ -76,8 +76,6 @@ def create_engagement(
 ) -> Engagement:
     """`activity_verb` says how the history names the creation ("imported" for a file)."""
     engagement = Engagement(workspace=workspace, **fields)
-    engagement.plan_first_week = workspace.plan_first_week
-    engagement.plan_last_week = workspace.plan_last_week
     save_versioned(engagement, None)
     engagement_changed(engagement)
     _record(engagement, actor, activity_verb)

@@ -38,7 +38,7 @@ def set_target(
     """A target set by hand; regeneration keeps it."""
     before = stored_values(target, ["target_pct"])
     if target.target_pct != target_pct:
-        target.edited_by_hand = True
+        target.source = "manual"
     target.target_pct = target_pct
     save_versioned(target, expected_version)
     engagement_changed(target.engagement)

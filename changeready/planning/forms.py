@@ -3,6 +3,8 @@ from django import forms
 from changeready.common.models import choices
 from changeready.core.model import (
     ADKAR_ELEMENTS,
+    ADOPTION_MODES,
+    FORMATS,
     KINDS,
     OWNER_ROLES,
     PLAN_ITEM_KINDS,
@@ -10,8 +12,10 @@ from changeready.core.model import (
     QUADRANTS,
     RESISTANCE_SOURCES,
     ROLES,
+    WORKSTREAMS,
 )
-from changeready.core.rules import AUDIENCE_MODES, FAMILIES, MAX_WEEK, MIN_WEEK
+from changeready.core.rules import ANCHORS, AUDIENCE_MODES, FAMILIES, MAX_WEEK, MIN_WEEK
+from changeready.core.themes import THEME_CODES
 from changeready.planning.models import PlanItem
 
 WEEK_FIELD = {"min_value": MIN_WEEK, "max_value": MAX_WEEK}
@@ -90,12 +94,6 @@ class PlanFilterForm(forms.Form):
 
 
 class PlanSettingsForm(VersionedForm):
-    plan_first_week = forms.IntegerField(
-        label="First week", min_value=MIN_WEEK, max_value=0, help_text="0 or before (−4 default)."
-    )
-    plan_last_week = forms.IntegerField(
-        label="Last week", min_value=1, max_value=MAX_WEEK, help_text="1 or later (12 default)."
-    )
     adoption_target_pct = forms.FloatField(
         label="Adoption target %",
         min_value=1,
@@ -148,9 +146,40 @@ class RuleForm(VersionedForm):
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     kind = forms.ChoiceField(choices=choices(PLAN_ITEM_KINDS))
+    workstream = forms.ChoiceField(
+        choices=[("", "The kind's usual workstream"), *choices(WORKSTREAMS)], required=False
+    )
+    format = forms.ChoiceField(
+        choices=[("", "The kind's usual format"), *choices(FORMATS)],
+        required=False,
+        help_text="A one-to-one with a group becomes a group session.",
+    )
     owner_role = forms.ChoiceField(choices=choices(OWNER_ROLES), label="Owner role")
+    anchor = forms.ChoiceField(
+        choices=list(
+            zip(
+                ANCHORS,
+                (
+                    "Go-live (week 0 is go-live week)",
+                    "Kickoff (week 0 is the kickoff week)",
+                    "Value review (week 0 is ten weeks before the renewal)",
+                ),
+                strict=True,
+            )
+        ),
+        initial="go_live",
+        required=False,
+        label="Weeks count from",
+    )
     weeks = forms.CharField(
-        help_text="Weeks relative to go-live, separated by commas: -3, 1, 4.",
+        help_text="Weeks counted from the anchor, separated by commas: -3, 1, 4.",
+    )
+    repeat_every = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_WEEK,
+        required=False,
+        label="Repeat every (weeks)",
+        help_text="Repeats the last week until the value review or the end of the plan.",
     )
     adkar_target = forms.ChoiceField(
         choices=[("", "—"), *choices(ADKAR_ELEMENTS)], required=False, label="ADKAR target"
@@ -160,7 +189,11 @@ class RuleForm(VersionedForm):
             (mode, label)
             for mode, label in zip(
                 AUDIENCE_MODES,
-                ("One item for everyone it applies to", "One item per stakeholder it applies to"),
+                (
+                    "One item for everyone it applies to",
+                    "One item per stakeholder it applies to",
+                    "One item for the team, addressed to no stakeholder",
+                ),
                 strict=True,
             )
         ],
@@ -170,7 +203,14 @@ class RuleForm(VersionedForm):
     quadrants = _multiple(QUADRANTS, "Quadrants")
     kinds = _multiple(KINDS, "Kinds")
     barriers = _multiple(ADKAR_ELEMENTS, "ADKAR barriers")
-    resistance_sources = _multiple(RESISTANCE_SOURCES, "Resistance sources (resistance rules)")
+    resistance_sources = _multiple(
+        RESISTANCE_SOURCES, "Resistance sources (resistance and concern rules)"
+    )
+    themes = _multiple(THEME_CODES, "Themes in what they said")
+    adoption_modes = _multiple(ADOPTION_MODES, "Adoption modes")
+    min_headcount = forms.IntegerField(
+        min_value=1, required=False, label="Groups of at least (people)"
+    )
     resistors_only = forms.BooleanField(required=False, label="Resistors only")
     enabled = forms.BooleanField(required=False, initial=True, label="Switched on")
 
@@ -193,6 +233,7 @@ class RuleForm(VersionedForm):
         data = dict(self.cleaned_data)
         data.pop("version", None)
         data["adkar_target"] = data["adkar_target"] or None
+        data["anchor"] = data["anchor"] or "go_live"
         return data
 
     @classmethod

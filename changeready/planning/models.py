@@ -6,8 +6,17 @@ from django.db import models
 
 from changeready.common.concurrency import VersionedModel
 from changeready.common.models import CheckedTextModel, check_same_engagement, choices
-from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
+from changeready.core.model import (
+    ADKAR_ELEMENTS,
+    FORMATS,
+    OWNER_ROLES,
+    PLAN_ITEM_KINDS,
+    PLAN_ITEM_STATUSES,
+    WORKSTREAMS,
+)
+from changeready.core.rules import MAX_WEEK, MIN_WEEK
 
+TARGET_SOURCES = ("generated", "manual")
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 ACTUAL_SOURCES = ("manual", "measured")
 
@@ -24,10 +33,15 @@ class PlanItem(CheckedTextModel, VersionedModel):
     engagement = models.ForeignKey(
         "engagements.Engagement", on_delete=models.CASCADE, related_name="plan_items"
     )
-    week = models.SmallIntegerField(validators=[MinValueValidator(-52), MaxValueValidator(104)])
+    week = models.SmallIntegerField(
+        validators=[MinValueValidator(MIN_WEEK), MaxValueValidator(MAX_WEEK)]
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(max_length=10000, blank=True)
     kind = models.CharField(max_length=20, choices=choices(PLAN_ITEM_KINDS))
+    # Empty on items made before workstreams and formats existed.
+    workstream = models.CharField(max_length=20, choices=choices(WORKSTREAMS), blank=True)
+    format = models.CharField(max_length=20, choices=choices(FORMATS), blank=True)
     owner_role = models.CharField(max_length=20, choices=choices(OWNER_ROLES))
     owner = models.CharField("named owner", max_length=200, blank=True)
     audience = models.ManyToManyField(
@@ -86,7 +100,7 @@ class AdoptionTarget(VersionedModel):
     stakeholder = models.ForeignKey(
         "landscape.Stakeholder", on_delete=models.CASCADE, related_name="adoption_targets"
     )
-    week = models.SmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(104)])
+    week = models.SmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(MAX_WEEK)])
     target_pct = models.FloatField("target %", validators=PERCENT_VALIDATORS)
     actual_pct = models.FloatField("actual %", null=True, blank=True, validators=PERCENT_VALIDATORS)
     # Where `actual_pct` came from: typed by hand (or imported from a file),
@@ -98,8 +112,9 @@ class AdoptionTarget(VersionedModel):
     measured_pct = models.FloatField(
         "measured %", null=True, blank=True, editable=False, validators=PERCENT_VALIDATORS
     )
-    # True once someone changed the target by hand: regeneration keeps it.
-    edited_by_hand = models.BooleanField(default=False)
+    # `manual`: typed or imported, a commitment regeneration never changes;
+    # `generated`: follows the adoption ramp while nobody sets it.
+    source = models.CharField(max_length=10, choices=choices(TARGET_SOURCES), default="generated")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AdoptionTargetQuerySet.as_manager()
@@ -138,7 +153,7 @@ class PlanState(models.Model):
     )
     adoption_target_week = models.SmallIntegerField(
         default=8,
-        validators=[MinValueValidator(1), MaxValueValidator(104)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEK)],
         help_text="The week after go-live by which the target should be reached.",
     )
     # Generation keys of generated items someone deleted: deleting is hand work

@@ -24,13 +24,16 @@ def update_plan_settings(
     engagement: Engagement,
     *,
     expected_version: int | None,
-    plan_first_week: int,
-    plan_last_week: int,
     adoption_target_pct: float,
     adoption_target_week: int,
     actor=None,
 ) -> Engagement:
-    """The plan window (on the engagement) and the adoption ramp (on the plan state)."""
+    """The adoption ramp (on the plan state).
+
+    The plan window is derived from the kickoff and renewal dates, so it is
+    edited with the engagement. The engagement's version still guards the
+    form: two people saving the settings at once do not overwrite each other.
+    """
     state = plan_state(engagement, for_update=True)
     before = stored_values(state, ["adoption_target_pct", "adoption_target_week"])
     state.adoption_target_pct = adoption_target_pct
@@ -41,8 +44,6 @@ def update_plan_settings(
         engagement,
         expected_version=expected_version,
         actor=actor,
-        plan_first_week=plan_first_week,
-        plan_last_week=plan_last_week,
     )
     ramp_changes = field_changes(state, before)
     if ramp_changes:

@@ -9,34 +9,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
 
 from changeready.activity.services import record_activity
 from changeready.core.model import EngagementData
-from changeready.core.planning import (
+from changeready.core.plan_merge import (
+    REFRESHED_FIELDS,
     ExistingItem,
     ExistingTarget,
-    GeneratedItem,
-    GeneratedPlan,
     PlanChanges,
     TargetChanges,
-    generate_plan,
     merge_plan,
     merge_targets,
 )
-from changeready.engagements.loading import load_engagement_data
+from changeready.core.planning import GeneratedItem, GeneratedPlan, generate_plan
+from changeready.engagements.loading import load_engagement_data, plan_item_data
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.integrations import events
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 from changeready.planning.plan_state import plan_state
 from changeready.planning.rules_library import effective_rules
-
-# The fields of a generated item that follow its rule while nobody touched it.
-REFRESHED_FIELDS = ("title", "description", "kind", "owner_role", "adkar_target", "reason")
 
 
 @dataclass(frozen=True)
@@ -95,28 +91,31 @@ def is_touched(item: PlanItem) -> bool:
     return item.edited_by_hand or item.status != "planned"
 
 
-def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
-    """What regenerating the plan would add, remove, update and keep; writes nothing."""
+def preview_regeneration(engagement: Engagement, *, as_of=None) -> RegenerationPreview:
+    """What regenerating the plan would add, remove, update and keep; writes nothing.
+
+    `as_of` (today unless given) makes weeks already over unusable to the generator.
+    """
     state = PlanState.objects.filter(engagement=engagement).first() or PlanState(
         engagement=engagement
     )
-    data = _landscape_data(engagement)
+    items = list(engagement.plan_items.prefetch_related("audience"))
+    data = _landscape_data(engagement, items)
     plan = generate_plan(
         data,
         effective_rules(engagement.workspace),
-        first_week=engagement.plan_first_week,
-        last_week=engagement.plan_last_week,
+        as_of=as_of or timezone.localdate(),
         adoption_target_pct=state.adoption_target_pct,
         adoption_target_week=state.adoption_target_week,
     )
-    items = list(engagement.plan_items.all())
     changes = merge_plan(
         [
             ExistingItem(
                 id=str(item.id),
                 generation_key=item.generation_key or None,
                 origin=item.origin,
-                edited_by_hand=is_touched(item),
+                touched=is_touched(item),
+                content={name: getattr(item, name) for name in REFRESHED_FIELDS},
             )
             for item in items
         ],
@@ -132,33 +131,22 @@ def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
                 week=target.week,
                 target_pct=target.target_pct,
                 actual_pct=target.actual_pct,
-                edited_by_hand=target.edited_by_hand,
+                source=target.source,
             )
             for target in targets
         ],
         plan,
     )
     by_id = {str(item.id): item for item in items}
-    generated_by_key = {item.generation_key: item for item in plan.items}
-    removing = set(changes.to_remove)
-    refreshes = []
-    for item in items:
-        fresh = generated_by_key.get(item.generation_key)
-        if (
-            fresh is not None
-            and item.is_generated
-            and not is_touched(item)
-            and str(item.id) not in removing
-            and _differs(item, fresh)
-        ):
-            refreshes.append(ItemRefresh(item, fresh))
     return RegenerationPreview(
         plan=plan,
         changes=changes,
         target_changes=target_changes,
         items_to_add=changes.to_add,
         items_to_remove=tuple(by_id[item_id] for item_id in changes.to_remove),
-        items_to_refresh=tuple(refreshes),
+        items_to_refresh=tuple(
+            ItemRefresh(by_id[refresh.id], refresh.generated) for refresh in changes.to_refresh
+        ),
         items_kept_by_hand=tuple(
             item for item in items if not item.is_generated or is_touched(item)
         ),
@@ -166,19 +154,18 @@ def preview_regeneration(engagement: Engagement) -> RegenerationPreview:
     )
 
 
-def _landscape_data(engagement: Engagement) -> EngagementData:
-    """What generation reads: the landscape and the register, not the stored plan."""
-    return load_engagement_data([engagement], with_plan=False)[str(engagement.id)]
-
-
-def _differs(item: PlanItem, generated: GeneratedItem) -> bool:
-    return any(
-        (getattr(item, name) or None) != (getattr(generated, name) or None)
-        for name in REFRESHED_FIELDS
+def _landscape_data(engagement: Engagement, items: Sequence[PlanItem]) -> EngagementData:
+    """What generation reads: the landscape, the register and the hand-made items."""
+    data = load_engagement_data([engagement], with_plan=False)[str(engagement.id)]
+    hand_made = tuple(
+        plan_item_data(item, [str(member.pk) for member in item.audience.all()])
+        for item in items
+        if not item.is_generated
     )
+    return replace(data, plan_items=hand_made)
 
 
-def regenerate_plan(engagement: Engagement, *, actor=None) -> RegenerationSummary:
+def regenerate_plan(engagement: Engagement, *, actor=None, as_of=None) -> RegenerationSummary:
     """Generate the plan, or bring it up to date, keeping every piece of hand work.
 
     The engagement row is locked first, so two regenerations of the same
@@ -187,7 +174,7 @@ def regenerate_plan(engagement: Engagement, *, actor=None) -> RegenerationSummar
     """
     with transaction.atomic():
         Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
-        preview = preview_regeneration(engagement)
+        preview = preview_regeneration(engagement, as_of=as_of)
         changes, target_changes = preview.changes, preview.target_changes
         if changes.to_remove:
             engagement.plan_items.filter(id__in=changes.to_remove).delete()
@@ -238,7 +225,10 @@ def _create_generated_items(engagement: Engagement, generated: Sequence[Generate
             title=item.title,
             description=item.description,
             kind=item.kind,
+            workstream=item.workstream,
+            format=item.format,
             owner_role=item.owner_role,
+            owner=item.owner,
             adkar_target=item.adkar_target or "",
             resistance_point_id=item.resistance_point_id,
             origin=item.origin,

@@ -369,8 +369,6 @@ def plan_settings(request, engagement_id):
     form = PlanSettingsForm(
         request.POST or None,
         initial={
-            "plan_first_week": engagement.plan_first_week,
-            "plan_last_week": engagement.plan_last_week,
             "adoption_target_pct": state.adoption_target_pct,
             "adoption_target_week": state.adoption_target_week,
             "version": engagement.version,
@@ -383,8 +381,6 @@ def plan_settings(request, engagement_id):
             lambda: plan_state.update_plan_settings(
                 engagement,
                 expected_version=data["version"],
-                plan_first_week=data["plan_first_week"],
-                plan_last_week=data["plan_last_week"],
                 adoption_target_pct=data["adoption_target_pct"],
                 adoption_target_week=data["adoption_target_week"],
                 actor=request.user,

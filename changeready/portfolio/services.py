@@ -287,6 +287,11 @@ PORTFOLIO_FIELDS = (
     "customer",
     "phase",
     "go_live_date",
+    # The assessment reads these (the plan window, the blackouts, the mode).
+    "kickoff_date",
+    "renewal_date",
+    "adoption_mode",
+    "blackout_periods",
     "arr",
     "delivery_lead_name",
     "cs_owner_name",

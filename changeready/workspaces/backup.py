@@ -197,8 +197,8 @@ def _engagement_extra(engagement: Engagement, file: dict) -> dict:
             parts[2] = labels.setdefault(parts[2], f"@audience:{len(labels) + 1}")
         return to_references("|".join(parts))
 
-    edited_targets = {
-        (keys[target.stakeholder_id], target.week): target.edited_by_hand
+    target_sources = {
+        (keys[target.stakeholder_id], target.week): target.source
         for target in engagement.adoption_targets.all()
     }
     state = PlanState.objects.filter(engagement=engagement).select_related("generated_by").first()
@@ -222,7 +222,7 @@ def _engagement_extra(engagement: Engagement, file: dict) -> dict:
             for item in items
         ],
         "adoption_targets": [
-            {"edited_by_hand": edited_targets[(target["stakeholder"], target["week"])]}
+            {"source": target_sources[(target["stakeholder"], target["week"])]}
             for target in file["plan"]["adoption_targets"]
         ],
         "measured_adkar": {
@@ -275,8 +275,6 @@ def export_workspace(workspace: Workspace) -> dict:
         "workspace": {
             "slug": workspace.slug,
             "name": workspace.name,
-            "plan_first_week": workspace.plan_first_week,
-            "plan_last_week": workspace.plan_last_week,
         },
         "members": sorted(
             (
@@ -453,7 +451,9 @@ def import_workspace(document: Any, *, slug: str | None = None) -> RestoreSummar
 
 
 def _restore(document: dict) -> RestoreSummary:
-    workspace = Workspace.objects.create(**document["workspace"])
+    workspace = Workspace.objects.create(
+        slug=document["workspace"]["slug"], name=document["workspace"]["name"]
+    )
     users, existing = _restore_members(workspace, document["members"])
     WorkspaceRule.objects.bulk_create(
         WorkspaceRule(workspace=workspace, **row) for row in document["rules"]
@@ -551,16 +551,19 @@ def _restore_extra(engagement: Engagement, file: dict, extra: dict, users: dict)
         item.edited_by_hand = fields["edited_by_hand"]
     engagement.plan_items.bulk_update(items, ["generation_key", "reason", "edited_by_hand"])
 
+    # The file import marks every target manual; the backup knows which were generated.
+    # Backups written before targets had a source say whether one was set by hand.
     targets = {(t.stakeholder_id, t.week): t for t in engagement.adoption_targets.all()}
-    edited = []
+    restored = []
     for entry, fields in zip(
         plan.get("adoption_targets", []), extra["adoption_targets"], strict=True
     ):
-        if fields["edited_by_hand"]:
-            target = targets[(by_key[entry["stakeholder"]].id, entry["week"])]
-            target.edited_by_hand = True
-            edited.append(target)
-    engagement.adoption_targets.bulk_update(edited, ["edited_by_hand"])
+        target = targets[(by_key[entry["stakeholder"]].id, entry["week"])]
+        target.source = fields.get("source") or (
+            "manual" if fields.get("edited_by_hand") else "generated"
+        )
+        restored.append(target)
+    engagement.adoption_targets.bulk_update(restored, ["source"])
 
     measured = []
     for key, fields in extra["measured_adkar"].items():

@@ -25,9 +25,6 @@ class Workspace(CheckedTextModel, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)
-    # The activation plan's default window, in weeks relative to go-live.
-    plan_first_week = models.SmallIntegerField(default=-4)
-    plan_last_week = models.SmallIntegerField(default=12)
     # Members without a second factor (an authenticator app or a passkey) are
     # sent to set one up before they reach this workspace's data; API tokens
     # are unaffected (changeready.workspaces.tenancy).

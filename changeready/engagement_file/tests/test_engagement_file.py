@@ -102,6 +102,45 @@ def test_the_plan_section_imports(workspace):
     assert item.resistance_point.severity == 5
     assert [s.name for s in item.audience.all()] == ["Consultants"]
     assert AdoptionTarget.objects.filter(engagement=engagement).count() == 7
+    # Targets in a file are commitments: regeneration never changes them.
+    assert set(
+        AdoptionTarget.objects.filter(engagement=engagement).values_list("source", flat=True)
+    ) == {"manual"}
+
+
+def test_a_file_without_the_v2_fields_imports_as_voluntary_without_blackouts(workspace):
+    engagement = import_engagement(workspace, example())
+    assert (engagement.adoption_mode, engagement.blackout_periods) == ("voluntary", [])
+
+
+def test_adoption_mode_blackouts_and_item_formats_round_trip(workspace):
+    document = example()
+    document["engagement"]["adoption_mode"] = "mandatory"
+    document["engagement"]["blackout_periods"] = [
+        {"start": "2026-12-21", "end": "2027-01-03", "label": "Holidays"}
+    ]
+    document["plan"] = {
+        "first_week": -30,
+        "items": [
+            {
+                "week": -3,
+                "title": "Floor walk",
+                "kind": "coaching",
+                "owner_role": "champion",
+                "workstream": "support",
+                "format": "group_session",
+            }
+        ],
+    }
+    engagement = import_engagement(workspace, document)
+    # The window is derived from the dates: a file's first_week is read by nobody.
+    assert engagement.plan_first_week == -12
+    exported = export_engagement(engagement)
+    assert exported["engagement"]["adoption_mode"] == "mandatory"
+    assert exported["engagement"]["blackout_periods"] == document["engagement"]["blackout_periods"]
+    [item] = exported["plan"]["items"]
+    assert (item["workstream"], item["format"]) == ("support", "group_session")
+    assert (exported["plan"]["first_week"], exported["plan"]["last_week"]) == (-12, 43)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
@@ -126,6 +165,7 @@ def test_export_leaves_out_absent_values(workspace):
         "go_live_date": "2027-03-01",
         "phase": "discovery",
         "opposition_reviewed": False,
+        "adoption_mode": "voluntary",
     }
     assert None not in exported["stakeholders"][0].values()
     assert "adkar" not in exported["stakeholders"][0]
@@ -250,8 +290,20 @@ def test_reference_errors_have_paths_and_write_nothing(workspace, change, path):
             ["stakeholders", 0, "is_champion"],
         ),
         (lambda d: d["engagement"].update(arr=0.001), ["engagement", "arr"]),
+        (
+            lambda d: d["engagement"].update(
+                blackout_periods=[{"start": "2027-02-01", "end": "2027-01-01"}]
+            ),
+            ["engagement", "blackout_periods"],
+        ),
     ],
-    ids=["kickoff after go-live", "person headcount", "champion group", "arr decimals"],
+    ids=[
+        "kickoff after go-live",
+        "person headcount",
+        "champion group",
+        "arr decimals",
+        "blackout backwards",
+    ],
 )
 def test_model_validation_errors_have_file_paths(workspace, change, path):
     document = example()

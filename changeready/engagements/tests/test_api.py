@@ -137,3 +137,55 @@ def test_delete_removes_the_engagement(api_client_as, engagement):
     response = api_client_as("admin").delete(f"{URL}/{engagement.id}")
     assert response.status_code == 204
     assert not Engagement.objects.filter(id=engagement.id).exists()
+
+
+def test_adoption_mode_and_blackout_periods_round_trip(api_client_as, workspace):
+    body = {
+        "name": "EHR rollout",
+        "customer": "St Brigid's",
+        "go_live_date": "2027-06-07",
+        "adoption_mode": "mandatory",
+        "blackout_periods": [
+            {"start": "2026-12-21", "end": "2027-01-03", "label": "Holidays"},
+        ],
+    }
+    response = api_client_as("member").post(URL, body, content_type="application/json")
+    assert response.status_code == 201
+    data = response.json()
+    assert data["adoption_mode"] == "mandatory"
+    assert data["blackout_periods"] == body["blackout_periods"]
+    engagement = Engagement.objects.get(id=data["id"])
+    assert engagement.blackout_periods == body["blackout_periods"]
+
+    response = patch(
+        api_client_as("member"),
+        f"{URL}/{engagement.id}",
+        {"blackout_periods": [], "adoption_mode": "voluntary"},
+    )
+    assert response.status_code == 200
+    engagement.refresh_from_db()
+    assert (engagement.adoption_mode, engagement.blackout_periods) == ("voluntary", [])
+
+
+@pytest.mark.parametrize(
+    "periods",
+    [
+        [{"start": "2027-01-03", "end": "2026-12-21", "label": "Backwards"}],
+        [{"start": "2027-01-03"}],
+        [{"start": "yesterday", "end": "2027-01-03"}],
+    ],
+)
+def test_a_bad_blackout_period_is_refused_and_nothing_changes(api_client_as, engagement, periods):
+    response = patch(
+        api_client_as("member"), f"{URL}/{engagement.id}", {"blackout_periods": periods}
+    )
+    assert response.status_code == 422
+    engagement.refresh_from_db()
+    assert engagement.blackout_periods == []
+
+
+def test_a_bad_adoption_mode_is_refused(api_client_as, engagement):
+    response = patch(api_client_as("member"), f"{URL}/{engagement.id}", {"adoption_mode": "forced"})
+    assert response.status_code == 422
+    engagement.refresh_from_db()
+    assert engagement.adoption_mode == "voluntary"

@@ -148,3 +148,41 @@ def test_overview_shows_readiness_and_the_critical_findings_first(client_as, eng
     assert "A landscape question has no answer" in body
     assert reverse("assessment", args=[engagement.id]) in body
     assert response.context["finding_counts"]["critical"] >= 1
+
+
+def test_the_form_saves_the_adoption_mode_and_blackout_lines(client_as, engagement):
+    data = {
+        **VALID_FORM,
+        "version": engagement.version,
+        "adoption_mode": "mandatory",
+        "blackout_periods": "2026-12-21 to 2027-01-03 Holidays\n\n2027-03-29 to 2027-04-02",
+    }
+    response = client_as("member").post(reverse("engagement_edit", args=[engagement.id]), data)
+    assert response.status_code == 302
+    engagement.refresh_from_db()
+    assert engagement.adoption_mode == "mandatory"
+    assert engagement.blackout_periods == [
+        {"start": "2026-12-21", "end": "2027-01-03", "label": "Holidays"},
+        {"start": "2027-03-29", "end": "2027-04-02", "label": ""},
+    ]
+    page = client_as("member").get(reverse("engagement_edit", args=[engagement.id]))
+    assert "2026-12-21 to 2027-01-03 Holidays" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("from Christmas to New Year", "Line 1: write a period as"),
+        ("2027-01-03 to 2026-12-21 Backwards", "Period 1: the end (2026-12-21) is before"),
+        ("2027-02-30 to 2027-03-02 Close", "Line 1: 2027-02-30 or 2027-03-02 is not a date."),
+    ],
+)
+def test_a_bad_blackout_line_is_explained_and_the_input_kept(client_as, engagement, text, message):
+    data = {**VALID_FORM, "version": engagement.version, "blackout_periods": text}
+    response = client_as("member").post(reverse("engagement_edit", args=[engagement.id]), data)
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["blackout_periods"]
+    assert error.startswith(message)
+    assert text in response.content.decode()
+    engagement.refresh_from_db()
+    assert engagement.blackout_periods == []

@@ -255,7 +255,7 @@ def test_invalid_resistance_point_is_refused(client_as, engagement, changes, fie
 @pytest.mark.parametrize(
     ("due_week", "side"),
     [
-        ("-5", "before the plan starts"),
+        ("-9", "before the plan starts"),
         ("40", "after the plan ends"),
         ("60", "after the plan ends"),
     ],
@@ -267,9 +267,9 @@ def test_a_due_week_outside_the_plan_is_refused_in_words(client_as, engagement, 
         reverse("resistance_point_create", args=[engagement.id]), data
     )
     assert response.context["form"].errors["due_week"] == [
-        f"Week {int(due_week):+d} is {side}: the plan runs from week -4 to week +12 around "
-        "go-live (week 0). Choose a week in that range, or change the plan's weeks in Plan "
-        "settings."
+        f"Week {int(due_week):+d} is {side}: the plan runs from week -8 to week +12 around "
+        "go-live (week 0). Choose a week in that range, or move the kickoff or renewal date "
+        "of the engagement."
     ]
     assert not ResistancePoint.objects.exists()
 

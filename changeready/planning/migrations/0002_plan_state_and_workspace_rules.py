@@ -8,44 +8,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagements', '0001_initial'),
-        ('planning', '0001_initial'),
-        ('workspaces', '0001_initial'),
+        ("engagements", "0001_initial"),
+        ("planning", "0001_initial"),
+        ("workspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanState',
+            name="PlanState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('adoption_target_pct', models.FloatField(default=80.0, help_text='Weekly-active share each daily-user group should reach.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='adoption target %')),
-                ('adoption_target_week', models.SmallIntegerField(default=8, help_text='The week after go-live by which the target should be reached.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(104)])),
-                ('dismissed_keys', models.JSONField(blank=True, default=list)),
-                ('generated_at', models.DateTimeField(blank=True, null=True)),
-                ('engagement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan_state', to='engagements.engagement')),
-                ('generated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "adoption_target_pct",
+                    models.FloatField(
+                        default=80.0,
+                        help_text="Weekly-active share each daily-user group should reach.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="adoption target %",
+                    ),
+                ),
+                (
+                    "adoption_target_week",
+                    models.SmallIntegerField(
+                        default=8,
+                        help_text="The week after go-live by which the target should be reached.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(104),
+                        ],
+                    ),
+                ),
+                ("dismissed_keys", models.JSONField(blank=True, default=list)),
+                ("generated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "engagement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_state",
+                        to="engagements.engagement",
+                    ),
+                ),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WorkspaceRule',
+            name="WorkspaceRule",
             fields=[
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('key', models.CharField(max_length=80)),
-                ('data', models.JSONField(blank=True, null=True)),
-                ('enabled', models.BooleanField(default=True)),
-                ('based_on', models.CharField(blank=True, max_length=80, null=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_rules', to='workspaces.workspace')),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("key", models.CharField(max_length=80)),
+                ("data", models.JSONField(blank=True, null=True)),
+                ("enabled", models.BooleanField(default=True)),
+                ("based_on", models.CharField(blank=True, max_length=80, null=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_rules",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan rule',
-                'ordering': ['position', 'key'],
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'key'), name='workspace_rule_unique_key')],
+                "verbose_name": "plan rule",
+                "ordering": ["position", "key"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "key"), name="workspace_rule_unique_key"
+                    )
+                ],
             },
         ),
     ]

@@ -26,8 +26,8 @@ def create_example_engagement(workspace) -> Engagement:
         phase=fields.get("phase", "discovery"),
         opposition_reviewed=fields.get("opposition_reviewed", False),
         delivery_lead_name=fields.get("delivery_lead", {}).get("name", ""),
-        plan_first_week=workspace.plan_first_week,
-        plan_last_week=workspace.plan_last_week,
+        kickoff_date=date.fromisoformat(fields["kickoff_date"]),
+        renewal_date=date.fromisoformat(fields["renewal_date"]),
     )
     by_key = {}
     for row in document["stakeholders"]:

@@ -131,7 +131,7 @@ def test_editing_a_target_marks_it_hand_set_and_stale_edits_are_refused(client_a
     url = reverse("adoption_target", args=[planned.id, target.id])
     client.post(url, {"target_pct": 66, "actual_pct": "", "version": target.version})
     target.refresh_from_db()
-    assert (target.target_pct, target.edited_by_hand, target.actual_pct) == (66, True, None)
+    assert (target.target_pct, target.source, target.actual_pct) == (66, "manual", None)
 
     stale = target.version - 1
     response = client.post(url, {"target_pct": 10, "actual_pct": 5, "version": stale}, follow=True)

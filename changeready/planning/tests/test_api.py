@@ -98,7 +98,8 @@ def test_plan_shape_uses_the_engagement_file_names_with_ids(api_client_as, works
     example = create_example_engagement(workspace)
     response = api_client_as("owner").post(f"/api/v1/engagements/{example.id}/plan/generate")
     body = response.json()
-    assert (body["first_week"], body["last_week"]) == (-4, 12)
+    # Derived from the example's kickoff and renewal dates.
+    assert (body["first_week"], body["last_week"]) == (-12, 43)
     linked = next(item for item in body["items"] if item["resistance_point"])
     assert set(linked) == {
         "id",
@@ -230,7 +231,7 @@ def test_target_patch_marks_it_hand_set(api_client_as, planned):
     )
     assert response.status_code == 200
     target.refresh_from_db()
-    assert (target.target_pct, target.edited_by_hand, target.actual_pct) == (61.5, True, None)
+    assert (target.target_pct, target.source, target.actual_pct) == (61.5, "manual", None)
 
 
 def test_the_plan_is_in_the_openapi_schema(client):

@@ -38,12 +38,8 @@ def plan_state_of(engagement):
             "dismissed_keys", "adoption_target_pct", "adoption_target_week"
         )
     )
-    window = (
-        type(engagement)
-        .objects.filter(pk=engagement.pk)
-        .values_list("plan_first_week", "plan_last_week")
-    )
-    return items, targets, state, list(window)
+    version = type(engagement).objects.filter(pk=engagement.pk).values_list("version")
+    return items, targets, state, list(version)
 
 
 def expected_status(person, ok):
@@ -102,7 +98,7 @@ def test_viewer_sees_the_plan_without_edit_controls(client_as, planned):
 def test_timeline_spans_the_window_and_marks_go_live(client_as, planned):
     response = client_as("member").get(reverse("plan", args=[planned.id]))
     weeks = [week.number for week in response.context["weeks"]]
-    assert weeks == list(range(-4, 13))
+    assert weeks == list(range(-8, 13))
     assert [week.number for week in response.context["weeks"] if week.is_go_live] == [0]
 
 
@@ -111,7 +107,7 @@ def test_items_outside_the_window_are_shown_in_their_own_week_only(client_as, pl
     PlanItemFactory(engagement=planned, week=-9, title="Early call")
     response = client_as("member").get(reverse("plan", args=[planned.id]))
     weeks = response.context["weeks"]
-    assert [week.number for week in weeks] == [-9, *range(-4, 13), 40]
+    assert [week.number for week in weeks] == [-9, *range(-8, 13), 40]
     assert [week.number for week in weeks if week.outside_plan] == [-9, 40]
     assert b"Late review" in response.content
     assert response.content.count(b"Outside the plan") == 2
@@ -135,7 +131,7 @@ def test_moving_an_item_outside_the_plan_to_its_own_week_keeps_it(client_as, pla
     assert late.week == 20
 
 
-@pytest.mark.parametrize("week", [-5, 13, 40])
+@pytest.mark.parametrize("week", [-9, 13, 40])
 def test_an_item_cannot_be_added_outside_the_plan(client_as, planned, week):
     before = plan_state_of(planned)
     response = client_as("member").post(
@@ -151,7 +147,7 @@ def test_an_item_cannot_be_added_outside_the_plan(client_as, planned, week):
     assert response.status_code == 200
     [message] = response.context["form"].errors["week"]
     side = "before the plan starts" if week < 0 else "after the plan ends"
-    assert message.startswith(f"Week {week:+d} is {side}: the plan runs from week -4 to week +12")
+    assert message.startswith(f"Week {week:+d} is {side}: the plan runs from week -8 to week +12")
     assert b'value="Keep me"' in response.content
     assert plan_state_of(planned) == before
 
@@ -256,8 +252,6 @@ WRITES = {
     "settings": lambda e: (
         reverse("plan_settings", args=[e.id]),
         {
-            "plan_first_week": -2,
-            "plan_last_week": 10,
             "adoption_target_pct": 70,
             "adoption_target_week": 6,
             "version": e.version,
@@ -427,10 +421,9 @@ def test_status_buttons_mark_done_and_reopen(client_as, planned):
     assert item.status == "planned"
 
 
-def test_settings_change_the_window_and_ramp(client_as, planned):
+def test_settings_change_the_ramp(client_as, planned):
     client_as("member").post(*WRITES["settings"](planned))
     planned.refresh_from_db()
-    assert (planned.plan_first_week, planned.plan_last_week) == (-2, 10)
     assert planned.plan_state.adoption_target_pct == 70
 
 

@@ -116,7 +116,7 @@ def test_libraries_are_per_workspace(workspace, other_workspace):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"weeks": [200]}, "weeks"),
+        ({"weeks": [300]}, "weeks"),
         ({"weeks": []}, "weeks"),
         ({"title": ""}, "title"),
         ({"title": "Call {who}"}, "title"),

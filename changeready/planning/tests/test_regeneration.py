@@ -10,6 +10,7 @@ from django.db import connection
 
 from changeready.assessment.services import assess_engagement
 from changeready.common.concurrency import EditConflict
+from changeready.engagements import services as engagement_services
 from changeready.engagements.models import Engagement
 from changeready.landscape import services as landscape_services
 from changeready.landscape.models import ResistancePoint, Stakeholder
@@ -135,7 +136,7 @@ def test_untouched_items_whose_rule_no_longer_applies_are_removed_touched_ones_k
     linked = list(example.plan_items.filter(resistance_point=point).order_by("week"))
     assert len(linked) >= 2
     edited = linked[0]
-    item_edits.update_item(edited, expected_version=edited.version, owner="Priya Raman")
+    item_edits.update_item(edited, expected_version=edited.version, title="Tom's design day")
     landscape_services.update_resistance_point(
         point, expected_version=point.version, status="resolved"
     )
@@ -167,7 +168,8 @@ def test_a_new_stakeholder_is_planned_for_on_regeneration(example):
 
     night = example.stakeholders.get(name="Night shift")
     assert example.plan_items.filter(audience=night).exists()
-    assert example.adoption_targets.filter(stakeholder=night).count() == 12
+    # Weeks 1 to the renewal week (43): the plan runs to the renewal.
+    assert example.adoption_targets.filter(stakeholder=night).count() == 43
     keys = Counter(example.plan_items.values_list("generation_key", flat=True))
     assert max(keys.values()) == 1
 
@@ -180,8 +182,6 @@ def test_hand_set_targets_and_actuals_survive_regeneration(example):
     plan_state.update_plan_settings(
         example,
         expected_version=example.version,
-        plan_first_week=-4,
-        plan_last_week=12,
         adoption_target_pct=90.0,
         adoption_target_week=8,
     )
@@ -199,18 +199,16 @@ def test_hand_set_targets_and_actuals_survive_regeneration(example):
 def test_narrowing_the_window_removes_untouched_items_outside_it(example):
     regeneration.regenerate_plan(example)
     example.refresh_from_db()
-    plan_state.update_plan_settings(
+    engagement_services.update_engagement(
         example,
         expected_version=example.version,
-        plan_first_week=-2,
-        plan_last_week=6,
-        adoption_target_pct=80.0,
-        adoption_target_week=8,
+        kickoff_date=example.go_live_date - datetime.timedelta(weeks=2),
+        renewal_date=None,
     )
     regeneration.regenerate_plan(example)
     weeks = set(example.plan_items.values_list("week", flat=True))
-    assert min(weeks) >= -2 and max(weeks) <= 6
-    assert max(example.adoption_targets.values_list("week", flat=True)) == 6
+    assert min(weeks) >= -2 and max(weeks) <= 12
+    assert max(example.adoption_targets.values_list("week", flat=True)) == 12
 
 
 def test_stale_version_is_refused_and_nothing_changes(example):
@@ -325,3 +323,57 @@ def test_two_concurrent_regenerations_never_duplicate_items(workspace):
     )
     assert max(pairs.values()) == 1
     assert Stakeholder.objects.filter(engagement=example).count() == 5
+
+
+def test_regenerating_a_plan_made_under_v1_keeps_all_hand_work(example):
+    pickers = example.stakeholders.get(name="Pickers and packers")
+    v1 = {"engagement": example, "kind": "handoff", "owner_role": "delivery", "week": 5}
+    untouched = PlanItem.objects.create(
+        **v1,
+        title="Hand the playbook to CS",
+        origin="generated:baseline.cs_handoff",
+        generation_key="baseline.cs_handoff|5|0:x|",
+    )
+    edited = PlanItem.objects.create(
+        **v1,
+        title="Our own CS walk-through",
+        origin="generated:baseline.hypercare_exit_review",
+        generation_key="baseline.hypercare_exit_review|4|0:x|",
+        edited_by_hand=True,
+    )
+    done = PlanItem.objects.create(
+        **v1,
+        title="Done",
+        origin="generated:baseline.depth_review",
+        generation_key="baseline.depth_review|8|0:x|",
+        status="done",
+    )
+    manual = PlanItem.objects.create(**v1, title="Site visit")
+    imported = AdoptionTarget.objects.create(
+        engagement=example, stakeholder=pickers, week=8, target_pct=80.0, source="manual"
+    )
+
+    regeneration.regenerate_plan(example, as_of=AS_OF)
+
+    remaining = set(example.plan_items.values_list("id", flat=True))
+    assert {edited.id, done.id, manual.id} <= remaining
+    assert untouched.id not in remaining
+    imported.refresh_from_db()
+    assert (imported.target_pct, imported.source) == (80.0, "manual")
+    generated = example.plan_items.filter(origin__startswith="generated", edited_by_hand=False)
+    assert not generated.filter(workstream="").exclude(status="done").exists()
+
+
+def test_an_untouched_item_follows_its_rule_when_the_engagement_names_an_owner(example):
+    regeneration.regenerate_plan(example, as_of=AS_OF)
+    review = example.plan_items.get(origin="generated:handoff.readiness_review")
+    assert review.owner == ""
+    engagement_services.update_engagement(
+        example, expected_version=example.version, cs_owner_name="Sam Okafor"
+    )
+
+    summary = regeneration.regenerate_plan(example, as_of=AS_OF)
+
+    review.refresh_from_db()
+    assert review.owner == "Sam Okafor"
+    assert summary.refreshed > 0 and summary.added == 0

@@ -74,9 +74,7 @@ def _member(workspace, role, email, name):
 @pytest.fixture
 def acme():
     """A workspace with a bit of everything a backup has to carry."""
-    workspace = WorkspaceFactory(
-        name="Acme Delivery", slug="acme", plan_first_week=-6, plan_last_week=10
-    )
+    workspace = WorkspaceFactory(name="Acme Delivery", slug="acme")
     owner = _member(workspace, Role.OWNER, "owner@acme.example", "Olive Owner")
     _member(workspace, Role.ADMIN, "admin@acme.example", "Ada Admin")
     member = _member(workspace, Role.MEMBER, "member@acme.example", "Max Member")
@@ -108,8 +106,6 @@ def acme():
     plan_state.update_plan_settings(
         northwind,
         expected_version=None,
-        plan_first_week=-6,
-        plan_last_week=12,
         adoption_target_pct=70,
         adoption_target_week=6,
     )
@@ -172,12 +168,7 @@ def test_the_backup_holds_members_rules_and_every_engagement(acme):
     document = export_workspace(acme)
 
     assert document["format"] == "changeready.workspace-backup/v1"
-    assert document["workspace"] == {
-        "slug": "acme",
-        "name": "Acme Delivery",
-        "plan_first_week": -6,
-        "plan_last_week": 10,
-    }
+    assert document["workspace"] == {"slug": "acme", "name": "Acme Delivery"}
     assert [(m["email"], m["role"], m["weekly_digest"]) for m in document["members"]] == [
         ("admin@acme.example", "admin", True),
         ("member@acme.example", "member", True),

@@ -165,19 +165,19 @@ def test_adoption_is_capped_at_100(engagement, now):
 def test_groups_without_headcount_and_weeks_outside_0_to_the_last_week_get_no_figure(
     engagement, pickers
 ):
-    engagement.plan_last_week = 2
-    engagement.save()
+    # The plan ends in week 12 (no renewal date): week 13 is after its last week.
+    assert engagement.plan_last_week == 12
     unsized = group(engagement, "Packers", headcount=None)
     rule(unsized, kind="user_list", values=["p1"])
-    late_now = moment(engagement.go_live_date, 5)
+    late_now = moment(engagement.go_live_date, 15)
     (unsized_week,) = targets(unsized, 1)
-    (after_last,) = targets(pickers, 3)
+    (after_last,) = targets(pickers, 13)
     ingest_events(
         engagement,
         [
             event("p1", at(engagement, 1)),
             event("a", at(engagement, -1), email="a@northwind.example"),
-            event("a", at(engagement, 3), email="a@northwind.example"),
+            event("a", at(engagement, 13), email="a@northwind.example"),
         ],
         now=late_now,
     )

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on per workspace (changeready.sso) through OpenID Connect.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "changeready.activity",
     "changeready.accounts",
     "changeready.workspaces",
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
     "changeready.usage",
     "changeready.integrations",
     "changeready.api",
+    "changeready.sso",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +226,23 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "changeready: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# Single sign-on: each workspace's OpenID Connect connection is an allauth
+# app built from the database (changeready.sso.adapter); someone the provider
+# vouches for at a verified domain signs in to the account with that email, or
+# gets one, and joins the workspace.
+SOCIALACCOUNT_ADAPTER = "changeready.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "changeready.sso.oidc.WorkspaceOidcProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 # Two-factor authentication: an authenticator app (TOTP) with recovery codes,
 # and passkeys (WebAuthn), which also sign in without a password. WebAuthn
 # needs HTTPS (or http://localhost in development).

@@ -4,6 +4,8 @@ from django.views.generic import RedirectView
 from changeready import views
 from changeready.accounts import views as account_views
 from changeready.engagements import views as engagement_views
+from changeready.sso import oidc
+from changeready.sso import views as sso_views
 from changeready.workspaces import views as workspace_views
 
 urlpatterns = [
@@ -12,6 +14,13 @@ urlpatterns = [
     # allauth's log-in and sign-up, under the names and paths they always had.
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/signup/", account_views.SignupView.as_view(), name="signup"),
+    path("accounts/sso/", sso_views.sso_start, name="sso_login"),
+    # allauth's OpenID Connect callback, through the strict adapter (changeready.sso.oidc).
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        oidc.callback,
+        name="openid_connect_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     # Pages that moved when sign-in moved to allauth; a reset link mailed
     # before the move no longer works, so it leads to asking for a new one.
@@ -30,6 +39,13 @@ urlpatterns = [
     path("w/<slug:slug>/", workspace_views.workspace_home, name="workspace"),
     path("w/<slug:slug>/members/", workspace_views.members, name="members"),
     path("w/<slug:slug>/sign-in/", workspace_views.sign_in_rules, name="sign_in_rules"),
+    path("w/<slug:slug>/sso/", sso_views.sso_settings, name="sso_settings"),
+    path("w/<slug:slug>/sso/domains/", sso_views.domain_add, name="sso_domain_add"),
+    path(
+        "w/<slug:slug>/sso/domains/<uuid:domain_id>/verify/",
+        sso_views.domain_verify,
+        name="sso_domain_verify",
+    ),
     path(
         "w/<slug:slug>/members/<uuid:membership_id>/role/",
         workspace_views.member_role,

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from changeready.common import throttle
 
@@ -62,6 +66,23 @@ class AccountAdapter(DefaultAccountAdapter):
             throttle.reset(ACCOUNT_SCOPE, email, window)
             throttle.undo(ADDRESS_SCOPE, throttle.client_ip(request), window)
         return user
+
+    def pre_login(self, request: HttpRequest, user, **kwargs: Any):
+        """Where a workspace requires single sign-on for the person's email domain,
+        only a sign-in through its provider gets in (not a password, an emailed
+        code or a passkey)."""
+        from changeready.sso.services import sso_required_for
+
+        through_sso = "sociallogin" in (kwargs.get("signal_kwargs") or {})
+        if not through_sso and user.email and sso_required_for(user.email):
+            clear_login(request)
+            messages.error(
+                request,
+                "Your organisation signs in to changeready through single sign-on."
+                " Continue with your work email here.",
+            )
+            return redirect(f"{reverse('sso_login')}?{urlencode({'email': user.email})}")
+        return super().pre_login(request, user, **kwargs)
 
     def post_login(self, request: HttpRequest, user, **kwargs: Any):
         """After the first log-in (the one that confirms a sign-up's email), greet

@@ -57,7 +57,7 @@ def last_plan_week(engagement) -> int:
 
 
 def is_mandatory(engagement) -> bool:
-    return getattr(engagement, "adoption_mode", "voluntary") == "mandatory"
+    return engagement.adoption_mode == "mandatory"
 
 
 def add_events(engagement, state: UsageState, events, *, now: datetime) -> None:

@@ -268,3 +268,35 @@ def test_rolling_up_takes_the_same_number_of_queries_for_many_events(
             len([q for q in queries.captured_queries if not q["sql"].startswith("INSERT")])
         )
     assert counts[0] == counts[1]
+
+
+def test_a_mandatory_engagement_measures_the_share_of_work_not_done_the_old_way(
+    engagement, now, pickers
+):
+    engagement.adoption_mode = "mandatory"
+    engagement.save()
+    week1, week2 = targets(pickers, 1, 2, target_pct=95)
+    legacy = {"channel": "legacy"}
+    ingest_events(
+        engagement,
+        [
+            *(event("a", at(engagement, 1), email="a@northwind.example") for _ in range(3)),
+            event("a", at(engagement, 1), email="a@northwind.example", properties=legacy),
+            # Only the old way in week 2: nobody is active in the new system.
+            event("b", at(engagement, 2), email="b@northwind.example", properties=legacy),
+        ],
+        now=now,
+    )
+    week1.refresh_from_db()
+    week2.refresh_from_db()
+    assert (week1.actual_pct, week2.actual_pct) == (75.0, 0.0)
+    assert (
+        GroupWeek.objects.get(stakeholder=pickers, week_start=week2_start(engagement)).active_users
+        == 0
+    )
+
+
+def week2_start(engagement):
+    from changeready.core.weeks import week_monday
+
+    return week_monday(engagement.go_live_date, 2)

@@ -19,15 +19,33 @@ from changeready.core.model import (
     RISK_BANDS,
     SEVERITIES,
 )
+from changeready.core.themes import THEME_CODES
 
 router = Router(tags=["assessment"])
 
 
 class ReadinessOut(Schema):
-    score: int = Field(ge=0, le=100)
-    band: choice(READINESS_BANDS)
-    uncapped_score: int = Field(
-        ge=0, le=100, description="Before the cap of critical (49) and warning (79) findings."
+    score: int = Field(ge=0, le=100, description="round(100 - max(adoption_risk, blocking_risk)).")
+    band: choice(READINESS_BANDS) = Field(
+        description="The score's band, lowered to not_ready by any critical finding and to at "
+        "most at_risk by any warning."
+    )
+    capped_by: list[choice(FINDING_CODES)] = Field(
+        description="The finding codes that lowered the band below the score's own band, once "
+        "each in the order of findings: every critical code when a critical did, else every "
+        "warning code; empty when the findings lowered nothing."
+    )
+    adoption_risk: float = Field(
+        ge=0,
+        le=100,
+        description="Will the people adopt it? 100 x the adopters' mean adoption likelihood, "
+        "weighted by people x impact.",
+    )
+    blocking_risk: float = Field(
+        ge=0,
+        le=100,
+        description="Can anyone block it? 0.8 x the highest risk among stakeholders of "
+        "influence 4 or more.",
     )
 
 
@@ -41,6 +59,22 @@ class TermsOut(Schema):
     likelihood: float = Field(description="0.30E + 0.25R + 0.15S + 0.20B + 0.10I.")
 
 
+class ThemeOut(Schema):
+    code: choice(THEME_CODES)
+    matched: list[str] = Field(description="The phrases that matched, as written.")
+
+
+class AdoptionOut(Schema):
+    weight: int = Field(ge=0, description="people x impact.")
+    likelihood: float = Field(
+        ge=0, le=1, description="How likely they are not to adopt: estimated, or measured."
+    )
+    measured_week: int | None = Field(
+        description="The plan week whose actual adoption replaced the estimate; null when "
+        "estimated."
+    )
+
+
 class StakeholderAssessmentOut(Schema):
     id: UUID
     name: str
@@ -51,8 +85,20 @@ class StakeholderAssessmentOut(Schema):
         description="The ADKAR barrier; null when there is none or no score is known."
     )
     adkar_known: bool = Field(description="False when no ADKAR element is scored.")
-    resistor: bool
-    floored: bool = Field(description="True when the go-live floor raised the risk to 40.")
+    resistor: bool = Field(description="Not yet supportive or leading, with a resistor signal.")
+    ramped: bool = Field(
+        description="True when the calendar ramp raised the risk above its weighted value."
+    )
+    people: int = Field(
+        ge=0,
+        description="A group's headcount (10 when absent); 1 for a person on their own; 0 for "
+        "a person inside a group.",
+    )
+    themes: list[ThemeOut] = Field(description="What their own words are about.")
+    blocker: bool = Field(description="Influence 4 or more: weighs in the blocking risk.")
+    adoption: AdoptionOut | None = Field(
+        description="An adopter's part in the adoption risk; null for everyone else."
+    )
     terms: TermsOut
 
 

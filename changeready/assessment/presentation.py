@@ -54,7 +54,7 @@ class KillerView:
 def explain_terms(stakeholder: StakeholderAssessment) -> list[TermRow]:
     terms = stakeholder.terms.to_dict()
     return [
-        TermRow(label, terms[key], weight, round(terms[key] * weight, 3))
+        TermRow(label, terms[key], float(weight), round(terms[key] * float(weight), 3))
         for key, weight, label in LIKELIHOOD_TERMS
     ]
 

@@ -42,7 +42,7 @@ def assessment_page(request, engagement_id):
         HeatPoint(
             name=row["assessment"].name,
             influence=row["influence"],
-            likelihood=row["assessment"].terms.likelihood,
+            likelihood=float(row["assessment"].terms.likelihood),
             band=row["assessment"].band,
             href=f"#stakeholder-{row['assessment'].id}",
         )

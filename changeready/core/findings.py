@@ -26,11 +26,12 @@ items. `plan_misses_stakeholder` asks about the activation period: only items
 in week 1 or later count as reaching someone.
 
 Other readings: "an open resistance point" is one neither resolved nor
-accepted (see `scoring`); `plan_misses_stakeholder` applies "of medium or high
-risk" to groups and resistors alike (a low-risk group needs no special
-activation); a snapshot counts for `assessment_stale` when it is dated from 30
-days before `as_of` up to `as_of` itself; `adoption_behind_target` assumes one
-target per group and week.
+accepted (see `scoring`); `plan_misses_stakeholder` wants every group reached,
+and every resistor of medium or high risk (the plan generator guarantees the
+same); a snapshot counts for `assessment_stale` when it is dated from 30 days
+before `as_of` up to `as_of` itself; `adoption_behind_target` assumes one
+target per group and week. A `closed` engagement raises no findings: there is
+nothing left to act on.
 
 Order. Findings come by severity (critical, warning, info), then in the fixed
 order of `FINDING_CATALOGUE` (the reference's order), then by subject name, so
@@ -54,17 +55,23 @@ from changeready.core.model import (
     Stakeholder,
 )
 from changeready.core.scoring import (
-    FLOOR_BARRIERS,
     LIKELIHOOD_BARRIER_WEIGHT,
     LIKELIHOOD_ENGAGEMENT_WEIGHT,
     LIKELIHOOD_NOT_INVOLVED_WEIGHT,
     LIKELIHOOD_RESISTANCE_WEIGHT,
     LIKELIHOOD_SIGNALS_WEIGHT,
+    RAMP_BARRIERS,
     RESISTOR_MIN_SEVERITY,
     Risk,
     adkar_barrier,
+    has_adkar_scores,
+    has_mitigation_plan,
     is_open_resistance,
+    is_resistor,
+    people_of,
     resistor_reasons,
+    shown,
+    was_identified_as_resistor,
 )
 from changeready.core.weeks import days_to_go_live, plan_week
 
@@ -89,16 +96,17 @@ SPONSORING_ENGAGEMENT = frozenset({"supportive", "leading"})
 # resistor_without_plan is critical for a resistor this influential.
 CRITICAL_RESISTOR_INFLUENCE = 4
 # adkar_barrier_late: impact from which a barrier blocks adoption, the barriers
-# that training cannot fix (the floor's: awareness, desire), and "2 weeks away
-# or less".
+# that training cannot fix (the calendar ramp's: awareness, desire), and "2
+# weeks away or less".
 LATE_BARRIER_MIN_IMPACT = 4
-LATE_BARRIERS = FLOOR_BARRIERS
+LATE_BARRIERS = RAMP_BARRIERS
 LATE_BARRIER_DAYS = 14
 # no_activation_plan: the activation period starts in week 1; critical "4 weeks
 # away or less".
 FIRST_ACTIVATION_WEEK = 1
 NO_PLAN_CRITICAL_DAYS = 28
-# plan_misses_stakeholder: risk bands that need the activation plan to reach them.
+# plan_misses_stakeholder: risk bands of a resistor that needs the activation plan
+# to reach them (every group needs it, whatever its band).
 BANDS_NEEDING_REACH = frozenset({"medium", "high"})
 # plan_item_without_owner: the current week and this many weeks after it.
 OWNER_LOOKAHEAD_WEEKS = 4
@@ -108,11 +116,24 @@ NO_CS_OWNER_CRITICAL_DAYS = 14
 # many latest weeks with actual figures.
 ADOPTION_BEHIND_RATIO = 0.8
 ADOPTION_BEHIND_WEEKS = 2
-# handoff_not_accepted: "2 weeks or more after go-live".
-HANDOFF_DUE_DAYS_AFTER_GO_LIVE = 14
+# champion_gap: peer champions carry adoption in a daily-user group this large
+# (one per 25-50 people is usual), so one without any is a gap.
+CHAMPION_MIN_PEOPLE = 50
+# adkar_unverified: from 4 weeks before go-live, the ADKAR of everyone whose work
+# changes this much must be measured, or estimated within the last 30 days: a
+# kickoff guess is not a reading.
+UNVERIFIED_ADKAR_DAYS = 28
+UNVERIFIED_ADKAR_MIN_IMPACT = 4
+ADKAR_ESTIMATE_VALID_DAYS = 30
+# handoff_not_accepted: CS inherits the playbook before go-live; a warning a week
+# before (7 days or fewer), critical from go-live day on.
+HANDOFF_WARNING_DAYS = 7
+HANDOFF_CRITICAL_DAYS = 0
 # assessment_stale: snapshot window, and the phases that are no longer tracked.
 STALE_AFTER_DAYS = 30
 UNTRACKED_PHASES = frozenset({"handed_off", "closed"})
+# A closed engagement raises no findings: there is nothing left to act on.
+CLOSED_PHASE = "closed"
 
 
 @dataclass(frozen=True)
@@ -146,12 +167,14 @@ class FindingInfo:
     why: str
 
 
-# The three killers of adoption, and what happens after go-live, in display order.
+# The checks against the three killers of adoption, and those of go-live and
+# after, in display order. Each title names what is checked, not a verdict:
+# "Checks on who is involved: 1 open", whatever the checks found.
 KILLER_GROUPS: tuple[tuple[str, str], ...] = (
-    ("wrong_stakeholders", "The wrong stakeholders"),
-    ("unidentified_resistors", "Nobody identified the resistors"),
-    ("no_activation_plan", "No activation plan"),
-    ("after_go_live", "After go-live"),
+    ("wrong_stakeholders", "who is involved"),
+    ("unidentified_resistors", "who may resist"),
+    ("no_activation_plan", "the activation plan"),
+    ("after_go_live", "go-live and after"),
 )
 
 _CATALOGUE = (
@@ -222,7 +245,8 @@ _CATALOGUE = (
         ("critical", "warning"),
         "A resistor has no mitigation plan",
         "Knowing who will resist only helps if someone acts on it. A mitigation needs a "
-        "strategy and a named owner, or it stays a note in a spreadsheet.",
+        "strategy, a named owner and a status past 'open', or it stays a note in a "
+        "spreadsheet.",
     ),
     FindingInfo(
         "high_risk_stakeholder",
@@ -290,6 +314,24 @@ _CATALOGUE = (
         "go-live lets them meet the stakeholders while the project still has momentum.",
     ),
     FindingInfo(
+        "champion_gap",
+        "no_activation_plan",
+        ("warning",),
+        "A large daily-user group has no champion",
+        "In a large group, colleagues who already use the product carry adoption further than "
+        "any trainer: one champion per 25 to 50 people is usual. Without one, every question "
+        "after go-live goes to the support desk or nowhere.",
+    ),
+    FindingInfo(
+        "adkar_unverified",
+        "no_activation_plan",
+        ("warning",),
+        "ADKAR scores not checked close to go-live",
+        "A kickoff guess at awareness and desire is not a reading. Four weeks before go-live, "
+        "the people whose work changes most need scores measured by a pulse survey or "
+        "re-estimated in the last month, or the plan works on last season's picture.",
+    ),
+    FindingInfo(
         "adoption_behind_target",
         "after_go_live",
         ("critical",),
@@ -300,10 +342,11 @@ _CATALOGUE = (
     FindingInfo(
         "handoff_not_accepted",
         "after_go_live",
-        ("warning",),
+        ("critical", "warning"),
         "CS has not accepted the handoff",
-        "Until CS accepts the handoff, nobody clearly owns the account's adoption. Two weeks "
-        "after go-live that gap starts to cost usage.",
+        "Until CS accepts the handoff, nobody clearly owns the account's adoption. CS must "
+        "inherit the playbook before go-live, while the delivery team can still walk them "
+        "through it, not after.",
     ),
     FindingInfo(
         "kpi_off_track",
@@ -346,7 +389,7 @@ class _Context:
         return self.points_by_stakeholder.get(stakeholder.id, ())
 
     def is_resistor(self, stakeholder: Stakeholder) -> bool:
-        return bool(resistor_reasons(stakeholder, self.points(stakeholder)))
+        return is_resistor(stakeholder, self.points(stakeholder))
 
 
 def _by_name(stakeholders: Iterable[Stakeholder]) -> tuple[Stakeholder, ...]:
@@ -489,38 +532,35 @@ def _no_sponsor(ctx: _Context) -> Iterator[Finding]:
 
 
 def _no_resistors_identified(ctx: _Context) -> Iterator[Finding]:
-    if not any(ctx.is_resistor(s) for s in ctx.data.stakeholders):
+    if not any(was_identified_as_resistor(s, ctx.points(s)) for s in ctx.data.stakeholders):
         yield Finding(
             "no_resistors_identified",
             "warning",
-            "No stakeholder is a resistor: nobody is resistant, opposed the purchase, loses "
-            "authority or gets a harder job, and no resistance point of severity "
-            f"{RESISTOR_MIN_SEVERITY} or more is open.",
+            "Nobody in the landscape was ever recorded as resistant, as having opposed the "
+            "purchase, as losing authority or getting a harder job, and no resistance point of "
+            f"severity {RESISTOR_MIN_SEVERITY} or more was recorded.",
             (),
             "Walk the landscape asking whose job gets harder and who loses control or "
             "visibility at go-live, and record what you find in the resistor register.",
         )
 
 
-def _has_mitigation_plan(points: Iterable[ResistancePoint]) -> bool:
-    return any(point.strategy and point.owner.strip() for point in points)
-
-
 def _resistor_without_plan(ctx: _Context) -> Iterator[Finding]:
     for stakeholder in ctx.stakeholders_by_name:
         points = ctx.points(stakeholder)
-        reasons = resistor_reasons(stakeholder, points)
-        if not reasons or _has_mitigation_plan(points):
+        if not ctx.is_resistor(stakeholder) or any(has_mitigation_plan(p) for p in points):
             continue
+        reasons = resistor_reasons(stakeholder, points)
         critical = stakeholder.influence >= CRITICAL_RESISTOR_INFLUENCE
         yield Finding(
             "resistor_without_plan",
             "critical" if critical else "warning",
             f"{stakeholder.name} is a resistor ({', '.join(reasons)}) and no resistance point "
-            "of theirs has a mitigation with both a strategy and an owner.",
+            "of theirs has a mitigation plan: a strategy, a named owner and a status past "
+            "open.",
             (stakeholder.id,),
             f"Record why {stakeholder.name} resists as a resistance point, choose a mitigation "
-            "strategy and name the person who will carry it out.",
+            "strategy, name the person who will carry it out and mark it planned.",
         )
 
 
@@ -563,11 +603,12 @@ def _high_risk_stakeholder(ctx: _Context) -> Iterator[Finding]:
             continue
         message = (
             f"{stakeholder.name} has a high adoption risk of {risk.score} "
-            f"(consequence {risk.terms.consequence:.2f}, likelihood {risk.terms.likelihood:.2f})"
+            f"(consequence {shown(risk.terms.consequence):.2f}, "
+            f"likelihood {shown(risk.terms.likelihood):.2f})"
         )
-        if risk.floored:
+        if risk.ramped:
             barrier = adkar_barrier(stakeholder.adkar)
-            message += f", raised to the floor: no {barrier} yet with go-live close"
+            message += f", raised by the calendar: no {barrier} yet with go-live close"
         yield Finding(
             "high_risk_stakeholder",
             "warning",
@@ -633,8 +674,10 @@ def _plan_misses_stakeholder(ctx: _Context) -> Iterator[Finding]:
     missed = [
         s
         for s in ctx.stakeholders_by_name
-        if (s.kind == "group" or ctx.is_resistor(s))
-        and ctx.risks[s.id].band in BANDS_NEEDING_REACH
+        if (
+            s.kind == "group"
+            or (ctx.is_resistor(s) and ctx.risks[s.id].band in BANDS_NEEDING_REACH)
+        )
         and s.id not in reached
         and s.group_id not in reached
     ]
@@ -759,15 +802,27 @@ def _adoption_behind_target(ctx: _Context) -> Iterator[Finding]:
         )
 
 
-def _handoff_not_accepted(ctx: _Context) -> Iterator[Finding]:
-    after_go_live = -ctx.days_to_go_live
-    if after_go_live >= HANDOFF_DUE_DAYS_AFTER_GO_LIVE and not ctx.data.engagement.handoff_accepted:
+def _champion_gap(ctx: _Context) -> Iterator[Finding]:
+    landscape = {s.id: s for s in ctx.data.stakeholders}
+    championed = {s.group_id for s in ctx.data.stakeholders if s.kind == "person" and s.is_champion}
+    without = [
+        (s, people)
+        for s in ctx.stakeholders_by_name
+        if s.kind == "group"
+        and s.role == "daily_user"
+        and (people := people_of(s, landscape)) >= CHAMPION_MIN_PEOPLE
+        and s.id not in championed
+    ]
+    if without:
+        described = _names([f"{s.name} ({people} people)" for s, people in without])
+        names = _stakeholder_names([s for s, _ in without])
         yield Finding(
-            "handoff_not_accepted",
+            "champion_gap",
             "warning",
-            f"Go-live was {after_go_live} days ago and CS has not accepted the handoff.",
-            (),
-            "Walk the CS owner through the handoff package and have them accept it in the app.",
+            f"No champion belongs to {described}.",
+            _ids(s for s, _ in without),
+            f"Ask the managers of {names} to name champions, about one per 25 to 50 people, "
+            "and record them as persons of the group marked as champions.",
         )
 
 
@@ -786,6 +841,52 @@ def _kpi_off_track(ctx: _Context) -> Iterator[Finding]:
             f"Find out with the people who own {found.kpi.name} what stands in the way and "
             "add the fix to the plan, or agree a new target with them.",
         )
+
+
+def _adkar_is_current(stakeholder: Stakeholder, as_of: date) -> bool:
+    """Measured by a survey, or estimated and dated within the last 30 days."""
+    if not has_adkar_scores(stakeholder.adkar):
+        return False
+    if stakeholder.adkar_source == "survey":
+        return True
+    assessed_on = stakeholder.adkar_assessed_on
+    return assessed_on is not None and (as_of - assessed_on).days <= ADKAR_ESTIMATE_VALID_DAYS
+
+
+def _adkar_unverified(ctx: _Context) -> Iterator[Finding]:
+    if ctx.days_to_go_live > UNVERIFIED_ADKAR_DAYS:
+        return
+    unverified = [
+        s
+        for s in ctx.stakeholders_by_name
+        if s.impact >= UNVERIFIED_ADKAR_MIN_IMPACT and not _adkar_is_current(s, ctx.as_of)
+    ]
+    if unverified:
+        names = _stakeholder_names(unverified)
+        yield Finding(
+            "adkar_unverified",
+            "warning",
+            f"The ADKAR scores of {names} are missing or estimated more than "
+            f"{ADKAR_ESTIMATE_VALID_DAYS} days ago, and {_go_live_when(ctx.days_to_go_live)}.",
+            _ids(unverified),
+            f"Send {names} a pulse survey, or re-estimate their ADKAR with their managers this "
+            "week.",
+        )
+
+
+def _handoff_not_accepted(ctx: _Context) -> Iterator[Finding]:
+    days = ctx.days_to_go_live
+    if ctx.data.engagement.handoff_accepted or days > HANDOFF_WARNING_DAYS:
+        return
+    critical = days <= HANDOFF_CRITICAL_DAYS
+    yield Finding(
+        "handoff_not_accepted",
+        "critical" if critical else "warning",
+        f"CS has not accepted the handoff, and {_go_live_when(days)}.",
+        (),
+        "Walk the CS owner through the activation playbook and have them accept it in the app "
+        "before go-live.",
+    )
 
 
 def _assessment_stale(ctx: _Context) -> Iterator[Finding]:
@@ -830,6 +931,8 @@ _CHECKS: dict[str, Callable[[_Context], Iterator[Finding]]] = {
     "plan_item_without_owner": _plan_item_without_owner,
     "no_adoption_targets": _no_adoption_targets,
     "no_cs_owner": _no_cs_owner,
+    "champion_gap": _champion_gap,
+    "adkar_unverified": _adkar_unverified,
     "adoption_behind_target": _adoption_behind_target,
     "handoff_not_accepted": _handoff_not_accepted,
     "kpi_off_track": _kpi_off_track,
@@ -858,6 +961,8 @@ def find_findings(
     `risks` maps every stakeholder id to its risk (computed first, because
     `high_risk_stakeholder` and `plan_misses_stakeholder` depend on it).
     """
+    if data.engagement.phase == CLOSED_PHASE:
+        return ()
     go_live = data.engagement.go_live_date
     ctx = _Context(
         data=data,

@@ -410,7 +410,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
             desired_engagement=row.desired_engagement,
             risk=score.risk,
             band=score.band,
-            likelihood=score.terms.likelihood,
+            likelihood=float(score.terms.likelihood),
             barrier=score.barrier,
             resistor=score.resistor,
             is_champion=row.is_champion,

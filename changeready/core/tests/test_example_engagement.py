@@ -19,6 +19,7 @@ from changeready.core.model import (
     ResistancePoint,
     Stakeholder,
 )
+from changeready.core.scoring import shown
 
 EXAMPLE = Path(__file__).parents[2] / "engagement_file" / "examples" / "northwind-wms.json"
 AS_OF = date(2027, 2, 22)
@@ -123,12 +124,13 @@ def assessment() -> Assessment:
 # - no_sponsor: no. Marcus Webb is an economic buyer and supportive.
 # Killer 2, the resistors:
 # - no_resistors_identified: no, there are three (below).
-# - resistor_without_plan: resistors are the pickers (job gets harder), the
-#   shift leads (resistant, lose authority) and Tom Avery (resistant, opposed,
-#   loses authority, open point r2 of severity 5). The pickers' r3 (support,
-#   Lena Kovacs) and the shift leads' r1 (involve, Priya Raman) have a strategy
-#   and an owner; Tom's r2 has no mitigation at all. Tom has influence 4:
-#   critical for Tom Avery.
+# - resistor_without_plan: resistors are the pickers (neutral, job gets
+#   harder), the shift leads (resistant, lose authority) and Tom Avery
+#   (resistant, opposed, loses authority, open point r2 of severity 5); none is
+#   supportive yet. The shift leads' r1 (involve, Priya Raman, planned) is a
+#   plan. The pickers' r3 has a strategy and an owner but is still "open": no
+#   plan, warning (influence 2). Tom's r2 has no mitigation at all and Tom has
+#   influence 4: critical.
 # - high_risk_stakeholder: Shift leads (44) and Tom Avery (75), risks below.
 # - adkar_barrier_late: no, go-live is 42 days away (> 14). The pickers lack
 #   desire at impact 5 and would get it from 14 days before go-live on.
@@ -142,18 +144,25 @@ def assessment() -> Assessment:
 # - no_adoption_targets: Pickers and packers is a daily-user group without
 #   targets: warning.
 # - no_cs_owner: none named, 42 days > 14: warning.
+# - champion_gap: Pickers and packers, a daily-user group of 420 people, has no
+#   champion person in it (Lena Kovacs is a champion but belongs to no group):
+#   warning.
+# - adkar_unverified: no, 42 days > 28.
 # After go-live:
-# - adoption_behind_target, handoff_not_accepted: no, not live yet.
+# - adoption_behind_target: no, not live yet.
+# - handoff_not_accepted: no, 42 days > 7.
 # - assessment_stale: phase build, no snapshot: info.
 EXPECTED_FINDINGS = [
     ("resistor_without_plan", "critical", ("slotting-planner",)),
     ("resistance_unexplored", "warning", ("ops-director",)),
+    ("resistor_without_plan", "warning", ("pickers",)),
     ("high_risk_stakeholder", "warning", ("shift-leads",)),
     ("high_risk_stakeholder", "warning", ("slotting-planner",)),
     ("no_activation_plan", "warning", ()),
     ("plan_misses_resistance", "warning", ("r3", "r1", "r2")),
     ("no_adoption_targets", "warning", ("pickers",)),
     ("no_cs_owner", "warning", ()),
+    ("champion_gap", "warning", ("pickers",)),
     ("assessment_stale", "info", ()),
 ]
 
@@ -164,7 +173,10 @@ def test_findings(assessment):
 
 
 # Risks by hand. n(x) = (x - 1) / 4; C = 0.6 n(influence) + 0.4 n(impact);
-# L = 0.30 E + 0.25 R + 0.15 S + 0.20 B + 0.10 I; none is floored (42 days out).
+# L = 0.30 E + 0.25 R + 0.15 S + 0.20 B + 0.10 I.
+# The calendar ramp at 42 days: factor (56 - 42) / 42 = 1/3, least risk
+# round(40/3) = 13; it applies to the pickers only (impact 5, barrier desire)
+# and their weighted risk is above it, so nobody is ramped.
 #
 # Pickers and packers: influence 2, impact 5: C = 0.15 + 0.4 = 0.55.
 #   Neutral towards supportive: E = 0.5. r3 severity 3 open: R = 0.5 * 1.0 = 0.5.
@@ -202,13 +214,41 @@ def test_stakeholder_risks(assessment):
             s.quadrant,
             s.barrier,
             s.resistor,
-            round(s.terms.consequence, 3),
-            round(s.terms.likelihood, 3),
+            shown(s.terms.consequence),
+            shown(s.terms.likelihood),
         )
         for s in assessment.stakeholders
     }
     assert found == EXPECTED_RISKS
-    assert not any(s.floored for s in assessment.stakeholders)
+    assert not any(s.ramped for s in assessment.stakeholders)
+
+
+# People: the groups' headcounts, 1 for a person on their own, 0 for Tom Avery,
+# who is one of the shift leads' 36.
+def test_people_and_themes(assessment):
+    people = {s.id: s.people for s in assessment.stakeholders}
+    assert people == {
+        "pickers": 420,
+        "shift-leads": 36,
+        "ops-director": 1,
+        "wms-admin": 1,
+        "slotting-planner": 0,
+    }
+    themes = {s.id: [t.to_dict() for t in s.themes] for s in assessment.stakeholders}
+    # "Fewer walking miles per shift ... Scanners that are slower than paper ...
+    # fear that pick rates will be used against them."
+    assert themes["pickers"] == [
+        {"code": "data_use", "matched": ["pick rates", "used against"]},
+        {"code": "hardware", "matched": ["Scanners"]},
+        {"code": "out_of_hours", "matched": ["shift"]},
+        {"code": "workload", "matched": ["slower"]},
+    ]
+    # "peak season without temporary staff overtime"
+    assert themes["ops-director"] == [
+        {"code": "staff_turnover", "matched": ["temporary staff"]},
+        {"code": "workload", "matched": ["overtime"]},
+        {"code": "business_calendar", "matched": ["peak", "season"]},
+    ]
 
 
 def test_terms_of_the_slotting_planner(assessment):
@@ -224,16 +264,44 @@ def test_terms_of_the_slotting_planner(assessment):
     }
 
 
-# Readiness: the consequence-weighted mean risk is
-# (0.55*29 + 0.75*44 + 0.7*10 + 0.7*10 + 0.85*75) / (0.55 + 0.75 + 0.7 + 0.7 + 0.85)
-# = (15.95 + 33 + 7 + 7 + 63.75) / 3.55 = 126.7 / 3.55 = 35.69, so 100 - 35.69 = 64.31 -> 64;
-# the critical resistor_without_plan caps it at 49: not_ready.
+# Readiness, the two questions.
+# Will the people adopt it? The adopters (daily users, people managers, product
+# admins) weighted by people x impact, nothing measured yet:
+#   Pickers 420 x 5 = 2100 at likelihood 0.53 (the ramp's 0.6 x 1/3 = 0.2 is
+#   below it); Shift leads 36 x 4 = 144 at 0.58625; Lena Kovacs 1 x 5 = 5 at
+#   0.14; Tom Avery 0 x 5 = 0 (counted in the shift leads).
+#   A = 100 x (1113 + 84.42 + 0.7) / 2249 = 100 x 1198.12 / 2249 = 53.273.
+# Can anyone block it? Influence 4 or more: Shift leads 44, Marcus Webb 10,
+#   Tom Avery 75: K = 0.8 x 75 = 60.
+# Score = round(100 - max(53.273, 60)) = 40: not_ready on its own, so the
+# critical resistor_without_plan lowers nothing and capped_by is empty.
 def test_readiness(assessment):
     assert assessment.readiness.to_dict() == {
-        "score": 49,
+        "score": 40,
         "band": "not_ready",
-        "uncapped_score": 64,
+        "capped_by": [],
+        "adoption_risk": 53.273,
+        "blocking_risk": 60.0,
     }
+
+
+def test_adopters_carry_their_weight(assessment):
+    adoption = {
+        s.id: (s.adoption.weight, round(float(s.adoption.likelihood), 5))
+        for s in assessment.stakeholders
+        if s.adoption is not None
+    }
+    assert adoption == {
+        "pickers": (2100, 0.53),
+        "shift-leads": (144, 0.58625),
+        "wms-admin": (5, 0.14),
+        "slotting-planner": (0, 0.88),
+    }
+    assert [s.id for s in assessment.stakeholders if s.blocker] == [
+        "shift-leads",
+        "ops-director",
+        "slotting-planner",
+    ]
 
 
 def test_the_api_shape(assessment):
@@ -256,7 +324,11 @@ def test_the_api_shape(assessment):
         "barrier",
         "adkar_known",
         "resistor",
-        "floored",
+        "ramped",
+        "people",
+        "themes",
+        "blocker",
+        "adoption",
         "terms",
     }
     first = body["findings"][0]
@@ -267,8 +339,12 @@ def test_the_api_shape(assessment):
 
 def test_the_pickers_desire_gap_becomes_critical_two_weeks_out():
     # Same file, 2027-03-22: 14 days before go-live. The pickers (impact 5,
-    # barrier desire) now get adkar_barrier_late, and the floor lifts their
-    # risk from 29 to 40 (28 days or less), which makes them high risk too.
+    # barrier desire) now get adkar_barrier_late, and the ramp, at full height,
+    # lifts their risk from 29 to 40, which makes them high risk too. Their
+    # adoption likelihood becomes max(0.53, 0.6 x 1) = 0.6:
+    # A = 100 x (1260 + 84.42 + 0.7) / 2249 = 59.81; K is still 60, so the
+    # score stays 40. No ADKAR of anyone of impact 4 or more was measured or
+    # dated: adkar_unverified names all four. The handoff is not due yet (14 > 7).
     data = engagement_data_from_file(json.loads(EXAMPLE.read_text()))
     later = assess(data, date(2027, 3, 22))
     codes = {(f.code, f.severity, f.subject_ids) for f in later.findings}
@@ -276,5 +352,18 @@ def test_the_pickers_desire_gap_becomes_critical_two_weeks_out():
     assert ("high_risk_stakeholder", "warning", ("pickers",)) in codes
     assert ("no_activation_plan", "critical", ()) in codes
     assert ("no_cs_owner", "critical", ()) in codes
+    assert (
+        "adkar_unverified",
+        "warning",
+        ("wms-admin", "pickers", "shift-leads", "slotting-planner"),
+    ) in codes
+    assert "handoff_not_accepted" not in {code for code, _, _ in codes}
     pickers = next(s for s in later.stakeholders if s.id == "pickers")
-    assert (pickers.risk, pickers.band, pickers.floored) == (40, "high", True)
+    assert (pickers.risk, pickers.band, pickers.ramped) == (40, "high", True)
+    assert later.readiness.to_dict() == {
+        "score": 40,
+        "band": "not_ready",
+        "capped_by": [],
+        "adoption_risk": 59.810,
+        "blocking_risk": 60.0,
+    }

@@ -47,6 +47,8 @@ DOMAIN_CODES = (
     "plan_item_without_owner",
     "no_adoption_targets",
     "no_cs_owner",
+    "champion_gap",
+    "adkar_unverified",
     "adoption_behind_target",
     "handoff_not_accepted",
     "kpi_off_track",
@@ -87,6 +89,21 @@ def targets(*weeks: tuple[int, float, float | None]):
         data,
         adoption_targets=tuple(AdoptionTarget("users", w, t, a) for w, t, a in weeks),
     )
+
+
+def resisting_users(data):
+    """The users not yet won over (neutral): their job getting harder makes them a resistor."""
+    return with_stakeholder(data, "users", engagement="neutral")
+
+
+def users_of_impact_4(data, **fields):
+    """Users whose ADKAR must be verified close to go-live."""
+    return with_stakeholder(data, "users", impact=4, **fields)
+
+
+def assessed_days_ago(data, days: int):
+    """A date `days` before the case's as_of (the healthy snapshot is dated as_of)."""
+    return data.engagement.snapshot_dates[0] - timedelta(days=days)
 
 
 # users, made medium risk: C = 0.6*0.75 + 0.4*0.75 = 0.75, L = 0.3*1 (resistant)
@@ -240,10 +257,23 @@ CASES = [
         )
         for changes, expected in (
             ({"severity": 2}, [("warning", ())]),
-            ({"status": "resolved"}, [("warning", ())]),
-            ({"status": "accepted"}, [("warning", ())]),
+            # A point of severity 3 or more counts in any status: it was identified.
+            ({"status": "resolved"}, []),
+            ({"status": "accepted"}, []),
             ({"status": "in_progress"}, []),
+            ({"status": "resolved", "severity": 2}, [("warning", ())]),
         )
+    ),
+    (
+        "no_resistors_identified",
+        # The buyer opposed the purchase and was won over: found and converted counts.
+        lambda d: with_stakeholder(
+            with_point(with_stakeholder(d, "users", job_gets_harder=False), "p1", severity=2),
+            "buyer",
+            opposed_purchase=True,
+        ),
+        42,
+        [],
     ),
     (
         "no_resistors_identified",
@@ -255,36 +285,59 @@ CASES = [
         42,
         [],
     ),
-    # resistor_without_plan: critical from influence 4
+    # resistor_without_plan: a resistor (not yet supportive) none of whose points has a
+    # strategy, an owner and a status past open; critical from influence 4.
     ("resistor_without_plan", unchanged, 42, []),
-    (
-        "resistor_without_plan",
-        lambda d: with_point(d, "p1", owner=""),
-        42,
-        [("warning", ("users",))],
+    ("resistor_without_plan", resisting_users, 42, []),  # p1: support, Ana Lima, planned
+    *(
+        (
+            "resistor_without_plan",
+            lambda d, changes=changes: with_point(resisting_users(d), "p1", **changes),
+            42,
+            expected,
+        )
+        for changes, expected in (
+            ({"owner": ""}, [("warning", ("users",))]),
+            ({"owner": "  "}, [("warning", ("users",))]),
+            ({"strategy": None}, [("warning", ("users",))]),
+            ({"status": "open"}, [("warning", ("users",))]),  # an intention, not a plan
+            ({"status": "in_progress"}, []),
+            ({"status": "accepted"}, []),
+        )
     ),
     (
         "resistor_without_plan",
-        lambda d: with_point(d, "p1", strategy=None),
-        42,
-        [("warning", ("users",))],
-    ),
-    (
-        "resistor_without_plan",
-        lambda d: with_point(with_stakeholder(d, "users", influence=4), "p1", owner=""),
+        lambda d: with_point(
+            resisting_users(with_stakeholder(d, "users", influence=4)), "p1", owner=""
+        ),
         42,
         [("critical", ("users",))],
     ),
     (
         "resistor_without_plan",
+        lambda d: with_point(with_stakeholder(d, "users", influence=3), "p1", owner=""),
+        42,
+        [],  # the users are supportive: a concern, not a resistor
+    ),
+    (
+        "resistor_without_plan",
         lambda d: with_stakeholder(d, "buyer", opposed_purchase=True),
+        42,
+        [],  # opposed, but supportive now
+    ),
+    (
+        "resistor_without_plan",
+        lambda d: with_stakeholder(d, "buyer", opposed_purchase=True, engagement="neutral"),
         42,
         [("critical", ("buyer",))],
     ),
     (
         "resistor_without_plan",
         lambda d: with_stakeholder(
-            with_stakeholder(d, "buyer", opposed_purchase=True), "lead", authority_decreases=True
+            with_stakeholder(d, "buyer", opposed_purchase=True, engagement="unaware"),
+            "lead",
+            authority_decreases=True,
+            engagement="neutral",
         ),
         42,
         [("critical", ("buyer",)), ("warning", ("lead",))],
@@ -335,7 +388,7 @@ CASES = [
         [("warning", ())],
     ),
     ("no_activation_plan", lambda d: with_item(d, "i1", status="done"), 42, []),
-    # plan_misses_stakeholder: groups and resistors of medium or high risk
+    # plan_misses_stakeholder: every group, and resistors of medium or high risk
     ("plan_misses_stakeholder", medium_users, 42, []),
     (
         "plan_misses_stakeholder",
@@ -347,7 +400,7 @@ CASES = [
         "plan_misses_stakeholder",
         lambda d: with_item(d, "i1", audience_ids=()),
         42,
-        [],  # the users' risk is low
+        [("warning", ("users",))],  # a group, even at low risk
     ),
     (
         "plan_misses_stakeholder",
@@ -491,11 +544,89 @@ CASES = [
         -21,
         [],  # as of week 3 only one measured week counts
     ),
-    # handoff_not_accepted: from 14 days after go-live
+    # champion_gap: a daily-user group of 50 people or more with no champion in it
+    ("champion_gap", unchanged, 42, []),  # no headcount: 10 people
+    *(
+        ("champion_gap", mutate, 42, expected)
+        for mutate, expected in (
+            (lambda d: with_stakeholder(d, "users", headcount=49), []),
+            (lambda d: with_stakeholder(d, "users", headcount=50), [("warning", ("users",))]),
+            (
+                lambda d: with_stakeholder(d, "users", headcount=50, role="product_admin"),
+                [],
+            ),
+            (
+                lambda d: adding(
+                    with_stakeholder(d, "users", headcount=2000),
+                    stakeholder("ana", kind="person", group_id="users", is_champion=True),
+                ),
+                [],
+            ),
+            (
+                lambda d: adding(
+                    with_stakeholder(d, "users", headcount=2000),
+                    stakeholder("ana", kind="person", group_id="users"),
+                    stakeholder("ben", kind="person", is_champion=True),
+                ),
+                [("warning", ("users",))],  # Ana is no champion, Ben is in no group
+            ),
+        )
+    ),
+    # adkar_unverified: from 28 days before go-live, impact 4 or more, scores missing or
+    # estimated more than 30 days ago (or never dated); survey scores count as verified.
+    ("adkar_unverified", unchanged, 14, []),  # nobody of impact 4 or more
+    *(
+        ("adkar_unverified", lambda d: users_of_impact_4(d), days, expected)
+        for days, expected in (
+            (29, []),
+            (28, [("warning", ("users",))]),  # estimated, never dated
+            (-10, [("warning", ("users",))]),
+        )
+    ),
+    *(
+        ("adkar_unverified", mutate, 28, expected)
+        for mutate, expected in (
+            (
+                lambda d: users_of_impact_4(d, adkar_assessed_on=assessed_days_ago(d, 30)),
+                [],
+            ),
+            (
+                lambda d: users_of_impact_4(d, adkar_assessed_on=assessed_days_ago(d, 31)),
+                [("warning", ("users",))],
+            ),
+            (lambda d: users_of_impact_4(d, adkar_source="survey"), []),
+            (
+                lambda d: users_of_impact_4(
+                    d, adkar_source="survey", adkar_assessed_on=assessed_days_ago(d, 90)
+                ),
+                [],  # measured scores do not age
+            ),
+            (
+                lambda d: users_of_impact_4(
+                    d, adkar=Adkar(), adkar_assessed_on=assessed_days_ago(d, 0)
+                ),
+                [("warning", ("users",))],  # no scores at all
+            ),
+            (
+                lambda d: adding(
+                    users_of_impact_4(d),
+                    stakeholder("zoe", kind="person", impact=5, adkar=Adkar(desire=4)),
+                ),
+                [("warning", ("users", "zoe"))],
+            ),
+        )
+    ),
+    # handoff_not_accepted: a warning from 7 days before go-live, critical from go-live day
     ("handoff_not_accepted", unchanged, -30, []),
     *(
         ("handoff_not_accepted", lambda d: with_engagement(d, handoff_accepted=False), days, e)
-        for days, e in ((-13, []), (-14, [("warning", ())]), (5, []))
+        for days, e in (
+            (8, []),
+            (7, [("warning", ())]),
+            (1, [("warning", ())]),
+            (0, [("critical", ())]),
+            (-14, [("critical", ())]),
+        )
     ),
     # kpi_off_track: the rule itself is tested in test_kpis; here only its wiring.
     ("kpi_off_track", unchanged, -30, []),
@@ -614,4 +745,12 @@ def test_findings_are_ordered_by_severity_then_code_then_subject_name():
         ("warning", "high_risk_stakeholder", ("amy",)),
         ("warning", "high_risk_stakeholder", ("zed",)),
         ("warning", "plan_misses_stakeholder", ("amy", "zed")),
+        # 10 days out, Amy and Zed (impact 5) have no ADKAR scores.
+        ("warning", "adkar_unverified", ("amy", "zed")),
     ]
+
+
+def test_a_closed_engagement_raises_no_findings():
+    data = with_engagement(healthy(-60), phase="closed", cs_owner_name="", handoff_accepted=False)
+    assert assessed(data, -60).findings == ()
+    assert findings_of(with_engagement(data, phase="handed_off"), -60, "no_cs_owner")

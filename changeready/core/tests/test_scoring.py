@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from changeready.core.model import Adkar, ResistancePoint
+from changeready.core.model import Adkar, AdoptionTarget
 from changeready.core.scoring import (
     LIKELIHOOD_BARRIER_WEIGHT,
     LIKELIHOOD_ENGAGEMENT_WEIGHT,
@@ -16,13 +16,17 @@ from changeready.core.scoring import (
     LIKELIHOOD_RESISTANCE_WEIGHT,
     LIKELIHOOD_SIGNALS_WEIGHT,
     adkar_barrier,
+    adoption_likelihood,
+    adoption_risk,
     barrier_term,
+    blocking_risk,
     consequence_term,
     engagement_readiness,
     engagement_term,
     has_adkar_scores,
     has_mitigation_plan,
     is_resistor,
+    latest_measured_adoption,
     normalise,
     not_involved_term,
     people_of,
@@ -79,15 +83,16 @@ def test_quadrant_splits_each_axis_at_3(influence, interest, expected):
         ({"awareness": 5, "knowledge": 3.0}, "knowledge", True, 0.6),
         ({"ability": 1}, "ability", True, 0.5),
         ({"reinforcement": 2}, "reinforcement", True, 0.3),
-        ({"awareness": 3.5, "desire": 3.01}, None, True, 0.0),  # survey means above 3
-        ({"awareness": 2.99}, "awareness", True, 1.0),
+        ({"awareness": 3.5, "desire": 4.2}, None, True, 0.0),  # 3.5 is no barrier
+        ({"awareness": 3.5, "desire": 3.49}, "desire", True, 0.9),  # a survey mean below 3.5
+        ({"awareness": 3.4}, "awareness", True, 1.0),
     ],
 )
 def test_adkar_barrier(scores, barrier, known, term):
     adkar = Adkar(**scores)
     assert adkar_barrier(adkar) == barrier
     assert has_adkar_scores(adkar) is known
-    assert barrier_term(adkar) == term
+    assert barrier_term(adkar) == pytest.approx(term)
 
 
 @pytest.mark.parametrize(
@@ -108,7 +113,7 @@ def test_adkar_barrier(scores, barrier, known, term):
 )
 def test_engagement_gap(current, desired, expected):
     s = stakeholder("s", engagement=current, desired_engagement=desired)
-    assert engagement_term(s) == expected
+    assert engagement_term(s) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
@@ -143,6 +148,12 @@ def test_resistance_is_the_worst_point_and_zero_without_points():
 )
 def test_signals_half_each_capped_at_1(flags, expected):
     assert signals_term(stakeholder("s", **flags)) == expected
+
+
+@pytest.mark.parametrize("engagement", ["supportive", "leading"])
+def test_signals_of_a_won_over_stakeholder_are_history(engagement):
+    won_over = stakeholder("s", engagement=engagement, opposed_purchase=True, job_gets_harder=True)
+    assert signals_term(won_over) == 0
 
 
 @pytest.mark.parametrize(
@@ -337,8 +348,8 @@ def test_risk_of_a_resistant_planner_by_hand():
         authority_decreases=True,
     )
     risk = stakeholder_risk(planner, [point("r2", "tom", 5)], days_to_go_live=42)
-    assert risk.terms.likelihood == pytest.approx(0.88)
-    assert (risk.score, risk.band, risk.floored) == (75, "high", False)
+    assert risk.terms.likelihood == Fraction("0.88")
+    assert (risk.score, risk.band, risk.ramped) == (75, "high", False)
 
 
 def test_risk_without_any_likelihood_is_zero():
@@ -359,10 +370,10 @@ def test_risk_at_the_maximum_is_100():
     assert stakeholder_risk(s, [point("p", "s", 5)], 100).score == 100
 
 
-# The floor. A stakeholder of low consequence lacking desire:
+# The calendar ramp. A stakeholder of low consequence lacking desire:
 # C = 0.6*0.25 + 0.4*0.75 = 0.45 (influence 2, impact 4), L = 0.2*0.9 = 0.18
-# (supportive, nothing else), risk = round(8.1) = 8 without the floor.
-def floor_candidate(**fields):
+# (supportive as desired, nothing else), risk = round(8.1) = 8 without the ramp.
+def ramp_candidate(**fields):
     defaults = {
         "role": "downstream",
         "influence": 2,
@@ -374,29 +385,40 @@ def floor_candidate(**fields):
 
 
 @pytest.mark.parametrize(
-    ("fields", "days", "score", "floored"),
+    ("fields", "days", "score", "ramped"),
     [
-        ({}, 29, 8, False),
-        ({}, 28, 40, True),
+        ({}, 100, 8, False),
+        ({}, 57, 8, False),
+        ({}, 56, 8, False),  # the ramp starts at 0
+        ({}, 54, 8, False),  # round(40 x 2/42) = 2, below the weighted 8
+        ({}, 49, 8, False),  # round(40 x 7/42) = round(6.67) = 7
+        ({}, 48, 8, False),  # round(40 x 8/42) = round(7.62) = 8: equal, not raised
+        ({}, 47, 9, True),  # round(40 x 9/42) = round(8.57) = 9
+        ({}, 42, 13, True),  # round(40/3) = 13
+        ({}, 35, 20, True),  # halfway: 20
+        ({}, 15, 39, True),  # round(40 x 41/42) = round(39.05) = 39
+        ({}, 14, 40, True),  # full height two weeks out
         ({}, 0, 40, True),
         ({}, -60, 40, True),  # past go-live
-        ({"adkar": Adkar(awareness=1)}, 28, 40, True),
-        ({"impact": 3}, 28, 6, False),  # C = 0.35, L = 0.18: 6.3
-        ({"adkar": Adkar(awareness=4, desire=4, knowledge=1)}, 28, 5, False),  # L = 0.12: 5.4
-        ({"adkar": Adkar()}, 28, 4, False),  # unknown is not the floor's barrier: L = 0.08: 3.6
+        ({"adkar": Adkar(awareness=1)}, 14, 40, True),
+        ({"adkar": Adkar(awareness=3.4)}, 14, 40, True),  # a survey mean below 3.5
+        ({"adkar": Adkar(awareness=4, desire=3.5)}, 14, 0, False),  # no barrier: L = 0
+        ({"impact": 3}, 14, 6, False),  # C = 0.35, L = 0.18: 6.3
+        ({"adkar": Adkar(awareness=4, desire=4, knowledge=1)}, 14, 5, False),  # L = 0.12: 5.4
+        ({"adkar": Adkar()}, 14, 4, False),  # unknown is not the ramp's barrier: 3.6
     ],
 )
-def test_floor(fields, days, score, floored):
-    risk = stakeholder_risk(floor_candidate(**fields), [], days)
-    assert (risk.score, risk.floored) == (score, floored)
+def test_calendar_ramp(fields, days, score, ramped):
+    risk = stakeholder_risk(ramp_candidate(**fields), [], days)
+    assert (risk.score, risk.ramped) == (score, ramped)
 
 
-def test_floor_does_not_lower_a_risk_above_it():
+def test_ramp_does_not_lower_a_risk_above_it():
     # Influence 5, impact 5, resistant towards supportive, lacking desire:
-    # L = 0.3 + 0.18 = 0.48, C = 1.0, risk 48: above the floor, so not floored.
-    s = floor_candidate(influence=5, impact=5, engagement="resistant")
+    # L = 0.3 + 0.18 = 0.48, C = 1.0, risk 48: above the ramp's 40.
+    s = ramp_candidate(influence=5, impact=5, engagement="resistant")
     risk = stakeholder_risk(s, [], 10)
-    assert (risk.score, risk.floored) == (48, False)
+    assert (risk.score, risk.ramped) == (48, False)
 
 
 @pytest.mark.parametrize(
@@ -430,7 +452,8 @@ def test_readiness_bands(score, band):
         (0.5, 1),  # round() would give 0
         (22.49, 22),
         (22.51, 23),
-        (22.499999999999996, 23),  # binary noise under an exact half
+        (Fraction(45, 2), 23),  # exact halves come from exact terms
+        (Fraction(4499, 200), 22),
         (0.0, 0),
         (100.0, 100),
     ],
@@ -454,39 +477,92 @@ def test_risk_rounds_an_exact_half_up():
     assert stakeholder_risk(s, [], 100).score == 21
 
 
-def test_readiness_is_100_minus_the_consequence_weighted_mean_risk():
-    # (0.5*10 + 1.0*40) / 1.5 = 30 -> 70.
-    readiness = engagement_readiness([(0.5, 10), (1.0, 40)], [])
-    assert (readiness.score, readiness.band, readiness.uncapped_score) == (70, "at_risk", 70)
+@pytest.mark.parametrize(
+    ("adopters", "expected"),
+    [
+        ([], 0),
+        ([(0, Fraction(1))], 0),  # nobody counted: weight 0
+        ([(10, Fraction("0.5"))], 50),
+        # 860 nurses x impact 5 at 0.2, one CFO x impact 2 at 0.9: the nurses decide.
+        (
+            [(4300, Fraction("0.2")), (2, Fraction("0.9"))],
+            Fraction(100 * (860 + Fraction("1.8")), 4302),
+        ),
+    ],
+)
+def test_adoption_risk_is_the_mean_weighted_by_people_times_impact(adopters, expected):
+    assert adoption_risk(adopters) == expected
 
 
-def test_readiness_rounds_half_up():
-    # Mean risk (21 + 22) / 2 = 21.5 -> 78.5 -> 79 (round() gives 78).
-    assert engagement_readiness([(0.5, 21), (0.5, 22)], []).score == 79
-
-
-def test_readiness_without_stakeholders_is_zero():
-    assert engagement_readiness([], []) == engagement_readiness([], ["info"])
-    assert engagement_readiness([], []).score == 0
+def test_blocking_risk_is_80_percent_of_the_highest_blocker_risk():
+    assert blocking_risk([]) == 0
+    assert blocking_risk([10, 75, 44]) == 60
 
 
 @pytest.mark.parametrize(
-    ("risks", "severities", "score", "band"),
+    ("adoption", "blocking", "findings", "score", "band", "capped_by"),
     [
-        ([(1.0, 5)], [], 95, "ready"),
-        ([(1.0, 5)], ["info"], 95, "ready"),
-        ([(1.0, 5)], ["warning", "info"], 79, "at_risk"),
-        ([(1.0, 5)], ["critical"], 49, "not_ready"),
-        ([(1.0, 5)], ["warning", "critical"], 49, "not_ready"),
-        ([(1.0, 70)], ["warning"], 30, "not_ready"),  # a cap never raises
-        ([(1.0, 60)], ["critical"], 40, "not_ready"),
+        # The worse answer wins; the score is never capped.
+        (Fraction(20), Fraction(60), [], 40, "not_ready", ()),
+        (Fraction(45, 2), Fraction(10), [], 78, "at_risk", ()),  # 77.5 rounds up
+        (Fraction(15), Fraction(0), [], 85, "ready", ()),
+        # A warning lowers a ready band to at_risk and says which.
+        (
+            Fraction(15),
+            Fraction(0),
+            [("a", "warning"), ("b", "warning"), ("a", "warning")],
+            85,
+            "at_risk",
+            ("a", "b"),
+        ),
+        # A critical makes it not_ready; only the criticals are named.
+        (Fraction(15), Fraction(0), [("c", "critical"), ("w", "warning")], 85, "not_ready", ("c",)),
+        (Fraction(30), Fraction(0), [("c", "critical")], 70, "not_ready", ("c",)),
+        # A warning on an at_risk score lowers nothing.
+        (Fraction(30), Fraction(0), [("w", "warning")], 70, "at_risk", ()),
+        # Nothing to lower below not_ready.
+        (Fraction(60), Fraction(0), [("c", "critical"), ("w", "warning")], 40, "not_ready", ()),
+        # An info finding lowers nothing.
+        (Fraction(0), Fraction(0), [("i", "info")], 100, "ready", ()),
     ],
 )
-def test_readiness_is_capped_by_findings(risks, severities, score, band):
-    readiness = engagement_readiness(risks, severities)
-    assert (readiness.score, readiness.band) == (score, band)
-    assert readiness.uncapped_score == 100 - risks[0][1]
+def test_readiness_and_its_band(adoption, blocking, findings, score, band, capped_by):
+    readiness = engagement_readiness(adoption, blocking, findings)
+    assert (readiness.score, readiness.band, readiness.capped_by) == (score, band, capped_by)
 
 
-def test_resistance_point_defaults_to_open():
-    assert ResistancePoint("p", "s", "habit", 4).status == "open"
+def test_readiness_without_stakeholders_is_0():
+    readiness = engagement_readiness(Fraction(0), Fraction(0), [], has_stakeholders=False)
+    assert (readiness.score, readiness.band, readiness.capped_by) == (0, "not_ready", ())
+
+
+@pytest.mark.parametrize(
+    ("fields", "measured", "days", "expected"),
+    [
+        # Estimated: the risk's likelihood, 0.18 for the ramp candidate...
+        ({}, None, 100, Fraction("0.18")),
+        # ...raised to 0.6 x the ramp factor where the ramp applies.
+        ({}, None, 35, Fraction("0.3")),
+        ({}, None, 14, Fraction("0.6")),
+        ({"impact": 3}, None, 14, Fraction("0.18")),
+        # Measured: 1 - actual / target replaces the estimate and the ramp.
+        ({}, AdoptionTarget("s", 2, 80.0, 60.0), 14, Fraction(1, 4)),
+        ({}, AdoptionTarget("s", 2, 80.0, 100.0), 14, Fraction(0)),
+    ],
+)
+def test_adoption_likelihood(fields, measured, days, expected):
+    s = ramp_candidate(**fields)
+    risk = stakeholder_risk(s, [], days)
+    assert adoption_likelihood(s, risk, days, measured) == expected
+
+
+def test_the_latest_measured_week_up_to_the_current_one_counts():
+    targets = [
+        AdoptionTarget("g", 1, 40.0, 10.0),
+        AdoptionTarget("g", 2, 0.0, 5.0),  # a target of 0 measures nothing
+        AdoptionTarget("g", 3, 60.0, None),  # not measured
+        AdoptionTarget("g", 5, 80.0, 80.0),  # in the future
+    ]
+    assert latest_measured_adoption(targets, 4) == targets[0]
+    assert latest_measured_adoption(targets, 5) == targets[3]
+    assert latest_measured_adoption(targets, 0) is None

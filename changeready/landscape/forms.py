@@ -205,7 +205,9 @@ class ResistancePointForm(forms.ModelForm):
             "strategy": "How you will address it (Kotter & Schlesinger’s responses).",
             "owner": "The named person who will carry the mitigation out.",
             "due_week": "Week relative to go-live: −2 is two weeks before, 1 the first week after.",
-            "status": "Open means no plan yet; accepted means the risk is knowingly taken.",
+            "status": "Open means no plan yet; accepted means the risk is knowingly taken. "
+            "Entering a strategy and an owner on an open point marks it planned, unless you "
+            "choose another status here.",
         }
         widgets = {
             "severity": forms.RadioSelect(attrs={"class": "choice-row"}),

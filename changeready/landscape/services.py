@@ -13,6 +13,7 @@ from django.db import transaction
 
 from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
+from changeready.core.scoring import NO_PLAN_STATUS
 from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
 
@@ -93,10 +94,31 @@ def _check_due_week(engagement, due_week: int | None, stored: int | None = None)
         raise ValidationError({"due_week": problem})
 
 
+# The status a mitigation with a strategy and an owner moves to from "open".
+PLANNED_STATUS = "planned"
+
+
+def _plan_entered_mitigation(point: ResistancePoint, status_chosen: bool) -> bool:
+    """Mark an open point `planned` once it has a strategy and a named owner.
+
+    "Open" means no plan yet, and a strategy with an owner is one, so the
+    status follows unless the user chose a status in the same edit
+    (docs/domain.md, "Has a mitigation plan"). Returns whether it changed.
+    """
+    if status_chosen or point.status != NO_PLAN_STATUS:
+        return False
+    if not (point.strategy and point.owner.strip()):
+        return False
+    point.status = PLANNED_STATUS
+    return True
+
+
 @transaction.atomic
 def create_resistance_point(engagement, *, actor=None, **fields) -> ResistancePoint:
     _check_due_week(engagement, fields.get("due_week"))
     point = ResistancePoint(engagement=engagement, **fields)
+    # On a new point "open" is the default, not a choice.
+    _plan_entered_mitigation(point, status_chosen=point.status != NO_PLAN_STATUS)
     save_versioned(point, None)
     engagement_changed(engagement)
     _record(engagement, point, "resistance_point", actor, "created")
@@ -110,6 +132,9 @@ def update_resistance_point(
     before = _apply(point, changes)
     if "due_week" in changes:
         _check_due_week(point.engagement, changes["due_week"], before.get("due_week"))
+    status_chosen = "status" in changes and changes["status"] != before["status"]
+    if _plan_entered_mitigation(point, status_chosen):
+        before.setdefault("status", NO_PLAN_STATUS)
     save_versioned(point, expected_version)
     engagement_changed(point.engagement)
     changed = field_changes(point, before)

@@ -226,3 +226,25 @@ def test_resistance_list_query_budget(api_client_as, engagement, size, django_as
     client.get(url)
     with django_assert_num_queries(5):
         assert client.get(url).json()["count"] == size
+
+
+def test_strategy_and_owner_on_an_open_point_plan_it_through_the_api(api_client_as, group):
+    client = api_client_as("member")
+    url = f"/api/v1/engagements/{group.engagement_id}/resistance"
+    body = {"stakeholder": str(group.id), "source": "habit", "severity": 3}
+    created = post(client, url, {**body, "mitigation": {"strategy": "coach", "owner": "Ana"}})
+    assert created.json()["mitigation"]["status"] == "planned"
+    open_point = post(client, url, {**body, "description": "Other"}).json()
+    assert open_point["mitigation"]["status"] == "open"
+    response = patch(
+        client,
+        f"/api/v1/resistance/{open_point['id']}",
+        {"mitigation": {"strategy": "coach", "owner": "Ana"}},
+    )
+    assert response.json()["mitigation"]["status"] == "planned"
+    chosen = patch(
+        client,
+        f"/api/v1/resistance/{open_point['id']}",
+        {"mitigation": {"owner": "Bo", "status": "open"}},
+    )
+    assert chosen.json()["mitigation"]["status"] == "open"  # chosen in the same edit

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from changeready.core.assessment import assess
 from changeready.engagements.loading import load_engagement_data
+from changeready.landscape import services
 from changeready.landscape.charts import MapPoint, power_interest_svg
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.landscape.tests.factories import ResistancePointFactory, StakeholderFactory
@@ -53,7 +54,7 @@ def test_resolved_or_accepted_points_do_not_make_a_resistor(client_as, engagemen
     assert register(client_as("member"), engagement).resistors == []
 
 
-def test_resistor_without_a_plan_stands_out_until_a_point_has_strategy_and_owner(
+def test_resistor_without_a_plan_stands_out_until_a_point_has_a_mitigation_plan(
     client_as, engagement
 ):
     tom = StakeholderFactory(engagement=engagement, name="Tom", opposed_purchase=True)
@@ -62,8 +63,9 @@ def test_resistor_without_a_plan_stands_out_until_a_point_has_strategy_and_owner
     response = client.get(reverse("resistors", args=[engagement.id]))
     assert response.context["landscape"].resistors[0].without_plan
     assert "No mitigation plan" in response.content.decode()
-    point.owner = "Priya Raman"
-    point.save()
+    # Naming the owner of an open point with a strategy plans it.
+    services.update_resistance_point(point, expected_version=None, owner="Priya Raman")
+    assert point.status == "planned"
     response = client.get(reverse("resistors", args=[engagement.id]))
     assert not response.context["landscape"].resistors[0].without_plan
     body = response.content.decode()

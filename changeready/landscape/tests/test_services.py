@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from changeready.common.concurrency import EditConflict
 from changeready.landscape import services
-from changeready.landscape.tests.factories import StakeholderFactory
+from changeready.landscape.tests.factories import ResistancePointFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,59 @@ def test_opposition_answer_is_recorded_and_undone(engagement):
     services.set_opposition_reviewed(engagement, False)
     engagement.refresh_from_db()
     assert not engagement.opposition_reviewed
+
+
+# Entering a strategy and an owner on an open point plans it (docs/domain.md, "Has a
+# mitigation plan"), unless the user chose another status in the same edit.
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({"strategy": "support", "owner": "Lena Kovacs"}, "planned"),
+        ({"strategy": "support", "owner": "Lena Kovacs", "status": "open"}, "planned"),
+        ({"strategy": "support", "owner": "Lena Kovacs", "status": "in_progress"}, "in_progress"),
+        ({"strategy": "support", "owner": "Lena Kovacs", "status": "accepted"}, "accepted"),
+        ({"strategy": "support"}, "open"),
+        ({"strategy": "support", "owner": "  "}, "open"),
+        ({"owner": "Lena Kovacs"}, "open"),
+    ],
+)
+def test_a_new_point_with_strategy_and_owner_is_planned(engagement, fields, status):
+    stakeholder = StakeholderFactory(engagement=engagement)
+    point = services.create_resistance_point(
+        engagement, stakeholder=stakeholder, source="habit", severity=3, **fields
+    )
+    point.refresh_from_db()
+    assert point.status == status
+
+
+@pytest.mark.parametrize(
+    ("stored", "changes", "status"),
+    [
+        # Completing the mitigation of an open point plans it...
+        ({}, {"strategy": "coach", "owner": "Ana"}, "planned"),
+        ({"strategy": "coach"}, {"owner": "Ana"}, "planned"),
+        ({"strategy": "coach"}, {"owner": "Ana", "status": "open"}, "planned"),  # unchanged
+        # ...unless the user chose a status in the same edit, "open" included.
+        ({}, {"strategy": "coach", "owner": "Ana", "status": "in_progress"}, "in_progress"),
+        (
+            {"strategy": "coach", "owner": "Ana", "status": "planned"},
+            {"status": "open"},
+            "open",
+        ),
+        # Nothing to plan with.
+        ({}, {"strategy": "coach"}, "open"),
+        ({"strategy": "coach", "owner": "Ana", "status": "resolved"}, {"owner": "Bo"}, "resolved"),
+    ],
+)
+def test_entering_strategy_and_owner_on_an_open_point_plans_it(engagement, stored, changes, status):
+    point = ResistancePointFactory(stakeholder=StakeholderFactory(engagement=engagement), **stored)
+    services.update_resistance_point(point, expected_version=None, **changes)
+    point.refresh_from_db()
+    assert point.status == status
+
+
+def test_the_status_planned_for_the_user_is_in_the_history(engagement):
+    point = ResistancePointFactory(stakeholder=StakeholderFactory(engagement=engagement))
+    services.update_resistance_point(point, expected_version=None, strategy="coach", owner="Ana")
+    latest = engagement.activity.order_by("-id").first()
+    assert latest.changes["status"] == ["Open", "Planned"]

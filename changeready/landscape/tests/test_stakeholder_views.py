@@ -340,3 +340,20 @@ def test_htmx_point_save_refreshes_the_register(client_as, engagement):
     body = response.content.decode()
     assert body.count("autofocus") == 1
     assert f'id="r-{stakeholder.id}-title" tabindex="-1" autofocus>' in body
+
+
+def test_strategy_and_owner_entered_on_an_open_point_plan_it_through_the_form(
+    client_as, engagement
+):
+    point = ResistancePointFactory(stakeholder=StakeholderFactory(engagement=engagement))
+    url = reverse("resistance_point_edit", args=[engagement.id, point.id])
+    data = {
+        **POINT_FORM,
+        "stakeholder": str(point.stakeholder_id),
+        "status": "open",
+        "version": point.version,
+    }
+    response = client_as("member").post(url, data)
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.status == "planned"

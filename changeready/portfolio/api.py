@@ -41,7 +41,8 @@ class PortfolioTotalsOut(Schema):
     ready: int
     at_risk: int
     not_ready: int
-    arr_at_risk: float = Field(description="The summed `arr` of engagements not `ready`.")
+    arr_at_risk: float = Field(description="The summed `arr` of engagements `not_ready`.")
+    arr_watch: float = Field(description="The summed `arr` of engagements `at_risk`.")
 
 
 class PortfolioOut(Schema):

@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from changeready.assessment.models import AssessmentSnapshot
+from changeready.core.scoring import BAND_ORDER
 from changeready.core.weeks import monday_of, week_monday
 from changeready.engagements.models import Engagement
 from changeready.planning.models import PlanItem
@@ -51,12 +52,22 @@ class DueItem:
 
 @dataclass(frozen=True)
 class ReadinessDrop:
+    """A readiness that fell: a lower score, or a lower band at the same score
+    (a new critical finding lowers the band without touching the score)."""
+
     engagement: Engagement
     earlier_score: int
+    earlier_band: str
     earlier_on: date
     score: int
     band: str
     on: date
+
+    @property
+    def is_drop(self) -> bool:
+        return self.score < self.earlier_score or BAND_ORDER.index(self.band) < BAND_ORDER.index(
+            self.earlier_band
+        )
 
 
 @dataclass
@@ -98,14 +109,18 @@ def readiness_drops(workspace: Workspace, as_of: date) -> list[ReadinessDrop]:
         band_now=Subquery(now.values("readiness_band")[:1]),
         taken_now=Subquery(now.values("taken_on")[:1]),
         score_then=Subquery(then.values("readiness_score")[:1]),
+        band_then=Subquery(then.values("readiness_band")[:1]),
         taken_then=Subquery(then.values("taken_on")[:1]),
     )
+    changes = (
+        ReadinessDrop(
+            e, e.score_then, e.band_then, e.taken_then, e.score_now, e.band_now, e.taken_now
+        )
+        for e in engagements
+        if e.score_now is not None and e.score_then is not None
+    )
     return sorted(
-        (
-            ReadinessDrop(e, e.score_then, e.taken_then, e.score_now, e.band_now, e.taken_now)
-            for e in engagements
-            if e.score_now is not None and e.score_then is not None and e.score_now < e.score_then
-        ),
+        (change for change in changes if change.is_drop),
         key=lambda drop: (drop.score - drop.earlier_score, drop.engagement.name),
     )
 

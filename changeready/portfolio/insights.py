@@ -23,7 +23,9 @@ from changeready.portfolio.services import BAND_LABELS
 
 # Adoption is compared at this plan week (the reference's default ramp reaches its target here).
 ADOPTION_WEEK = 8
-READY_FROM = 80
+# "Ready at go-live" is the snapshot's band, the verdict, not its score alone: a
+# score of 85 with a critical finding open was not ready.
+READY_BAND = "ready"
 
 
 def _label(value: str) -> str:
@@ -176,9 +178,9 @@ def portfolio_insights(workspace, as_of: date) -> Insights:
         outcomes=complete,
         incomplete=[o for o in outcomes if not o.complete],
         adoption_when_ready=_mean(
-            [o.adoption_at_week_8 for o in complete if o.readiness_at_go_live >= READY_FROM]
+            [o.adoption_at_week_8 for o in complete if o.readiness_band == READY_BAND]
         ),
         adoption_when_not_ready=_mean(
-            [o.adoption_at_week_8 for o in complete if o.readiness_at_go_live < READY_FROM]
+            [o.adoption_at_week_8 for o in complete if o.readiness_band != READY_BAND]
         ),
     )

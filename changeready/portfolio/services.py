@@ -26,6 +26,7 @@ from changeready.assessment.services import (
 from changeready.common.allocation import gc_paused
 from changeready.core.findings import FINDING_CATALOGUE
 from changeready.core.model import PHASES, READINESS_BANDS
+from changeready.core.scoring import BAND_ORDER
 from changeready.core.weeks import weeks_to_go_live
 from changeready.engagements.models import Engagement
 from changeready.planning.models import PlanItem
@@ -120,17 +121,21 @@ class PortfolioRow:
     def handoff_label(self) -> str:
         return HANDOFF_LABELS[self.handoff]
 
-    @property
-    def at_risk(self) -> bool:
-        return self.readiness_band != "ready"
-
 
 @dataclass(frozen=True)
 class PortfolioTotals:
+    """Engagements per band, and the ARR behind the two bands that need attention.
+
+    `arr_at_risk` sums the ARR of `not_ready` engagements and `arr_watch` of
+    `at_risk` ones (docs/domain.md, "Portfolio"): each figure sits beside its
+    band's count, so a band of 0 never carries money.
+    """
+
     ready: int
     at_risk: int
     not_ready: int
     arr_at_risk: Decimal
+    arr_watch: Decimal
 
     @property
     def engagements(self) -> int:
@@ -245,7 +250,13 @@ def build_rows(workspace, engagements: Iterable[Engagement], as_of: date) -> lis
 
 def _sort_key(sort: str):
     if sort == "readiness":
-        return lambda row: (row.readiness_score, row.engagement.name.lower())
+        # The band is the verdict (it may be lower than the score's own), so it
+        # orders first; the score orders within a band.
+        return lambda row: (
+            BAND_ORDER.index(row.readiness_band),
+            row.readiness_score,
+            row.engagement.name.lower(),
+        )
     if sort == "arr":
         return lambda row: (row.engagement.arr or Decimal(0), row.engagement.name.lower())
     if sort == "name":
@@ -259,12 +270,11 @@ def sort_rows(rows: list[PortfolioRow], sort: str, *, descending: bool = False) 
 
 def compute_totals(rows: Iterable[PortfolioRow]) -> PortfolioTotals:
     counts = dict.fromkeys(READINESS_BANDS, 0)
-    arr_at_risk = Decimal(0)
+    arr = dict.fromkeys(READINESS_BANDS, Decimal(0))
     for row in rows:
         counts[row.readiness_band] += 1
-        if row.at_risk and row.engagement.arr is not None:
-            arr_at_risk += row.engagement.arr
-    return PortfolioTotals(**counts, arr_at_risk=arr_at_risk)
+        arr[row.readiness_band] += row.engagement.arr or 0
+    return PortfolioTotals(**counts, arr_at_risk=arr["not_ready"], arr_watch=arr["at_risk"])
 
 
 @dataclass(frozen=True)
@@ -342,8 +352,8 @@ def _number(value: Decimal | None) -> float | int | None:
 def portfolio_body(workspace, as_of: date) -> dict:
     """`GET /api/v1/portfolio` (DOMAIN.md section 9): every engagement, no filters.
 
-    `critical` lists each critical finding code once; `arr` and `arr_at_risk`
-    are JSON numbers (whole amounts as integers).
+    `critical` lists each critical finding code once; `arr`, `arr_at_risk` and
+    `arr_watch` are JSON numbers (whole amounts as integers).
     """
     rows = build_rows(workspace, workspace_engagements(workspace), as_of)
     totals = compute_totals(rows)
@@ -366,6 +376,7 @@ def portfolio_body(workspace, as_of: date) -> dict:
             "at_risk": totals.at_risk,
             "not_ready": totals.not_ready,
             "arr_at_risk": _number(totals.arr_at_risk),
+            "arr_watch": _number(totals.arr_watch),
         },
     }
 

@@ -6,7 +6,7 @@ AS_OF (six weeks before go-live); the others break it in one known way.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from changeready.engagements.tests.factories import EngagementFactory
@@ -22,6 +22,8 @@ FULL_ADKAR["adkar_reinforcement"] = 4
 def ready_engagement(workspace, name, *, go_live_date=GO_LIVE, arr=None, **fields):
     fields.setdefault("opposition_reviewed", True)
     fields.setdefault("cs_owner_name", "Cara Diaz")
+    # CS accepted the playbook, so go-live week raises no handoff finding.
+    fields.setdefault("handoff_accepted_at", datetime(2027, 1, 4, 9, tzinfo=UTC))
     engagement = EngagementFactory(
         workspace=workspace,
         name=name,

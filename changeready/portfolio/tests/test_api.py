@@ -43,7 +43,14 @@ def test_portfolio_agrees_with_each_engagements_own_assessment(api_client_as, en
         assert row["critical"] == list(
             dict.fromkeys(f.code for f in own.findings if f.severity == "critical")
         )
-    assert body["totals"] == {"ready": 1, "at_risk": 1, "not_ready": 1, "arr_at_risk": 2500.5}
+    # Charlie, the one not ready, has no ARR; Bravo's is to watch.
+    assert body["totals"] == {
+        "ready": 1,
+        "at_risk": 1,
+        "not_ready": 1,
+        "arr_at_risk": 0,
+        "arr_watch": 2500.5,
+    }
 
 
 def test_bad_as_of_is_a_422_naming_the_parameter(api_client_as, engagements):

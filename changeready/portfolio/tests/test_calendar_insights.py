@@ -49,7 +49,8 @@ def test_calendar_page_names_the_band_in_text_not_only_colour(client_as, workspa
     )
     body = response.content.decode()
     assert '<li class="band-at_risk">' in body
-    assert "79 at risk" in body
+    # Score 92 on its own, lowered to at risk by a warning (opposition not mapped).
+    assert "92 at risk" in body
     assert "Next week" in body
 
 
@@ -123,6 +124,13 @@ def test_insights_numbers_on_a_hand_built_dataset(workspace, history):
     ]
     assert result.incomplete == []  # Recent is not live for eight weeks yet
     assert (result.adoption_when_ready, result.adoption_when_not_ready) == (80.0, 40.0)
+
+
+def test_ready_at_go_live_is_the_snapshots_band_not_its_score(workspace, history):
+    # First's 85 at go-live had a warning open: at risk, so not "ready at go-live".
+    AssessmentSnapshot.objects.filter(readiness_score=85).update(readiness_band="at_risk")
+    result = insights.portfolio_insights(workspace, history)
+    assert (result.adoption_when_ready, result.adoption_when_not_ready) == (None, 60.0)
 
 
 def test_insights_page_draws_the_scatter_and_the_table(

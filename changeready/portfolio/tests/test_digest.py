@@ -62,6 +62,21 @@ def test_member_gets_their_items_due_this_week_and_next_and_readiness_drops(work
     ]
 
 
+def test_a_lower_band_at_the_same_score_is_a_drop(workspace, scene):
+    # The CRM's 60 stays 60, but a new critical finding made it not ready.
+    AssessmentSnapshot.objects.filter(engagement=scene["crm"]).update(
+        readiness_score=60, readiness_band="at_risk"
+    )
+    AssessmentSnapshot.objects.filter(engagement=scene["crm"], taken_on=AS_OF).update(
+        readiness_band="not_ready"
+    )
+    drops = digests_by_email(workspace)["member@acme.example"].drops
+    assert [(d.engagement.name, d.earlier_band, d.band) for d in drops] == [
+        ("WMS rollout", "at_risk", "at_risk"),
+        ("CRM rollout", "at_risk", "not_ready"),
+    ]
+
+
 def test_members_without_items_still_hear_of_drops(workspace, scene):
     digests = digests_by_email(workspace)
     viewer = digests["viewer@acme.example"]
@@ -83,7 +98,7 @@ def test_command_sends_one_plain_text_email_per_member(workspace, scene, capsys)
     body = next(m for m in mail.outbox if m.to == ["member@acme.example"]).body
     assert "DUE THIS WEEK\n- Manager briefing kit (WMS rollout, plan week -2)" in body
     assert "DUE NEXT WEEK\n- Champions (WMS rollout, plan week -1)" in body
-    assert "WMS rollout" in body and "72 on 17 Mar -> 55 on 23 Mar" in body
+    assert "WMS rollout" in body and "72 at risk on 17 Mar -> 55 at risk on 23 Mar" in body
     assert "Go-live notice" not in body and "Not hers" not in body
     assert "/w/acme/digest/" in body
     assert "<" not in body  # plain text, nothing escaped into entities

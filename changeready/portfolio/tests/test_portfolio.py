@@ -39,7 +39,7 @@ def three_bands(workspace):
 def test_every_row_and_arr_at_risk_equal_each_engagements_own_assessment(workspace, three_bands):
     result = services.portfolio(workspace, AS_OF)
     assert {row.readiness_band for row in result.rows} == {"ready", "at_risk", "not_ready"}
-    expected_arr_at_risk = Decimal(0)
+    expected_arr = {"ready": Decimal(0), "at_risk": Decimal(0), "not_ready": Decimal(0)}
     for row in result.rows:
         own = assess_engagement(row.engagement, AS_OF)
         assert (row.readiness_score, row.readiness_band) == (
@@ -49,9 +49,10 @@ def test_every_row_and_arr_at_risk_equal_each_engagements_own_assessment(workspa
         assert list(row.critical_codes) == list(
             dict.fromkeys(f.code for f in own.findings if f.severity == "critical")
         )
-        if own.readiness.band != "ready":
-            expected_arr_at_risk += row.engagement.arr or 0
-    assert result.totals.arr_at_risk == expected_arr_at_risk == Decimal("290000.50")
+        expected_arr[own.readiness.band] += row.engagement.arr or 0
+    # ARR at risk is that of the not-ready engagements; ARR to watch, of those at risk.
+    assert result.totals.arr_at_risk == expected_arr["not_ready"] == Decimal("40000")
+    assert result.totals.arr_watch == expected_arr["at_risk"] == Decimal("250000.50")
     assert (result.totals.ready, result.totals.at_risk, result.totals.not_ready) == (1, 1, 2)
 
 
@@ -67,7 +68,13 @@ def test_the_bands_come_from_the_built_engagements(workspace, three_bands):
 def test_api_body_has_the_reference_shape(workspace, three_bands):
     body = services.portfolio_body(workspace, AS_OF)
     assert set(body) == {"engagements", "totals"}
-    assert body["totals"] == {"ready": 1, "at_risk": 1, "not_ready": 2, "arr_at_risk": 290000.5}
+    assert body["totals"] == {
+        "ready": 1,
+        "at_risk": 1,
+        "not_ready": 2,
+        "arr_at_risk": 40000,
+        "arr_watch": 250000.5,
+    }
     alpha = next(e for e in body["engagements"] if e["name"] == "Alpha")
     assert alpha == {
         "id": str(three_bands["ready"].id),
@@ -163,7 +170,8 @@ def test_portfolio_page_shows_rows_totals_and_current_sort(client_as, workspace,
     ) in body
     assert 'aria-sort="none"' in body
     assert "A landscape question has no answer" in body
-    assert "290,000.50" in body  # ARR at risk
+    assert "<dt>ARR at risk</dt><dd>40,000</dd>" in body
+    assert "<dt>ARR to watch</dt><dd>250,000.50</dd>" in body
     assert '<option value="readiness" selected>' in body
     assert '<label for="filter-lead">' in body
     assert [row.engagement.name for row in response.context["portfolio"].rows] == [
@@ -257,11 +265,29 @@ def test_a_change_through_the_services_is_seen_at_once(workspace):
 
 
 def test_readiness_is_reassessed_for_another_day(workspace):
-    ready_engagement(workspace, "Alpha")
+    ready_engagement(workspace, "Alpha", handoff_accepted_at=None)
     assert services.portfolio(workspace, AS_OF).rows[0].readiness_band == "ready"
-    # Two weeks after go-live nobody has accepted the handoff: a warning caps readiness.
-    later = services.portfolio(workspace, GO_LIVE + timedelta(days=15)).rows[0]
-    assert later.readiness_band == "at_risk"
+    # A week before go-live CS has not accepted the handoff: a warning lowers the band;
+    # from go-live day on it is critical. The score stays what it was.
+    week_before = services.portfolio(workspace, GO_LIVE - timedelta(days=7)).rows[0]
+    live = services.portfolio(workspace, GO_LIVE).rows[0]
+    assert (week_before.readiness_band, live.readiness_band) == ("at_risk", "not_ready")
+    assert week_before.readiness_score == live.readiness_score == 92
+
+
+def test_no_band_of_0_sits_beside_money(client_as, workspace):
+    # Two engagements at risk (a warning each), none not ready: the money is to watch.
+    at_risk_engagement(workspace, "Bravo", arr="120000")
+    at_risk_engagement(workspace, "Kilo", arr="120000")
+    totals = services.portfolio(workspace, AS_OF).totals
+    assert (totals.not_ready, totals.arr_at_risk) == (0, 0)
+    assert (totals.at_risk, totals.arr_watch) == (2, Decimal("240000"))
+    body = client_as("viewer").get(
+        reverse("workspace", args=[workspace.slug]), {"as_of": AS_OF.isoformat()}
+    )
+    page = body.content.decode()
+    assert "<dt>ARR at risk</dt><dd>0</dd>" in page
+    assert "<dt>ARR to watch</dt><dd>240,000</dd>" in page
 
 
 def test_a_large_portfolio_is_paged_and_totals_cover_every_engagement(client_as, workspace):

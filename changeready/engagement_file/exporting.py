@@ -82,6 +82,10 @@ def _stakeholder_section(stakeholder: Stakeholder, keys: dict) -> dict:
     data["group"] = keys.get(stakeholder.group_id)
     if stakeholder.kind != "group":
         data["headcount"] = None
+    if data["adkar_assessed_on"] is not None:
+        data["adkar_assessed_on"] = data["adkar_assessed_on"].isoformat()
+    if data["adkar_source"] == "estimated":
+        data["adkar_source"] = None  # the default, as in files written before it existed
     return {"key": keys[stakeholder.id], **_compact(data)}
 
 

@@ -69,6 +69,8 @@ STAKEHOLDER_DIRECT = (
     "resistance_triggers",
     "job_gets_harder",
     "authority_decreases",
+    "adkar_assessed_on",
+    "adkar_source",
     "headcount",
     "is_champion",
     "notes",
@@ -151,6 +153,9 @@ def stakeholder_changes(
     changes = {field: _text(field, data[field]) for field in STAKEHOLDER_DIRECT if field in data}
     if "involvement" in changes and changes["involvement"] is None:
         changes["involvement"] = []
+    if "adkar_source" in changes and changes["adkar_source"] is None:
+        # Not said: the landscape service decides (a typed score is an estimate).
+        del changes["adkar_source"]
     if "engagement" in data:
         changes["engagement_level"] = data["engagement"]
     if "adkar" in data:

@@ -48,6 +48,8 @@ STAKEHOLDER_FIELDS = (
     "job_gets_harder",
     "authority_decreases",
     *(f"adkar_{element}" for element in core.ADKAR_ELEMENTS),
+    "adkar_assessed_on",
+    "adkar_source",
     "headcount",
     "is_champion",
 )
@@ -134,6 +136,8 @@ def stakeholder_data(row, text: Callable[[object], str] = uuid_text) -> core.Sta
         job_gets_harder=row.job_gets_harder,
         authority_decreases=row.authority_decreases,
         adkar=core.Adkar(*(getattr(row, f"adkar_{element}") for element in core.ADKAR_ELEMENTS)),
+        adkar_assessed_on=row.adkar_assessed_on,
+        adkar_source=row.adkar_source,
         headcount=row.headcount,
         is_champion=row.is_champion,
     )

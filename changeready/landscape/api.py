@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
@@ -24,6 +25,7 @@ from changeready.api.schemas import (
     parse_if_match,
 )
 from changeready.core.model import (
+    ADKAR_SOURCES,
     ENGAGEMENT_LEVELS,
     INVOLVEMENTS,
     KINDS,
@@ -52,6 +54,14 @@ Involvement = choice(INVOLVEMENTS)
 Source = choice(RESISTANCE_SOURCES)
 Strategy = choice(MITIGATION_STRATEGIES)
 MitigationStatus = choice(MITIGATION_STATUSES)
+AdkarSource = choice(ADKAR_SOURCES)
+ADKAR_ASSESSED_ON = (
+    "When the ADKAR scores were estimated or measured. Changing a score without giving "
+    "`adkar_source` records an estimate made today."
+)
+ADKAR_SOURCE = (
+    "`survey` when a pulse survey measured the scores, `estimated` (the default) when the team did."
+)
 LongText = Field("", max_length=5000)
 DueWeek = Field(None, ge=-52, le=52, description="Week relative to go-live.")
 
@@ -94,6 +104,8 @@ class StakeholderOut(Schema):
     adkar_withheld: bool = Field(
         description="measured by a pulse survey from too few responses to show the scores"
     )
+    adkar_assessed_on: date | None = Field(description=ADKAR_ASSESSED_ON)
+    adkar_source: AdkarSource = Field(description=ADKAR_SOURCE)
     headcount: int | None
     is_champion: bool
     notes: str
@@ -125,6 +137,8 @@ class StakeholderIn(InputSchema):
     job_gets_harder: Bool = False
     authority_decreases: Bool = False
     adkar: Adkar | None = None
+    adkar_assessed_on: date | None = Field(None, description=ADKAR_ASSESSED_ON)
+    adkar_source: AdkarSource = omitted(description=ADKAR_SOURCE)
     headcount: JsonInt | None = Field(None, ge=0, le=10**9)
     is_champion: Bool = False
     notes: str = Field("", max_length=10000)
@@ -151,6 +165,8 @@ class StakeholderPatch(InputSchema):
     job_gets_harder: Bool = omitted()
     authority_decreases: Bool = omitted()
     adkar: Adkar | None = None
+    adkar_assessed_on: date | None = Field(None, description=ADKAR_ASSESSED_ON)
+    adkar_source: AdkarSource = omitted(description=ADKAR_SOURCE)
     headcount: JsonInt | None = Field(None, ge=0, le=10**9)
     is_champion: Bool = omitted()
     notes: str | None = Field(None, max_length=10000)

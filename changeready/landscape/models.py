@@ -9,6 +9,7 @@ from changeready.common.concurrency import VersionedModel
 from changeready.common.models import CheckedTextModel, check_same_engagement, choices
 from changeready.core.model import (
     ADKAR_ELEMENTS,
+    ADKAR_SOURCES,
     ANONYMITY_THRESHOLD,
     ENGAGEMENT_LEVELS,
     INVOLVEMENTS,
@@ -84,6 +85,12 @@ class Stakeholder(CheckedTextModel, VersionedModel):
     # Set when a pulse survey, not the team's estimate, produced the ADKAR scores.
     adkar_measured_on = models.DateField(null=True, blank=True)
     adkar_responses = models.PositiveIntegerField(null=True, blank=True)
+    # When the ADKAR scores were estimated or measured, and how: a kickoff guess
+    # ages, a survey reading does not (docs/domain.md, adkar_unverified).
+    adkar_assessed_on = models.DateField("ADKAR assessed on", null=True, blank=True)
+    adkar_source = models.CharField(
+        "ADKAR source", max_length=10, choices=choices(ADKAR_SOURCES), default="estimated"
+    )
     headcount = models.PositiveIntegerField(null=True, blank=True)
     is_champion = models.BooleanField("champion", default=False)
     notes = models.TextField(max_length=10000, blank=True)

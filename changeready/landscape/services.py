@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
+from changeready.core.model import ADKAR_ELEMENTS
 from changeready.core.scoring import NO_PLAN_STATUS
 from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
@@ -40,9 +42,35 @@ def _record(engagement, instance, obj_type: str, actor, verb: str, changes=None)
     )
 
 
+ADKAR_SCORE_FIELDS = tuple(f"adkar_{element}" for element in ADKAR_ELEMENTS)
+# Where scores typed by the team come from (a survey says `survey` itself).
+ESTIMATED_ADKAR = "estimated"
+
+
+def _estimated_by_hand(changes: dict, before: dict) -> bool:
+    """Whether the change types ADKAR scores without saying where they came from.
+
+    A score differs from what was stored (`before`; empty for a new
+    stakeholder) and the caller gave no `adkar_source`, as a survey or an
+    engagement file does.
+    """
+    return "adkar_source" not in changes and any(
+        field in changes and changes[field] != before.get(field) for field in ADKAR_SCORE_FIELDS
+    )
+
+
+def _date_estimate(stakeholder: Stakeholder, changes: dict) -> None:
+    """Scores typed by hand are an estimate made today (docs/domain.md, ADKAR source)."""
+    stakeholder.adkar_source = ESTIMATED_ADKAR
+    if "adkar_assessed_on" not in changes:
+        stakeholder.adkar_assessed_on = timezone.localdate()
+
+
 @transaction.atomic
 def create_stakeholder(engagement, *, actor=None, **fields) -> Stakeholder:
     stakeholder = Stakeholder(engagement=engagement, **fields)
+    if _estimated_by_hand(fields, {}):
+        _date_estimate(stakeholder, fields)
     save_versioned(stakeholder, None)
     engagement_changed(engagement)
     _record(engagement, stakeholder, "stakeholder", actor, "created")
@@ -61,6 +89,9 @@ def update_stakeholder(
     """`record=False` is for a caller that records its own event instead
     (survey results, whose values must not appear in the history)."""
     before = _apply(stakeholder, changes)
+    if _estimated_by_hand(changes, before):
+        before = {**stored_values(stakeholder, ("adkar_source", "adkar_assessed_on")), **before}
+        _date_estimate(stakeholder, changes)
     save_versioned(stakeholder, expected_version)
     engagement_changed(stakeholder.engagement)
     if record:
@@ -268,6 +299,8 @@ def import_stakeholders(engagement, rows: list[dict]) -> list[Stakeholder]:
                     )
                 )
         stakeholder = Stakeholder(engagement=engagement, **fields)
+        if _estimated_by_hand(fields, {}):
+            _date_estimate(stakeholder, fields)
         try:
             stakeholder.full_clean()
         except ValidationError as error:

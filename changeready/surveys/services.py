@@ -41,6 +41,8 @@ from changeready.surveys.questionnaire import ElementResult, aggregate, validate
 from changeready.surveys.tasks import send_survey_email
 
 MAX_RESPONDENTS = 500
+# The ADKAR source of scores a survey measured: they do not age like estimates.
+SURVEY_ADKAR = "survey"
 # Someone reminded less than this long ago is not reminded again (a double
 # click, or two colleagues pressing the button the same morning).
 REMINDER_INTERVAL = timedelta(hours=20)
@@ -230,7 +232,8 @@ def apply_results(survey: Survey, *, today: date | None = None) -> dict[str, Ele
     of an answer would tell whose answer it was.
     """
     today = today or timezone.localdate()
-    answers = list(Response.objects.filter(survey=survey).values_list("answers", flat=True))
+    responses = list(Response.objects.filter(survey=survey).values_list("answers", "submitted_at"))
+    answers = [answer for answer, _ in responses]
     results = aggregate(answers)
     scores = {
         f"adkar_{element}": result.mean
@@ -258,6 +261,9 @@ def apply_results(survey: Survey, *, today: date | None = None) -> dict[str, Ele
             record=False,
             adkar_measured_on=today,
             adkar_responses=len(answers),
+            # Measured, as of the last answer (docs/domain.md, ADKAR source).
+            adkar_source=SURVEY_ADKAR,
+            adkar_assessed_on=timezone.localdate(max(at for _, at in responses)),
             **scores,
         )
         updated += 1

@@ -400,3 +400,36 @@ def test_a_bad_kpi_is_reported_with_its_path_and_nothing_is_written(workspace, c
     document = kpi_document()
     change(document["plan"]["kpis"])
     assert path in [error["path"] for error in errors_of(workspace, document)]
+
+
+def test_adkar_date_and_source_travel_with_the_file(workspace):
+    document = example()
+    pickers = next(s for s in document["stakeholders"] if s["key"] == "pickers")
+    pickers["adkar_assessed_on"] = "2027-02-15"
+    pickers["adkar_source"] = "survey"
+    leads = next(s for s in document["stakeholders"] if s["key"] == "shift-leads")
+    leads["adkar_assessed_on"] = "2027-01-20"
+    engagement = import_engagement(workspace, document)
+    stored = {
+        s.name: (s.adkar_source, s.adkar_assessed_on and s.adkar_assessed_on.isoformat())
+        for s in Stakeholder.objects.filter(engagement=engagement)
+    }
+    assert stored["Pickers and packers"] == ("survey", "2027-02-15")
+    assert stored["Shift leads"] == ("estimated", "2027-01-20")
+    # A file written before these fields existed imports as undated estimates.
+    assert stored["Marcus Webb"] == ("estimated", None)
+    exported = {s["name"]: s for s in export_engagement(engagement)["stakeholders"]}
+    pickers = exported["Pickers and packers"]
+    assert (pickers["adkar_assessed_on"], pickers["adkar_source"]) == ("2027-02-15", "survey")
+    # `estimated` is the default: left out, as in files written before.
+    assert exported["Shift leads"]["adkar_assessed_on"] == "2027-01-20"
+    assert "adkar_source" not in exported["Shift leads"]
+    assert "adkar_assessed_on" not in exported["Marcus Webb"]
+
+
+def test_an_unknown_adkar_source_is_refused_with_its_path(workspace):
+    document = example()
+    document["stakeholders"][0]["adkar_source"] = "gut feeling"
+    assert [e["path"] for e in errors_of(workspace, document)] == [
+        ["stakeholders", 0, "adkar_source"]
+    ]

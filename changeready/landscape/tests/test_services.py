@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from changeready.common.concurrency import EditConflict
 from changeready.landscape import services
@@ -125,5 +128,57 @@ def test_entering_strategy_and_owner_on_an_open_point_plans_it(engagement, store
 def test_the_status_planned_for_the_user_is_in_the_history(engagement):
     point = ResistancePointFactory(stakeholder=StakeholderFactory(engagement=engagement))
     services.update_resistance_point(point, expected_version=None, strategy="coach", owner="Ana")
-    latest = engagement.activity.order_by("-id").first()
-    assert latest.changes["status"] == ["Open", "Planned"]
+    (event,) = engagement.activity.filter(verb="updated")
+    assert event.changes["status"] == ["Open", "Planned"]
+
+
+# ADKAR scores typed by hand are an estimate dated the day they were typed.
+def test_scores_typed_on_a_new_stakeholder_are_dated_estimates(engagement):
+    typed = services.create_stakeholder(engagement, name="Pickers", adkar_desire=2)
+    untyped = services.create_stakeholder(engagement, name="Buyer")
+    assert (typed.adkar_source, typed.adkar_assessed_on) == ("estimated", timezone.localdate())
+    assert (untyped.adkar_source, untyped.adkar_assessed_on) == ("estimated", None)
+
+
+def test_editing_a_measured_score_by_hand_makes_it_an_estimate_of_today(engagement):
+    measured = datetime.date(2027, 1, 10)
+    stakeholder = StakeholderFactory(
+        engagement=engagement, adkar_desire=3.4, adkar_source="survey", adkar_assessed_on=measured
+    )
+    services.update_stakeholder(stakeholder, expected_version=None, influence=4, adkar_desire=3.4)
+    stakeholder.refresh_from_db()
+    assert (stakeholder.adkar_source, stakeholder.adkar_assessed_on) == ("survey", measured)
+    services.update_stakeholder(stakeholder, expected_version=None, adkar_desire=4)
+    stakeholder.refresh_from_db()
+    assert (stakeholder.adkar_source, stakeholder.adkar_assessed_on) == (
+        "estimated",
+        timezone.localdate(),
+    )
+    typed = engagement.activity.filter(verb="updated").order_by("created_at").last()
+    assert typed.changes["adkar_source"] == ["Survey", "Estimated"]
+
+
+def test_a_caller_that_names_the_source_keeps_it(engagement):
+    stakeholder = StakeholderFactory(engagement=engagement)
+    services.update_stakeholder(
+        stakeholder,
+        expected_version=None,
+        adkar_awareness=4,
+        adkar_source="survey",
+        adkar_assessed_on=datetime.date(2027, 2, 1),
+    )
+    stakeholder.refresh_from_db()
+    assert (stakeholder.adkar_source, stakeholder.adkar_assessed_on) == (
+        "survey",
+        datetime.date(2027, 2, 1),
+    )
+
+
+def test_imported_scores_are_dated_estimates(engagement):
+    created = services.import_stakeholders(
+        engagement, [{"name": "Pickers", "adkar_awareness": 4}, {"name": "Buyer"}]
+    )
+    assert [(s.adkar_source, s.adkar_assessed_on) for s in created] == [
+        ("estimated", timezone.localdate()),
+        ("estimated", None),
+    ]

@@ -145,6 +145,12 @@ def test_answers_set_the_stakeholders_adkar_to_the_mean_over_respondents(survey,
     assert nurses.adkar_ability == 4
     assert nurses.adkar_measured_on == timezone.localdate()
     assert nurses.adkar_responses == 3
+    # Measured, as of the last answer.
+    last_answer = survey.responses.order_by("-submitted_at").first().submitted_at
+    assert (nurses.adkar_source, nurses.adkar_assessed_on) == (
+        "survey",
+        timezone.localdate(last_answer),
+    )
 
 
 def test_an_element_nobody_answered_keeps_the_teams_estimate(survey, nurses):

@@ -74,6 +74,17 @@ class HeatPoint:
     href: str = ""
 
 
+# A heatmap names at most this many stakeholders in its description and in each
+# cell's tooltip: with hundreds, the table of the breakdown is the place for names.
+HEATMAP_DESCRIBED = 20
+
+
+def _some_names(names: list[str]) -> str:
+    listed = ", ".join(names[:HEATMAP_DESCRIBED])
+    more = len(names) - HEATMAP_DESCRIBED
+    return f"{listed} and {more} more" if more > 0 else listed
+
+
 def risk_heatmap_svg(points: Sequence[HeatPoint]) -> str:
     """Influence (rows, 5 at the top) against likelihood (five columns of 0.2).
 
@@ -106,7 +117,7 @@ def risk_heatmap_svg(points: Sequence[HeatPoint]) -> str:
             members = cells.get((influence, column), [])
             if not members:
                 continue
-            names = ", ".join(m.name for m in members)
+            names = _some_names([m.name for m in members])
             worst = "high" if any(m.band == "high" for m in members) else members[0].band
             mark = (
                 f'<circle cx="{x + cell / 2}" cy="{y + cell / 2}" '
@@ -129,10 +140,13 @@ def risk_heatmap_svg(points: Sequence[HeatPoint]) -> str:
         f'<text x="16" y="{top + 2.5 * cell}" text-anchor="middle" font-size="12" fill="{INK}" '
         f'transform="rotate(-90 16 {top + 2.5 * cell})">influence →</text>'
     )
-    desc = "; ".join(
+    described = [
         f"{p.name}: influence {p.influence}, likelihood {p.likelihood:.2f}, {p.band}"
-        for p in points
-    )
+        for p in points[:HEATMAP_DESCRIBED]
+    ]
+    if len(points) > HEATMAP_DESCRIBED:
+        described.append(f"and {len(points) - HEATMAP_DESCRIBED} more in the breakdown")
+    desc = "; ".join(described)
     role = "group" if any("<a " in part for part in parts) else "img"
     return _svg(width, height, "Risk heatmap", desc or "No stakeholders", "".join(parts), role)
 

@@ -8,4 +8,9 @@ urlpatterns = [
         views.assessment_page,
         name="assessment",
     ),
+    path(
+        "engagements/<uuid:engagement_id>/assessment/stakeholders/",
+        views.assessment_breakdown,
+        name="assessment_breakdown",
+    ),
 ]

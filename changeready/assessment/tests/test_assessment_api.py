@@ -62,6 +62,34 @@ def test_body_is_the_assessment_as_of_the_given_day(api_client_as, engagement):
     }
     codes = {finding["code"] for finding in body["findings"]}
     assert "resistor_without_plan" in codes
+    # v2: the people they stand for, their themes, and why the band is what it is.
+    assert stakeholder["people"] == 10  # a group without headcount
+    assert stakeholder["themes"] == []
+    readiness = body["readiness"]
+    assert set(readiness) == {"score", "band", "capped_by", "adoption_risk", "blocking_risk"}
+    critical = [f["code"] for f in body["findings"] if f["severity"] == "critical"]
+    if readiness["capped_by"]:
+        assert readiness["capped_by"] == list(dict.fromkeys(critical))
+
+
+def test_themes_and_capped_by_in_the_body(api_client_as, engagement):
+    StakeholderFactory(
+        engagement=engagement,
+        name="Pickers",
+        headcount=420,
+        resistance_triggers="Pick rates used against us; scanners slower than paper.",
+    )
+    body = api_client_as("viewer").get(url(engagement, as_of="2027-02-22")).json()
+    (pickers,) = body["stakeholders"]
+    assert pickers["people"] == 420
+    assert pickers["themes"] == [
+        {"code": "data_use", "matched": ["Pick rates", "used against"]},
+        {"code": "hardware", "matched": ["scanners"]},
+        {"code": "workload", "matched": ["slower"]},
+    ]
+    assert pickers["adoption"]["weight"] == 420 * 3
+    # No sponsor and more: the findings name what lowered the band.
+    assert "no_sponsor" in body["readiness"]["capped_by"] or body["readiness"]["score"] < 50
 
 
 def test_body_matches_its_documented_schema(api_client_as, engagement, client):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from changeready.assessment import services
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.conftest import PEOPLE
+from changeready.core.findings import FINDING_CODES
 from changeready.landscape import services as landscape_services
 from changeready.landscape.tests.factories import ResistancePointFactory, StakeholderFactory
 
@@ -18,7 +19,7 @@ def test_assessment_page_access(client_as, engagement, person):
     assert response.status_code == expected
 
 
-def test_page_shows_findings_under_their_killer_with_actions(client_as, engagement):
+def test_page_shows_findings_under_their_check_with_actions(client_as, engagement):
     StakeholderFactory(engagement=engagement, name="Pickers", role="daily_user")
     response = client_as("viewer").get(
         reverse("assessment", args=[engagement.id]), {"as_of": "2027-02-22"}
@@ -31,6 +32,53 @@ def test_page_shows_findings_under_their_killer_with_actions(client_as, engageme
     assert "Next step:" in body
     assert "Why this matters" in body
     assert response.context["as_of"] == datetime.date(2027, 2, 22)
+    # Headings state the check and what is open, not a verdict; codes stay in the API.
+    assert "Checks on who is involved: " in body
+    assert "Nobody identified the resistors" not in body
+    for code in FINDING_CODES:
+        assert code not in body, code
+
+
+def test_the_two_questions_and_why_the_band_is_lower(client_as, engagement):
+    # 300 nurses (impact 5) barely involved; a CFO who opposed the purchase.
+    StakeholderFactory(
+        engagement=engagement,
+        name="Ward nurses",
+        role="daily_user",
+        headcount=300,
+        impact=5,
+        involvement=["uat"],
+        engagement_level="supportive",
+        adkar_awareness=4,
+        adkar_desire=4,
+    )
+    StakeholderFactory(
+        engagement=engagement,
+        name="Dr. Ruiz",
+        kind="person",
+        role="economic_buyer",
+        influence=5,
+        impact=2,
+        engagement_level="resistant",
+        opposed_purchase=True,
+    )
+    response = client_as("viewer").get(
+        reverse("assessment", args=[engagement.id]), {"as_of": "2027-02-22"}
+    )
+    body = response.content.decode()
+    assert "Will the people adopt it?" in body and "Can anyone block it?" in body
+    adopters = [row.stakeholder.name for row in response.context["adopters"].rows]
+    blockers = [row.stakeholder.name for row in response.context["blockers"].rows]
+    assert (adopters, blockers) == (["Ward nurses"], ["Dr. Ruiz"])
+    readiness = response.context["readiness"]
+    # Dr. Ruiz: C = 0.6 + 0.1 = 0.7, L = 0.3 (resistant) + 0.075 (opposed) + 0.08 (ADKAR
+    # unknown) = 0.455, risk round(31.85) = 32; K = 25.6. The nurses are supportive as
+    # desired, with no barrier and no points: A = 0. Score round(74.4) = 74: at risk on
+    # its own, lowered to not ready by the critical findings (no sponsor among them).
+    assert (readiness.readiness.score, readiness.readiness.band) == (74, "not_ready")
+    assert readiness.deciding_question == "blocking"
+    assert "The score alone reads at risk; lowered to not ready by" in body
+    assert "“No active sponsor”" in body
 
 
 def test_bad_as_of_is_a_clear_404(client_as, engagement):
@@ -40,21 +88,47 @@ def test_bad_as_of_is_a_clear_404(client_as, engagement):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("size", [5, 200])
-def test_assessment_page_query_budget(client_as, engagement, size, django_assert_num_queries):
+def many_stakeholders(engagement, size):
+    """`size` stakeholders with long names, a resistance point each, and their words."""
     for i in range(size):
-        stakeholder = StakeholderFactory(engagement=engagement, name=f"Group {i}")
+        stakeholder = StakeholderFactory(
+            engagement=engagement,
+            name=f"Distribution centre {i:03} pickers and packers, night shift",
+            headcount=40 + i,
+            impact=1 + i % 5,
+            influence=1 + i % 5,
+            success_definition="Fewer walking miles per shift, pick rates not used against us.",
+        )
         ResistancePointFactory(stakeholder=stakeholder, severity=4)
+
+
+@pytest.mark.parametrize("size", [5, 200, 500])
+def test_assessment_page_query_budget_and_size(
+    client_as, engagement, size, django_assert_num_queries
+):
+    many_stakeholders(engagement, size)
     client = client_as("member")
     # session, user, membership, engagement, snapshot dates, six loader
-    # queries, influence lookup, history, the layout's workspace switcher.
-    with django_assert_num_queries(14):
+    # queries, history, the layout's workspace switcher.
+    with django_assert_num_queries(13):
         response = client.get(reverse("assessment", args=[engagement.id]))
-    assert len(response.context["stakeholders"]) == size
+    assert len(response.context["assessment"].stakeholders) == size
+    # The per-stakeholder breakdown loads on demand: the page stays small.
+    assert len(response.content) < 200_000
     # The same again without the loader: the assessment comes from the cache.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessment", args=[engagement.id]))
-    assert len(response.context["stakeholders"]) == size
+    assert len(response.context["adopters"].rows) == min(size, 10)
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_breakdown_query_budget(client_as, engagement, size, django_assert_num_queries):
+    many_stakeholders(engagement, size)
+    client = client_as("member")
+    url = reverse("assessment_breakdown", args=[engagement.id])
+    with django_assert_num_queries(11):  # the page's, without the history and the switcher
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    assert len(response.context["rows"]) == size
 
 
 def test_a_change_records_one_snapshot_per_day(engagement, django_capture_on_commit_callbacks):
@@ -130,3 +204,35 @@ def test_snapshots_feed_assessment_stale(engagement):
     services.record_snapshot(engagement.id, on=datetime.date(2027, 2, 1))
     codes = {f.code for f in services.assess_engagement(engagement, as_of).findings}
     assert "assessment_stale" not in codes
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_breakdown_access(client_as, engagement, person):
+    StakeholderFactory(engagement=engagement, name="Pickers")
+    response = client_as(person).get(reverse("assessment_breakdown", args=[engagement.id]))
+    expected = {"anonymous": 302, "outsider": 404}.get(person, 200)
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Pickers" in response.content.decode()
+
+
+def test_breakdown_is_a_section_for_htmx_and_a_page_without_it(client_as, engagement):
+    StakeholderFactory(
+        engagement=engagement,
+        name="Pickers",
+        resistance_triggers="Being monitored on night shifts.",
+    )
+    client = client_as("viewer")
+    url = reverse("assessment_breakdown", args=[engagement.id])
+    section = client.get(url, {"as_of": "2027-02-22"}, HTTP_HX_REQUEST="true").content.decode()
+    assert section.lstrip().startswith('<section id="breakdown"')
+    assert "<html" not in section
+    assert "How their data is used: “monitored”" in section
+    assert "Out-of-hours work: “night”, “shifts”" in section
+    page = client.get(url, {"as_of": "2027-02-22"}).content.decode()
+    assert "<html" in page and 'id="breakdown"' in page
+    assert "Back to the assessment" in page
+    # The assessment page links to it, for htmx and as a plain link.
+    body = client.get(reverse("assessment", args=[engagement.id]), {"as_of": "2027-02-22"})
+    text = body.content.decode()
+    assert f'href="{url}?as_of=2027-02-22"' in text and f'hx-get="{url}?as_of=2027-02-22"' in text

@@ -173,6 +173,9 @@ def stakeholder_data(stakeholder: Stakeholder) -> dict:
     data["engagement"] = stakeholder.engagement_level
     data["involvement"] = list(stakeholder.involvement or [])
     data["adkar"] = stakeholder.adkar_shown
+    if stakeholder.adkar_withheld:
+        # With fewer than 3 responses, the date of the last answer would tell whose it was.
+        data["adkar_assessed_on"] = None
     return data
 
 

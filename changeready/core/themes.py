@@ -122,7 +122,15 @@ THEME_LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
             "night",
             "overnight",
             "weekend",
-            "shift",
+            # "Shift" alone is mostly a unit of work ("miles per shift") or a
+            # title ("shift leads"); shifts in the plural, or a named shift, are
+            # about when people work.
+            "shifts",
+            "late shift",
+            "early shift",
+            "every shift",
+            "shift work",
+            "shift pattern",
             "24/7",
             "on call",
             "out of hours",

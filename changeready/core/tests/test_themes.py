@@ -72,6 +72,8 @@ def test_a_phrase_matches_its_inflections_case_insensitively(text, code, matched
         ("they will track orders", "data_use"),  # "track" alone is not about being tracked
         ("the job gets harder", "job_security"),  # "job" alone is not about job security
         ("nightly batch", "out_of_hours"),
+        ("fewer miles per shift", "out_of_hours"),  # a shift as a unit of work
+        ("what shift leads allocate", "out_of_hours"),
     ],
 )
 def test_a_phrase_never_matches_inside_another_word_or_sense(text, code):

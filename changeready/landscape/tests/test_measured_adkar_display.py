@@ -23,6 +23,8 @@ def measured(engagement, responses: int):
         adkar_knowledge=2.5,
         adkar_measured_on=datetime.date(2027, 3, 1),
         adkar_responses=responses,
+        adkar_source="survey",
+        adkar_assessed_on=datetime.date(2027, 3, 1),
     )
 
 
@@ -87,6 +89,8 @@ def test_the_api_withholds_scores_from_too_few_responses(api_client_as, engageme
             ["awareness", "desire", "knowledge", "ability", "reinforcement"]
         )
         assert body["adkar_withheld"] is True
+        # The day of the last answer would tell whose answer it was.
+        assert (body["adkar_source"], body["adkar_assessed_on"]) == ("survey", None)
 
 
 def test_the_api_shows_scores_from_three_responses(api_client_as, engagement):
@@ -95,6 +99,7 @@ def test_the_api_shows_scores_from_three_responses(api_client_as, engagement):
     body = api_client_as("viewer").get(f"/api/v1/stakeholders/{stakeholder.id}").json()
 
     assert (body["adkar"]["awareness"], body["adkar_withheld"]) == (1.5, False)
+    assert body["adkar_assessed_on"] == "2027-03-01"
 
 
 def test_the_engagement_file_withholds_scores_from_too_few_responses(api_client_as, engagement):
@@ -105,6 +110,7 @@ def test_the_engagement_file_withholds_scores_from_too_few_responses(api_client_
 
     (stakeholder,) = document["stakeholders"]
     assert "adkar" not in stakeholder
+    assert "adkar_assessed_on" not in stakeholder
 
 
 def test_the_engagement_file_carries_scores_from_three_responses(api_client_as, engagement):

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from changeready.core.findings import FINDING_CATALOGUE
 from changeready.engagements.models import Engagement
 from changeready.planning.models import PlanItem
 from changeready.tests.browser.axe import assert_accessible
@@ -155,8 +156,9 @@ def map_landscape(page, screenshot) -> None:
 
 
 def finding(page, code: str):
-    """The finding of the assessment page that carries `code`."""
-    return page.get_by_role("article").filter(has=page.get_by_text(code, exact=True))
+    """The finding of the assessment page for `code`, found by its title (codes stay in the API)."""
+    title = FINDING_CATALOGUE[code].title
+    return page.get_by_role("article").filter(has=page.get_by_text(title, exact=True))
 
 
 def look_at_the_map(page, screenshot) -> None:
@@ -169,7 +171,7 @@ def look_at_the_map(page, screenshot) -> None:
 
 def read_the_assessment(page, screenshot) -> None:
     tab(page, "Assessment").click()
-    expect(page.get_by_role("heading", name="The adoption killers")).to_be_visible()
+    expect(page.get_by_role("heading", name="The checks")).to_be_visible()
     manager_without_plan = finding(page, "resistor_without_plan")
     expect(manager_without_plan).to_have_count(1)
     expect(manager_without_plan).to_contain_text("Tom Becker")
@@ -203,7 +205,7 @@ def mitigate_the_resistor(page, screenshot) -> None:
     visit(page, screenshot, "resistors")
 
     tab(page, "Assessment").click()
-    expect(page.get_by_role("heading", name="The adoption killers")).to_be_visible()
+    expect(page.get_by_role("heading", name="The checks")).to_be_visible()
     expect(finding(page, "resistor_without_plan")).to_have_count(0)
     expect(finding(page, "no_activation_plan")).to_have_count(1)
 
@@ -279,7 +281,7 @@ def generate_and_edit_the_plan(page, screenshot) -> None:
 
     # The assessment no longer misses an activation plan.
     tab(page, "Assessment").click()
-    expect(page.get_by_role("heading", name="The adoption killers")).to_be_visible()
+    expect(page.get_by_role("heading", name="The checks")).to_be_visible()
     expect(finding(page, "no_activation_plan")).to_have_count(0)
     visit(page, screenshot, "assessment-after")
 

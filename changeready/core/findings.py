@@ -46,6 +46,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from changeready.core.adoption import (
+    ADOPTION_BEHIND_RATIO,
+    ADOPTION_BEHIND_WEEKS,
+    measured_barrier,
+    weeks_behind,
+)
 from changeready.core.kpis import off_track_kpis
 from changeready.core.model import (
     AdoptionTarget,
@@ -112,10 +118,6 @@ BANDS_NEEDING_REACH = frozenset({"medium", "high"})
 OWNER_LOOKAHEAD_WEEKS = 4
 # no_cs_owner is critical "2 weeks away or less".
 NO_CS_OWNER_CRITICAL_DAYS = 14
-# adoption_behind_target: behind means below this share of the target, in this
-# many latest weeks with actual figures.
-ADOPTION_BEHIND_RATIO = 0.8
-ADOPTION_BEHIND_WEEKS = 2
 # champion_gap: peer champions carry adoption in a daily-user group this large
 # (one per 25-50 people is usual), so one without any is a gap.
 CHAMPION_MIN_PEOPLE = 50
@@ -769,36 +771,40 @@ def _no_cs_owner(ctx: _Context) -> Iterator[Finding]:
     )
 
 
-def _is_behind(target: AdoptionTarget) -> bool:
-    return target.actual_pct is not None and target.actual_pct < (
-        ADOPTION_BEHIND_RATIO * target.target_pct
-    )
-
-
 def _adoption_behind_target(ctx: _Context) -> Iterator[Finding]:
+    # When it lags (`changeready.core.adoption`) is shared with plan generation,
+    # which answers the same measured barrier with a `lagging.<barrier>` item.
     for stakeholder in ctx.stakeholders_by_name:
-        measured = sorted(
-            (
-                target
-                for target in ctx.targets_by_stakeholder.get(stakeholder.id, ())
-                if target.week <= ctx.current_week and target.actual_pct is not None
-            ),
-            key=lambda target: target.week,
-        )
-        latest = measured[-ADOPTION_BEHIND_WEEKS:]
-        if len(latest) < ADOPTION_BEHIND_WEEKS or not all(_is_behind(t) for t in latest):
+        latest = weeks_behind(ctx.targets_by_stakeholder.get(stakeholder.id, ()), ctx.current_week)
+        if not latest:
             continue
         figures = ", ".join(
             f"week {t.week}: {t.actual_pct:g}% against {t.target_pct:g}%" for t in latest
         )
+        barrier = measured_barrier(stakeholder)
+        if barrier:
+            said = (
+                f" Their latest pulse survey puts the barrier at {barrier}: what they say "
+                "and what they do agree."
+            )
+            action = (
+                f"Act on {barrier} with {stakeholder.name} this week: regenerate the plan to "
+                f"add the step for it (lagging.{barrier}) and name who runs it."
+            )
+        else:
+            said = ""
+            action = (
+                f"Find out this week why {stakeholder.name} is not using it (pulse survey, "
+                "floor walk with their managers and champions) and add coaching or fixes to "
+                "the plan."
+            )
         yield Finding(
             "adoption_behind_target",
             "critical",
             f"{stakeholder.name} is below {ADOPTION_BEHIND_RATIO:.0%} of its adoption target "
-            f"in each of the last {ADOPTION_BEHIND_WEEKS} measured weeks ({figures}).",
+            f"in each of the last {ADOPTION_BEHIND_WEEKS} measured weeks ({figures}).{said}",
             (stakeholder.id,),
-            f"Find out this week why {stakeholder.name} is not using it (pulse survey, floor "
-            "walk with their managers and champions) and add coaching or fixes to the plan.",
+            action,
         )
 
 

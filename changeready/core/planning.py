@@ -51,10 +51,11 @@ Decisions where the domain reference leaves room:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from changeready.core.adoption import lagging_groups
 from changeready.core.model import (
     BlackoutPeriod,
     EngagementData,
@@ -122,6 +123,7 @@ _FAMILY_LABELS = {
     "theme": "What they said",
     "mandatory": "Mandatory system",
     "handoff": "Handoff",
+    "lagging": "Adoption lags",
 }
 _SOURCE_LABELS = {
     "lack_of_awareness": "lack of awareness of why we change",
@@ -239,6 +241,8 @@ class _Context:
     blackout_weeks: dict[int, str]
     # Owner role -> the eligible persons, most influential first (guarantee 1).
     eligible_owners: dict[str, tuple[_Facts, ...]]
+    # Groups behind their adoption target as of today -> their measured barrier.
+    lagging: Mapping[str, str | None] = field(default_factory=dict)
 
 
 # --- generation ---------------------------------------------------------------
@@ -394,6 +398,7 @@ def _context(data: EngagementData, as_of: date | None) -> _Context:
             engagement.go_live_date, engagement.blackout_periods, first_week, last_week
         ),
         eligible_owners=_eligible_owners(facts),
+        lagging=lagging_groups(data, as_of) if as_of is not None else {},
     )
 
 
@@ -473,7 +478,9 @@ def _matches(rule: Rule, facts: _Facts, adoption_mode: str) -> bool:
 
 def _rule_weeks(rule: Rule, context: _Context) -> list[int]:
     """The plan weeks a rule asks for, inside the window."""
-    if rule.anchor == "kickoff":
+    if rule.family == "lagging":
+        base = context.earliest_week
+    elif rule.anchor == "kickoff":
         base = context.first_week
     elif rule.anchor == "value_review":
         if context.value_review_week is None:
@@ -515,6 +522,17 @@ def _apply_rule(
                 reason = f"{_resistance_fact(subject, point)}."
                 drafts.extend(_drafts(rule, rank, weeks, (subject,), reason, point))
         return drafts
+    if rule.family == "lagging":
+        return [
+            draft
+            for subject in facts.values()
+            if subject.stakeholder.id in context.lagging
+            and (not rule.barriers or context.lagging[subject.stakeholder.id] in rule.barriers)
+            and _matches(rule, subject, mode)
+            for draft in _drafts(
+                rule, rank, weeks, (subject,), _lagging_reason(subject, context), None
+            )
+        ]
     if rule.audience == "each":
         return [
             draft
@@ -1115,6 +1133,17 @@ def _each_reason(rule: Rule, subject: _Facts) -> str:
     if not facts:
         return f"{label}: {subject.stakeholder.name}."
     return f"{label}: {subject.stakeholder.name}, {'; '.join(facts)}."
+
+
+def _lagging_reason(subject: _Facts, context: _Context) -> str:
+    name = subject.stakeholder.name
+    barrier = context.lagging[subject.stakeholder.id]
+    said = (
+        f"; their latest pulse survey puts the barrier at {barrier}"
+        if barrier
+        else "; no pulse survey has measured why yet"
+    )
+    return f"{_FAMILY_LABELS['lagging']}: {name} is behind its adoption target{said}."
 
 
 def _theme_reason(rule: Rule, subject: _Facts) -> str:

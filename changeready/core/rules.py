@@ -28,6 +28,13 @@ How a rule turns into plan items (`changeready.core.planning` applies this):
 - A rule of kind `resistance` only ever addresses resistors (domain reference,
   section 6, guarantee 2), whatever its conditions say.
 
+- family `lagging`: one item for each group whose adoption lags behind its
+  target (`changeready.core.adoption`), when the barrier its people's latest
+  pulse survey measured is in `barriers` (empty: any group that lags, whatever
+  it measured). Its weeks count from the current week, where the lag was seen,
+  whatever the anchor: say and do together (docs/domain.md, "Measured adoption
+  and outcome KPIs").
+
 When: `weeks` count from the rule's `anchor`: `go_live` (week 0 is go-live
 week), `kickoff` (0 is the kickoff week, the first week of the plan) or
 `value_review` (0 is the value review, ten weeks before the renewal; such a rule
@@ -74,6 +81,7 @@ FAMILIES = (
     "theme",
     "mandatory",
     "handoff",
+    "lagging",
 )
 # Families that act per unresolved resistance point.
 POINT_FAMILIES = ("resistance", "concern")
@@ -1524,11 +1532,93 @@ _MANDATORY = (
 
 # Library order is priority order: when a week is crowded, the steps last in
 # the library move first.
+# Say and do together: a group behind its adoption target gets the answer to
+# the barrier its people's latest pulse survey measured, keyed `lagging.<barrier>`.
+_LAGGING = (
+    Rule(
+        key="lagging.awareness",
+        family="lagging",
+        title="{name}: explain again why the old way is going",
+        description=(
+            "Adoption is behind target and the pulse says people still do not see why. The "
+            "sponsor and their managers repeat the reason, with what happens if nothing "
+            "changes, in the team's own meetings this week."
+        ),
+        kind="communication",
+        owner_role="sponsor",
+        weeks=(0,),
+        adkar_target="awareness",
+        barriers=("awareness",),
+    ),
+    Rule(
+        key="lagging.desire",
+        family="lagging",
+        title="{name}: managers talk through what is in it for them",
+        description=(
+            "Adoption is behind target and the pulse says people do not want it yet. Managers "
+            "ask what would make it worth it for them, remove what makes the new way harder, "
+            "and a peer who benefits shows how."
+        ),
+        kind="coaching",
+        owner_role="customer_manager",
+        weeks=(0,),
+        adkar_target="desire",
+        barriers=("desire",),
+    ),
+    Rule(
+        key="lagging.knowledge",
+        family="lagging",
+        title="{name}: refresher on the tasks people skip",
+        description=(
+            "Adoption is behind target and the pulse says people do not know how. A short "
+            "refresher on the tasks the usage data shows they avoid, and where to get help."
+        ),
+        kind="training",
+        owner_role="customer_admin",
+        weeks=(0,),
+        adkar_target="knowledge",
+        barriers=("knowledge",),
+    ),
+    Rule(
+        key="lagging.ability",
+        family="lagging",
+        title="{name}: a champion at the elbow for the core tasks",
+        description=(
+            "Adoption is behind target and the pulse says people know how but cannot do it "
+            "yet. A champion works beside them on their real tasks, and their managers make "
+            "time for it."
+        ),
+        kind="coaching",
+        owner_role="champion",
+        weeks=(0, 1),
+        adkar_target="ability",
+        barriers=("ability",),
+    ),
+    Rule(
+        key="lagging.reinforcement",
+        family="lagging",
+        title="{name}: recognise use, retire the workarounds",
+        description=(
+            "Adoption is behind target and the pulse says nothing holds the new way in place. "
+            "Managers notice and mention use, and the old spreadsheets and shortcuts get a "
+            "switch-off date."
+        ),
+        kind="reinforcement",
+        owner_role="customer_manager",
+        weeks=(0,),
+        adkar_target="reinforcement",
+        barriers=("reinforcement",),
+    ),
+)
+
 BUILTIN_RULES: tuple[Rule, ...] = (
     *_MOBILISE,
     *_PREPARE_AND_GO_LIVE,
     *_HANDOFF,
     *_MANDATORY,
+    # Early in the library: when a week is full, later rules' items move first,
+    # and the answer to a measured lag belongs in the week it was seen.
+    *_LAGGING,
     *_HYPERCARE_TO_RENEWAL,
     *_ROLE,
     *_QUADRANT,

@@ -23,6 +23,7 @@ FAMILY_TITLES = {
     "quadrant": "By influence and interest (quadrant)",
     "resistance": "By resistance source",
     "barrier": "By ADKAR barrier",
+    "lagging": "When adoption lags, by the barrier a pulse survey measured",
 }
 
 
@@ -110,6 +111,16 @@ def _words(values) -> str:
 
 def rule_conditions(rule: Rule) -> str:
     """Who the rule makes items for, as a sentence (`Rule`'s documented semantics)."""
+    if rule.family == "lagging":
+        measured = (
+            f" whose latest pulse survey measured the barrier {_words(rule.barriers)}"
+            if rule.barriers
+            else ""
+        )
+        return (
+            f"One item for each group behind its adoption target{measured}, from the week "
+            "the lag is seen."
+        )
     parts = []
     if rule.roles:
         parts.append(f"has the role {_words(rule.roles)}")

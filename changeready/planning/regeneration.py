@@ -26,7 +26,11 @@ from changeready.core.plan_merge import (
     merge_targets,
 )
 from changeready.core.planning import GeneratedItem, GeneratedPlan, generate_plan
-from changeready.engagements.loading import load_engagement_data, plan_item_data
+from changeready.engagements.loading import (
+    adoption_target_data,
+    load_engagement_data,
+    plan_item_data,
+)
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.integrations import events
@@ -100,7 +104,8 @@ def preview_regeneration(engagement: Engagement, *, as_of=None) -> RegenerationP
         engagement=engagement
     )
     items = list(engagement.plan_items.prefetch_related("audience"))
-    data = _landscape_data(engagement, items)
+    targets = list(engagement.adoption_targets.all())
+    data = _landscape_data(engagement, items, targets)
     plan = generate_plan(
         data,
         effective_rules(engagement.workspace),
@@ -122,7 +127,6 @@ def preview_regeneration(engagement: Engagement, *, as_of=None) -> RegenerationP
         plan,
         dismissed_keys=state.dismissed_keys,
     )
-    targets = list(engagement.adoption_targets.all())
     target_changes = merge_targets(
         [
             ExistingTarget(
@@ -154,15 +158,22 @@ def preview_regeneration(engagement: Engagement, *, as_of=None) -> RegenerationP
     )
 
 
-def _landscape_data(engagement: Engagement, items: Sequence[PlanItem]) -> EngagementData:
-    """What generation reads: the landscape, the register and the hand-made items."""
+def _landscape_data(
+    engagement: Engagement, items: Sequence[PlanItem], targets: Sequence[AdoptionTarget]
+) -> EngagementData:
+    """What generation reads: the landscape, the register, the hand-made items, and the
+    adoption targets with their figures (a group behind target gets a `lagging.` step)."""
     data = load_engagement_data([engagement], with_plan=False)[str(engagement.id)]
     hand_made = tuple(
         plan_item_data(item, [str(member.pk) for member in item.audience.all()])
         for item in items
         if not item.is_generated
     )
-    return replace(data, plan_items=hand_made)
+    return replace(
+        data,
+        plan_items=hand_made,
+        adoption_targets=tuple(adoption_target_data(target) for target in targets),
+    )
 
 
 def regenerate_plan(engagement: Engagement, *, actor=None, as_of=None) -> RegenerationSummary:

@@ -525,6 +525,13 @@ CASES = [
     ("adoption_behind_target", targets((3, 50, 30), (4, 60, 40)), -28, [("critical", ("users",))]),
     ("adoption_behind_target", targets((3, 50, 30), (4, 60, 48)), -28, []),  # 48 = 80%
     ("adoption_behind_target", targets((3, 50, 40), (4, 60, 40)), -28, []),
+    # A week with a target of 0 has nothing to be behind: weeks 3 and 5 count.
+    (
+        "adoption_behind_target",
+        targets((3, 50, 30), (4, 0, 0), (5, 60, 40)),
+        -42,
+        [("critical", ("users",))],
+    ),
     ("adoption_behind_target", targets((2, 40, 10), (3, 50, 45), (4, 60, 10)), -28, []),
     (
         "adoption_behind_target",
@@ -754,3 +761,25 @@ def test_a_closed_engagement_raises_no_findings():
     data = with_engagement(healthy(-60), phase="closed", cs_owner_name="", handoff_accepted=False)
     assert assessed(data, -60).findings == ()
     assert findings_of(with_engagement(data, phase="handed_off"), -60, "no_cs_owner")
+
+
+def _lagging_users(**adkar_fields):
+    data = targets((3, 50, 30), (4, 60, 40))(healthy(-28))
+    return with_stakeholder(data, "users", **adkar_fields)
+
+
+def test_adoption_behind_target_names_the_barrier_a_pulse_survey_measured():
+    surveyed = _lagging_users(
+        adkar=Adkar(awareness=4.5, desire=4, knowledge=2.5, ability=4, reinforcement=4),
+        adkar_source="survey",
+    )
+    (finding,) = findings_of(surveyed, -28, "adoption_behind_target")
+    assert "latest pulse survey puts the barrier at knowledge" in finding.message
+    assert "lagging.knowledge" in finding.action
+
+
+def test_adoption_behind_target_does_not_name_an_estimated_barrier():
+    estimated = _lagging_users(adkar=Adkar(knowledge=2.5), adkar_source="estimated")
+    (finding,) = findings_of(estimated, -28, "adoption_behind_target")
+    assert "barrier" not in finding.message
+    assert "Find out this week why" in finding.action

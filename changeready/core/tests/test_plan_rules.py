@@ -326,7 +326,9 @@ def _landscape_where_every_rule_fires():
 def test_the_rich_landscape_makes_every_builtin_rule_fire():
     plan = generate_plan(_landscape_where_every_rule_fires())
     fired = {item.origin for item in plan.items}
-    assert {f"generated:{rule.key}" for rule in BUILTIN_RULES} <= fired
+    # Lagging rules need a day and adoption figures behind target: test_plan_lagging.
+    expected = {f"generated:{rule.key}" for rule in BUILTIN_RULES if rule.family != "lagging"}
+    assert expected <= fired
 
 
 @pytest.mark.parametrize("rule_key", sorted(RULES_BY_KEY))

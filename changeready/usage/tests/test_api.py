@@ -438,3 +438,27 @@ def test_kpi_list_reads_a_fixed_number_of_queries(api_client_as, live, django_as
     with django_assert_num_queries(5):
         response = client.get(path)
     assert len(response.json()) == 7
+
+
+def test_events_sent_through_the_api_move_the_chart_the_findings_and_the_plan(api_client_as, live):
+    """Say and do together: measured adoption behind target, with the barrier a pulse survey
+    measured, is named by the finding and answered by the regenerated plan."""
+    engagement, pickers = live["engagement"], live["pickers"]
+    pickers.adkar_awareness, pickers.adkar_desire, pickers.adkar_knowledge = 4.5, 2, 4
+    pickers.adkar_source = "survey"
+    pickers.save()
+    targets(pickers, 1, 2, target_pct=80)
+    client = api_client_as("member")
+    client.post(
+        f"/api/v1/engagements/{engagement.id}/usage/events",
+        events_body(engagement, picked(engagement, "a", week=1), picked(engagement, "a", week=2)),
+        content_type="application/json",
+    )
+    usage = client.get(f"/api/v1/engagements/{engagement.id}/usage").json()
+    assert [w["actual_pct"] for w in usage["groups"][0]["weeks"]] == [25.0, 25.0]
+    assessment = client.get(f"/api/v1/engagements/{engagement.id}/assessment").json()
+    (behind,) = [f for f in assessment["findings"] if f["code"] == "adoption_behind_target"]
+    assert "barrier at desire" in behind["message"]
+    plan = client.post(f"/api/v1/engagements/{engagement.id}/plan/generate").json()
+    lagging = [i for i in plan["items"] if i["origin"] == "generated:lagging.desire"]
+    assert [i["audience"] for i in lagging] == [[str(pickers.id)]]

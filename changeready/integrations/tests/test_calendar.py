@@ -128,3 +128,26 @@ def test_nobody_revokes_someone_elses_feed(client_as, owner, workspace, person):
         return
     assert confirm.status_code == response.status_code == {"anonymous": 302}.get(person, 404)
     assert feed.revoked_at is None
+
+
+def test_a_members_feed_reads_a_fixed_number_of_queries(
+    client, member, engagement, plan, django_assert_num_queries
+):
+    path = path_of(create_calendar_feed(Membership.objects.get(user=member)).url)
+    client.get(path)
+    for week in range(5):
+        PlanItemFactory(engagement=engagement, week=week, owner=member.name)
+    with django_assert_num_queries(3):
+        assert len(summaries(client.get(path))) == 7
+
+
+def test_the_feeds_page_reads_a_fixed_number_of_queries(
+    client_as, member, workspace, engagement, django_assert_num_queries
+):
+    membership = Membership.objects.get(user=member)
+    client = client_as("member")
+    client.get(reverse("calendar_feeds", args=[workspace.slug]))
+    for _ in range(4):
+        create_calendar_feed(membership, engagement)
+    with django_assert_num_queries(6):
+        assert client.get(reverse("calendar_feeds", args=[workspace.slug])).status_code == 200

@@ -199,3 +199,21 @@ def test_the_log_shows_attempts_and_offers_replay_of_failures(client_as, endpoin
     assert "HTTP 502 in 120 ms" in page
     assert "Bad gateway" in page
     assert url("webhook_delivery_replay", endpoint, failed_delivery.id) in page
+
+
+def test_the_endpoint_page_reads_a_fixed_number_of_queries(
+    client_as, endpoint, failed_delivery, django_assert_num_queries
+):
+    client = client_as("owner")
+    client.get(url("webhook", endpoint))
+    for _ in range(5):
+        delivery = WebhookDelivery.objects.create(endpoint=endpoint, event_type="x", body="{}")
+        for number in (1, 2):
+            delivery.attempt_log.create(
+                number=number,
+                attempted_at=delivery.created_at,
+                duration_ms=1,
+                succeeded=False,
+            )
+    with django_assert_num_queries(7):
+        assert client.get(url("webhook", endpoint)).status_code == 200

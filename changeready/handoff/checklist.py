@@ -15,6 +15,8 @@ class ChecklistItem:
     label: str
     done: bool
     details: tuple[str, ...] = ()
+    # Acceptance comes after sending: only the others should be done before.
+    before_sending: bool = True
 
 
 def handoff_checklist(playbook: Playbook) -> list[ChecklistItem]:
@@ -46,5 +48,14 @@ def handoff_checklist(playbook: Playbook) -> list[ChecklistItem]:
             not playbook.daily_user_groups_without_targets,
             playbook.daily_user_groups_without_targets,
         ),
-        ChecklistItem("Customer Success accepted the handoff", bool(cover.accepted_at), accepted),
+        ChecklistItem(
+            "Customer Success accepted the handoff",
+            bool(cover.accepted_at),
+            accepted,
+            before_sending=False,
+        ),
     ]
+
+
+def open_before_sending(checklist: list[ChecklistItem]) -> list[ChecklistItem]:
+    return [item for item in checklist if item.before_sending and not item.done]

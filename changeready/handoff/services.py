@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from changeready.activity.services import record_activity
+from changeready.assessment.services import today
+from changeready.common.concurrency import save_versioned
 from changeready.engagements.models import Engagement
-from changeready.engagements.services import update_engagement
+from changeready.engagements.services import engagement_changed, update_engagement
+from changeready.handoff.checklist import ChecklistItem, handoff_checklist, open_before_sending
 from changeready.handoff.models import ShareLink
+from changeready.handoff.playbook import build_playbook
 from changeready.integrations import events
 
 SHARE_SALT = "changeready.handoff.share"
 SHARE_LINK_DAYS = 30
 SHARE_LINK_DAY_CHOICES = (7, 14, 30, 60, 90)
+# Customer Success works from the playbook through hypercare, which ends by
+# default 12 weeks after go-live: no share link stops working before then.
+HYPERCARE_WEEKS = 12
 
 
 def share_token(link: ShareLink) -> str:
@@ -51,6 +59,18 @@ def share_link_from_token(token: str, now=None) -> ShareLink | None:
         return None
 
 
+def hypercare_end(engagement: Engagement) -> date:
+    return engagement.go_live_date + timedelta(weeks=HYPERCARE_WEEKS)
+
+
+def share_link_expiry(engagement: Engagement, days: int, now: datetime) -> datetime:
+    """`days` from now, but never before the end of hypercare's last day."""
+    end_of_hypercare = datetime.combine(
+        hypercare_end(engagement), time.max, timezone.get_current_timezone()
+    )
+    return max(now + timedelta(days=days), end_of_hypercare)
+
+
 def create_share_link(
     engagement: Engagement, *, created_by, days: int = SHARE_LINK_DAYS, sent_to: str = ""
 ) -> ShareLink:
@@ -59,7 +79,7 @@ def create_share_link(
     return ShareLink.objects.create(
         engagement=engagement,
         created_by=created_by,
-        expires_at=timezone.now() + timedelta(days=days),
+        expires_at=share_link_expiry(engagement, days, timezone.now()),
         sent_to=sent_to,
     )
 
@@ -68,19 +88,55 @@ def revoke_share_link(link: ShareLink) -> None:
     ShareLink.objects.filter(id=link.id, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
+class OpenChecklistItems(Exception):
+    """Sending was not confirmed although these checklist items are still open."""
+
+    def __init__(self, items: list[ChecklistItem]):
+        self.items = items
+        super().__init__(", ".join(item.label for item in items))
+
+
+def open_checklist_items(engagement: Engagement) -> list[ChecklistItem]:
+    return open_before_sending(handoff_checklist(build_playbook(engagement, as_of=today())))
+
+
 @transaction.atomic
-def send_handoff(engagement: Engagement, *, sent_by, days: int = SHARE_LINK_DAYS) -> ShareLink:
-    """Email the CS owner a new read-only link to the playbook (after the commit)."""
+def send_handoff(
+    engagement: Engagement,
+    *,
+    sent_by,
+    days: int = SHARE_LINK_DAYS,
+    confirmed_open: bool = False,
+) -> ShareLink:
+    """Email the CS owner a new read-only link to the playbook (after the commit).
+
+    With checklist items still open, only once the sender confirms
+    (`confirmed_open`); the history records what was open."""
     if not engagement.cs_owner_email:
         raise ValidationError("Name the Customer Success owner and their email first.")
+    still_open = open_checklist_items(engagement)
+    if still_open and not confirmed_open:
+        raise OpenChecklistItems(still_open)
     link = create_share_link(
         engagement, created_by=sent_by, days=days, sent_to=engagement.cs_owner_email
+    )
+    detail = f"to {engagement.cs_owner_email}"
+    if still_open:
+        detail += ", with open: " + "; ".join(item.label for item in still_open)
+    record_activity(
+        engagement,
+        actor=sent_by,
+        verb="sent",
+        obj_type="handoff",
+        obj_id=link.id,
+        label=engagement.name,
+        detail=detail,
     )
     context = {
         "engagement": engagement,
         "sent_by": sent_by,
         "link": share_url(link),
-        "days": days,
+        "expires_at": link.expires_at,
         "app_link": settings.SITE_URL + reverse("handoff", args=[engagement.id]),
     }
     recipient = engagement.cs_owner_email
@@ -96,19 +152,53 @@ def send_handoff(engagement: Engagement, *, sent_by, days: int = SHARE_LINK_DAYS
     return link
 
 
+def cs_owner_label(engagement: Engagement) -> str:
+    name, email = engagement.cs_owner_name, engagement.cs_owner_email
+    return f"{name} ({email})" if name else email
+
+
+def is_cs_owner(engagement: Engagement, user) -> bool:
+    email = engagement.cs_owner_email
+    return bool(email) and user.email.lower() == email.lower()
+
+
+def may_accept(engagement: Engagement, membership) -> bool:
+    """The named CS owner accepts; a workspace owner or admin may, on their behalf."""
+    if not engagement.cs_owner_email or not membership.can_write:
+        return False
+    return is_cs_owner(engagement, membership.user) or membership.can_manage
+
+
 @transaction.atomic
-def accept_handoff(engagement: Engagement, *, accepted_by) -> Engagement:
-    """Record that CS accepted the handoff: who and when. Accepting twice is refused."""
+def accept_handoff(engagement: Engagement, *, membership) -> Engagement:
+    """Record that CS accepted the handoff: who, when, and on whose behalf when
+    someone else did. Accepting twice is refused."""
+    if not may_accept(engagement, membership):
+        raise PermissionDenied(
+            "Only the named Customer Success owner, or a workspace owner or admin on "
+            "their behalf, can accept the handoff."
+        )
     locked = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if locked.handoff_accepted_at is not None:
         raise ValidationError("The handoff has already been accepted.")
-    events.publish(locked, events.EventType.HANDOFF_ACCEPTED, accepted_by=accepted_by.display_name)
-    return update_engagement(
+    user = membership.user
+    events.publish(locked, events.EventType.HANDOFF_ACCEPTED, accepted_by=user.display_name)
+    locked.handoff_accepted_at = timezone.now()
+    locked.handoff_accepted_by = user
+    save_versioned(locked, locked.version)
+    engagement_changed(locked)
+    record_activity(
         locked,
-        expected_version=locked.version,
-        handoff_accepted_at=timezone.now(),
-        handoff_accepted_by=accepted_by,
+        actor=user,
+        verb="accepted",
+        obj_type="handoff",
+        obj_id=locked.id,
+        label=locked.name,
+        detail="as the Customer Success owner"
+        if is_cs_owner(locked, user)
+        else f"on behalf of {cs_owner_label(locked)}",
     )
+    return locked
 
 
 @transaction.atomic

@@ -40,9 +40,24 @@ def _memberships(workspace):
     )
 
 
+def _cs_owner_form(engagement, memberships) -> CsOwnerForm:
+    """The form as saved: a CS owner who is a member shows as that member."""
+    email = engagement.cs_owner_email
+    return CsOwnerForm(
+        memberships=memberships,
+        initial={
+            "member": memberships.filter(user__email__iexact=email).first() if email else None,
+            "name": engagement.cs_owner_name,
+            "email": email,
+            "version": engagement.version,
+        },
+    )
+
+
 def _handoff_page(request, engagement, membership, *, cs_form=None, link_form=None, status=200):
     playbook = build_playbook(engagement, as_of=today())
     links = ShareLink.objects.for_workspace(membership.workspace).filter(engagement=engagement)
+    now = timezone.now()
     return render(
         request,
         "handoff/handoff.html",
@@ -56,16 +71,16 @@ def _handoff_page(request, engagement, membership, *, cs_form=None, link_form=No
                 (link, services.share_url(link))
                 for link in links.active().select_related("created_by")
             ],
-            "cs_form": cs_form
-            or CsOwnerForm(
-                memberships=_memberships(membership.workspace),
-                initial={
-                    "name": engagement.cs_owner_name,
-                    "email": engagement.cs_owner_email,
-                    "version": engagement.version,
-                },
-            ),
+            "cs_form": cs_form or _cs_owner_form(engagement, _memberships(membership.workspace)),
             "link_form": link_form or ShareLinkForm(),
+            "may_accept": services.may_accept(engagement, membership),
+            "accepting_as_cs_owner": services.is_cs_owner(engagement, request.user),
+            "accepted_on_behalf": engagement.handoff_accepted_by is not None
+            and not services.is_cs_owner(engagement, engagement.handoff_accepted_by),
+            "sent_link_expires_at": services.share_link_expiry(
+                engagement, services.SHARE_LINK_DAYS, now
+            ),
+            "hypercare_end": services.hypercare_end(engagement),
         },
         status=status,
     )
@@ -123,21 +138,42 @@ def send_handoff(request, engagement_id):
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
         return _handoff_page(request, engagement, membership, link_form=form, status=422)
+    days = form.cleaned_data["days"]
     try:
-        services.send_handoff(engagement, sent_by=request.user, days=form.cleaned_data["days"])
+        link = services.send_handoff(
+            engagement,
+            sent_by=request.user,
+            days=days,
+            confirmed_open=request.POST.get("confirm_open") == "yes",
+        )
+    except services.OpenChecklistItems as still_open:
+        return render(
+            request,
+            "handoff/send_confirm.html",
+            {
+                "engagement": engagement,
+                "membership": membership,
+                "open_items": still_open.items,
+                "days": days,
+            },
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Handoff sent to {engagement.cs_owner_email}.")
+        messages.success(
+            request,
+            f"Handoff sent to {engagement.cs_owner_email}; the link works until "
+            f"{link.expires_at:%-d %B %Y}.",
+        )
     return redirect("handoff", engagement.id)
 
 
 @login_required
 @require_POST
 def accept_handoff(request, engagement_id):
-    engagement, _ = get_engagement_for_member(request, engagement_id)
+    engagement, membership = get_engagement_for_member(request, engagement_id)
     try:
-        services.accept_handoff(engagement, accepted_by=request.user)
+        services.accept_handoff(engagement, membership=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

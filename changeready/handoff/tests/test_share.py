@@ -1,7 +1,7 @@
 """The read-only share link: signed, expiring, revocable, read-only, and nothing more."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import signing
@@ -96,11 +96,24 @@ def test_expired_link_is_404(client, link):
     assert client.get(download).status_code == 404
 
 
-def test_links_expire_after_the_chosen_number_of_days(northwind, owner):
+def test_after_hypercare_links_expire_after_the_chosen_number_of_days(northwind, owner):
+    northwind.go_live_date = timezone.localdate() - timedelta(weeks=20)
     link = services.create_share_link(northwind, created_by=owner, days=7)
     assert services.share_link_from_token(services.share_token(link)) == link
     later = timezone.now() + timedelta(days=7, minutes=1)
     assert services.share_link_from_token(services.share_token(link), now=later) is None
+
+
+@pytest.mark.parametrize("weeks_to_go_live", [6, -2])
+def test_links_work_at_least_to_the_end_of_hypercare(northwind, owner, weeks_to_go_live):
+    northwind.go_live_date = timezone.localdate() + timedelta(weeks=weeks_to_go_live)
+    link = services.create_share_link(northwind, created_by=owner, days=7)
+    hypercare_end = northwind.go_live_date + timedelta(weeks=12)
+    assert timezone.localtime(link.expires_at).date() == hypercare_end
+    token = services.share_token(link)
+    last_evening = timezone.make_aware(datetime.combine(hypercare_end, time(22)))
+    assert services.share_link_from_token(token, now=last_evening) == link
+    assert services.share_link_from_token(token, now=last_evening + timedelta(hours=2)) is None
 
 
 def test_revoked_link_is_404(client, link):

@@ -157,8 +157,8 @@ def test_a_generated_plan_is_plan_generated(dns, make_endpoint, workspace, membe
 def test_sending_and_accepting_the_handoff(endpoint, engagement, owner):
     engagement.cs_owner_email = "cs@acme.example"
     engagement.save()
-    handoff.send_handoff(engagement, sent_by=owner)
-    handoff.accept_handoff(engagement, accepted_by=owner)
+    handoff.send_handoff(engagement, sent_by=owner, confirmed_open=True)
+    handoff.accept_handoff(engagement, membership=owner.memberships.get())
     sent, accepted = events_sent()
     assert sent["type"] == "handoff.sent"
     assert sent["data"]["sent_to"] == "cs@acme.example"
@@ -171,7 +171,7 @@ def test_a_write_that_rolls_back_sends_nothing(endpoint, engagement, owner):
     engagement.cs_owner_email = "cs@acme.example"
     engagement.save()
     with pytest.raises(RuntimeError), transaction.atomic():
-        handoff.send_handoff(engagement, sent_by=owner)
+        handoff.send_handoff(engagement, sent_by=owner, confirmed_open=True)
         raise RuntimeError("the request failed later")
     assert event_types() == []
 
@@ -184,7 +184,7 @@ def test_events_are_queued_when_the_write_commits(
     engagement.cs_owner_email = "cs@acme.example"
     engagement.save()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        handoff.send_handoff(engagement, sent_by=owner)
+        handoff.send_handoff(engagement, sent_by=owner, confirmed_open=True)
     assert not DBTaskResult.objects.exists()
     for callback in callbacks:
         callback()
@@ -242,8 +242,8 @@ def test_every_event_reads_as_a_message(dns, make_endpoint, engagement, owner, k
     _snapshot(engagement, TODAY - timedelta(days=1))
     behind = {**CRITICAL, "code": "adoption_behind_target"}
     publish_assessment_changes(engagement, TODAY, _assessment("at_risk", 60, [behind]))
-    handoff.send_handoff(engagement, sent_by=owner)
-    handoff.accept_handoff(engagement, accepted_by=owner)
+    handoff.send_handoff(engagement, sent_by=owner, confirmed_open=True)
+    handoff.accept_handoff(engagement, membership=owner.memberships.get())
     regenerate_plan(create_example_engagement(engagement.workspace))
     send_test_event(endpoint.endpoint)
     bodies = events_sent()

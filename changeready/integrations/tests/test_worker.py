@@ -60,8 +60,8 @@ publish_assessment_changes(engagement, timezone.localdate(), {
 })
 engagement.cs_owner_email = "cs@acme.example"
 engagement.save()
-handoff.send_handoff(engagement, sent_by=owner)
-handoff.accept_handoff(engagement, accepted_by=owner)
+handoff.send_handoff(engagement, sent_by=owner, confirmed_open=True)
+handoff.accept_handoff(engagement, membership=owner.memberships.get())
 print(json.dumps({"secret": issued.secret}))
 """
 

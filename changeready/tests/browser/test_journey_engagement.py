@@ -330,7 +330,13 @@ def hand_off(page, fresh_page, screenshot, mailoutbox) -> None:
     # Send it: the CS owner gets a read-only link.
     mailoutbox.clear()
     page.get_by_role("button", name="Send handoff to lena@vendor.example").click()
-    expect(page.get_by_role("status")).to_contain_text("Handoff sent to lena@vendor.example.")
+    # Checklist items are still open: the app asks first, and records what was open.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Send the handoff with items still open?"
+    )
+    visit(page, screenshot, "handoff-send-confirm")
+    page.get_by_role("button", name="Send anyway to lena@vendor.example").click()
+    expect(page.get_by_role("status")).to_contain_text("Handoff sent to lena@vendor.example;")
     assert [message.to for message in mailoutbox] == [["lena@vendor.example"]]
     share_path = emailed_link(mailoutbox[0], "/p/")
     links = page.get_by_role("table").filter(has=page.get_by_role("textbox", name="Read-only link"))
@@ -349,12 +355,15 @@ def hand_off(page, fresh_page, screenshot, mailoutbox) -> None:
     expect(customer.get_by_text("not yet accepted")).to_be_visible()
     visit(customer, screenshot, "share-page")
 
-    # Accept it in the app: who and when is recorded and shown.
-    page.get_by_role("button", name="Accept handoff as Priya Raman").click()
+    # The workspace owner accepts it on Lena's behalf (she has no account):
+    # who, when and for whom is recorded and shown.
+    page.get_by_role("button", name="Accept on behalf of Lena Fischer").click()
     expect(page.get_by_role("status")).to_contain_text("Handoff accepted")
     today = timezone.localdate()
     expect(
-        page.get_by_text(re.compile(rf"^Accepted by Priya Raman on {today.day} "))
+        page.get_by_text(
+            re.compile(rf"^Accepted by Priya Raman on behalf of Lena Fischer on {today.day} ")
+        )
     ).to_be_visible()
     visit(page, screenshot, "handoff-accepted")
     engagement.refresh_from_db()

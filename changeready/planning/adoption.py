@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 
 from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.common.concurrency import save_versioned
@@ -92,6 +94,7 @@ _HEADER_ALIASES = {
 class RowError:
     line: int
     message: str
+    field: str = ""  # the row's field at fault, when one is
 
     def __str__(self) -> str:
         return f"Line {self.line}: {self.message}" if self.line else self.message
@@ -107,13 +110,22 @@ class ActualsImportError(Exception):
 
 @dataclass(frozen=True)
 class Actual:
+    stakeholder_id: object  # the stakeholder's UUID
+    week: int
+    actual_pct: float
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """One row of an actuals CSV: the stakeholder as the file names them."""
+
     stakeholder_name: str
     week: int
     actual_pct: float
 
 
-def parse_actuals_csv(raw: bytes) -> list[tuple[int, Actual]]:
-    """(line, actual) for each row; `ActualsImportError` lists every bad row."""
+def parse_actuals_csv(raw: bytes) -> list[tuple[int, ActualRow]]:
+    """(line, row) for each row; `ActualsImportError` lists every bad row."""
     try:
         refuse_oversize(len(raw), MAX_ACTUALS_BYTES)
         table = read_csv(raw, max_rows=MAX_ACTUALS_ROWS, legacy_encoding=False)
@@ -163,7 +175,7 @@ def parse_actuals_csv(raw: bytes) -> list[tuple[int, Actual]]:
         if problems:
             errors.append(RowError(line_number, "; ".join(problems) + "."))
             continue
-        rows.append((line_number, Actual(cells["stakeholder"], week, percent)))
+        rows.append((line_number, ActualRow(cells["stakeholder"], week, percent)))
     if errors:
         raise ActualsImportError(errors)
     if not rows:
@@ -175,26 +187,55 @@ def _cell(values: list[str], position: int) -> str:
     return values[position].strip() if position < len(values) else ""
 
 
+def _named_stakeholders(engagement: Engagement, names) -> dict:
+    """{name: stakeholder} for each name that is a stakeholder's, compared as the
+    uniqueness of names compares them: by the database's lower case (which,
+    on SQLite, folds only ASCII letters). One query per distinct name."""
+    found = {}
+    for name in set(names):
+        folded = Lower(Value(name))
+        match = (
+            engagement.stakeholders.annotate(folded_name=Lower("name"))
+            .filter(folded_name=folded)
+            .first()
+        )
+        if match is not None:
+            found[name] = match
+    return found
+
+
+def _by_id(rows: Sequence[tuple[int, ActualRow]], stakeholders: dict):
+    """The rows with their stakeholder's id, and a RowError for each unknown name."""
+    actuals, errors = [], []
+    for line, row in rows:
+        stakeholder = stakeholders.get(row.stakeholder_name)
+        if stakeholder is None:
+            errors.append(RowError(line, f"no stakeholder named “{row.stakeholder_name}”."))
+        else:
+            actuals.append((line, Actual(stakeholder.pk, row.week, row.actual_pct)))
+    return actuals, errors
+
+
 @transaction.atomic
 def record_actuals(
     engagement: Engagement, actuals: Sequence[tuple[int, Actual]], *, actor=None
 ) -> int:
     """Store actual figures against the engagement's adoption targets, all or nothing.
 
-    Each row needs a stakeholder of the engagement (by name, any case) with an
-    adoption target in that week: actuals are measured against targets, so
-    generate the plan (or add the target) first.
+    Each row names a stakeholder of the engagement by id, with an adoption
+    target in that week: actuals are measured against targets, so generate
+    the plan (or add the target) first.
     """
-    stakeholders = {s.name.lower(): s for s in engagement.stakeholders.all()}
+    stakeholders = {s.pk: s for s in engagement.stakeholders.all()}
     targets = {
         (target.stakeholder_id, target.week): target
         for target in engagement.adoption_targets.select_for_update()
     }
     errors, seen, updated = [], {}, []
     for line, actual in actuals:
-        stakeholder = stakeholders.get(actual.stakeholder_name.lower())
+        stakeholder = stakeholders.get(actual.stakeholder_id)
         if stakeholder is None:
-            errors.append(RowError(line, f"no stakeholder named “{actual.stakeholder_name}”."))
+            errors.append(RowError(line, "No such stakeholder in this engagement.", "stakeholder"))
             continue
         key = (stakeholder.pk, actual.week)
         if key in seen:
@@ -242,4 +283,9 @@ def import_actuals(engagement: Engagement, csv_file, *, actor=None) -> int:
     All or nothing: any bad row refuses the whole file with every row's problem.
     """
     raw = csv_file.read(MAX_ACTUALS_BYTES + 1)
-    return record_actuals(engagement, parse_actuals_csv(raw), actor=actor)
+    rows = parse_actuals_csv(raw)
+    names = _named_stakeholders(engagement, (row.stakeholder_name for _, row in rows))
+    actuals, errors = _by_id(rows, names)
+    if errors:
+        raise ActualsImportError(errors)
+    return record_actuals(engagement, actuals, actor=actor)

@@ -309,26 +309,18 @@ def update_target(
 )
 def record_actuals(request, engagement_id: UUID, payload: ActualsIn):
     engagement = api_engagement(request, engagement_id, write=True)
-    names = dict(engagement.stakeholders.values_list("id", "name"))
-    rows, errors = [], []
-    for position, actual in enumerate(payload.actuals):
-        name = names.get(actual.stakeholder)
-        if name is None:
-            errors.append(
-                {
-                    "path": ["actuals", position, "stakeholder"],
-                    "message": "No such stakeholder in this engagement.",
-                }
-            )
-            continue
-        # The service reports by line; the API's "line" is the entry's position.
-        rows.append((position, adoption.Actual(name, actual.week, actual.actual_pct)))
-    if errors:
-        raise InvalidInput(errors)
+    # The service reports by line; the API's "line" is the entry's position.
+    rows = [
+        (position, adoption.Actual(actual.stakeholder, actual.week, actual.actual_pct))
+        for position, actual in enumerate(payload.actuals)
+    ]
     try:
         updated = adoption.record_actuals(engagement, rows, actor=api_membership(request).user)
     except adoption.ActualsImportError as error:
         raise InvalidInput(
-            [{"path": ["actuals", row.line], "message": row.message} for row in error.errors]
+            [
+                {"path": ["actuals", row.line, *filter(None, [row.field])], "message": row.message}
+                for row in error.errors
+            ]
         ) from None
     return {"updated": updated}

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from changeready.assessment.services import assess_engagement
@@ -43,6 +44,23 @@ def test_import_actuals_records_each_row(planned):
     )
     assert count == 3
     assert actuals(planned) == [("Packers", 1, 50.0), ("Pickers", 1, 38.0), ("Pickers", 2, 41.5)]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="PostgreSQL's lower() folds Ä, so its uniqueness rule keeps the two names apart",
+)
+def test_csv_names_are_matched_as_the_uniqueness_rule_compares_them(engagement):
+    # SQLite's lower() folds only ASCII: "ÄRZTE" and "ärzte" are two stakeholders.
+    StakeholderFactory(engagement=engagement, name="ÄRZTE", role="daily_user")
+    StakeholderFactory(engagement=engagement, name="ärzte", role="daily_user")
+    regeneration.regenerate_plan(engagement)
+    text = "week,stakeholder,percent\n1,ärzte,40\n1,ÄRZTE,30\n"
+    assert adoption.import_actuals(engagement, upload(text)) == 2
+    assert actuals(engagement) == [("ÄRZTE", 1, 30.0), ("ärzte", 1, 40.0)]
+    # "Ärzte" could not be added beside "ÄRZTE": it names that one.
+    adoption.import_actuals(engagement, upload("week,stakeholder,percent\n2,Ärzte,50\n"))
+    assert ("ÄRZTE", 2, 50.0) in actuals(engagement)
 
 
 @pytest.mark.parametrize(

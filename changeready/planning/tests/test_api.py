@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import connection
 
 from changeready.conftest import PEOPLE, WRITERS
 from changeready.landscape.tests.factories import StakeholderFactory
@@ -220,6 +221,44 @@ def test_bulk_actuals_are_all_or_nothing_with_positions(api_client_as, planned):
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == ["actuals", 1]
     assert not engagement.adoption_targets.exclude(actual_pct=None).exists()
+
+
+def test_bulk_actuals_name_an_unknown_stakeholder_by_path(api_client_as, planned):
+    engagement = planned["engagement"]
+    stranger = StakeholderFactory(name="Pickers elsewhere", role="daily_user")
+    response = api_client_as("member").post(
+        f"/api/v1/engagements/{engagement.id}/plan/actuals",
+        json.dumps({"actuals": [{"stakeholder": str(stranger.id), "week": 2, "actual_pct": 30}]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "path": ["actuals", 0, "stakeholder"],
+            "message": "No such stakeholder in this engagement.",
+        }
+    ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="PostgreSQL's lower() folds Ä, so its uniqueness rule keeps the two names apart",
+)
+def test_bulk_actuals_land_on_the_stakeholder_sent_whatever_its_name(api_client_as, engagement):
+    # SQLite's lower() folds only ASCII: both names may exist side by side.
+    upper = StakeholderFactory(engagement=engagement, name="ÄRZTE", role="daily_user")
+    lower = StakeholderFactory(engagement=engagement, name="ärzte", role="daily_user")
+    regeneration.regenerate_plan(engagement)
+    response = api_client_as("member").post(
+        f"/api/v1/engagements/{engagement.id}/plan/actuals",
+        json.dumps({"actuals": [{"stakeholder": str(lower.id), "week": 2, "actual_pct": 30}]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    figures = dict(
+        engagement.adoption_targets.filter(week=2).values_list("stakeholder", "actual_pct")
+    )
+    assert figures == {upper.id: None, lower.id: 30.0}
 
 
 def test_target_patch_marks_it_hand_set(api_client_as, planned):

@@ -11,6 +11,7 @@ from changeready.workspaces import views as workspace_views
 urlpatterns = [
     path("", workspace_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # allauth's log-in and sign-up, under the names and paths they always had.
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/signup/", account_views.SignupView.as_view(), name="signup"),

@@ -1,5 +1,7 @@
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 
@@ -13,3 +15,11 @@ def healthz(request):
     except Exception as error:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": str(error)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links to: send them to the icon.
+
+    Resolved per request: the hashed name exists only once static files are collected."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "changeready.portfolio",
     "changeready.usage",
     "changeready.integrations",
+    "changeready.backup",
     "changeready.api",
     "changeready.sso",
 ]

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from changeready import views
 from changeready.accounts import views as account_views
 from changeready.engagements import views as engagement_views
+from changeready.portfolio import views as portfolio_views
 from changeready.sso import oidc
 from changeready.sso import views as sso_views
 from changeready.workspaces import views as workspace_views
@@ -37,7 +38,7 @@ urlpatterns = [
         ]
     ),
     path("workspaces/new/", workspace_views.workspace_create, name="workspace_create"),
-    path("w/<slug:slug>/", workspace_views.workspace_home, name="workspace"),
+    path("w/<slug:slug>/", portfolio_views.workspace_home, name="workspace"),
     path("w/<slug:slug>/members/", workspace_views.members, name="members"),
     path("w/<slug:slug>/sign-in/", workspace_views.sign_in_rules, name="sign_in_rules"),
     path("w/<slug:slug>/sso/", sso_views.sso_settings, name="sso_settings"),

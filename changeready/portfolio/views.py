@@ -21,6 +21,7 @@ from changeready.core.model import PHASES
 from changeready.portfolio import digest, insights, services
 from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
 from changeready.workspaces.tenancy import (
+    LAST_WORKSPACE_SESSION_KEY,
     get_engagement_for_member,
     get_own_membership,
     get_workspace_for_member,
@@ -115,8 +116,13 @@ def _row_views(rows: list[services.PortfolioRow]) -> list[dict]:
     return views
 
 
-def portfolio_page(request, membership):
-    """The signed-in home of a workspace (rendered by `workspaces.views.workspace_home`)."""
+@login_required
+@require_http_methods(["GET"])
+def workspace_home(request, slug):
+    """The signed-in home of a workspace is its portfolio."""
+    membership = get_workspace_for_member(request, slug)
+    if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # no session write per visit
+        request.session[LAST_WORKSPACE_SESSION_KEY] = slug
     as_of = parse_as_of(request.GET.get("as_of"))
     filters = services.parse_filters(request.GET)
     result = services.portfolio(membership.workspace, as_of, filters)

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from changeready.accounts.mfa import uses_mfa_of
 from changeready.common.forms import apply_validation_error
-from changeready.portfolio.views import portfolio_page
 from changeready.workspaces import services
 from changeready.workspaces.forms import InvitationForm, RoleForm, SignInRulesForm, WorkspaceForm
 from changeready.workspaces.models import Invitation, Membership
@@ -29,16 +28,6 @@ def home(request):
     if chosen is None:
         return redirect("workspace_create")
     return redirect("workspace", chosen.workspace.slug)
-
-
-@login_required
-@require_http_methods(["GET"])
-def workspace_home(request, slug):
-    """The signed-in home of a workspace is its portfolio."""
-    membership = get_workspace_for_member(request, slug)
-    if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # no session write per visit
-        request.session[LAST_WORKSPACE_SESSION_KEY] = slug
-    return portfolio_page(request, membership)
 
 
 @login_required

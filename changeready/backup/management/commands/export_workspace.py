@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from changeready.workspaces.backup import dumps, export_workspace
+from changeready.backup.services import dumps, export_workspace
 from changeready.workspaces.models import Workspace
 
 

@@ -15,6 +15,12 @@ from changeready.api.models import ApiToken
 from changeready.api.tokens import issue_token
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.assessment.services import assess_engagement, record_snapshot
+from changeready.backup.services import (
+    BackupInvalid,
+    dumps,
+    export_workspace,
+    import_workspace,
+)
 from changeready.engagement_file.importing import import_engagement, parse
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import update_engagement
@@ -23,12 +29,6 @@ from changeready.landscape.services import create_resistance_point
 from changeready.planning import adoption, item_edits, plan_state, regeneration, rules_library
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState, WorkspaceRule
 from changeready.portfolio.models import DigestPreference
-from changeready.workspaces.backup import (
-    BackupInvalid,
-    dumps,
-    export_workspace,
-    import_workspace,
-)
 from changeready.workspaces.models import Membership, Role, Workspace
 from changeready.workspaces.tests.factories import MembershipFactory, WorkspaceFactory
 

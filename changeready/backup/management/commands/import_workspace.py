@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from changeready.workspaces.backup import BackupInvalid, import_workspace, parse_backup
+from changeready.backup.services import BackupInvalid, import_workspace, parse_backup
 
 
 class Command(BaseCommand):

@@ -50,10 +50,12 @@ from changeready.engagement_file.schema import format_checker
 from changeready.engagements.models import Engagement
 from changeready.planning.models import PlanState, WorkspaceRule
 from changeready.planning.regeneration import preview_regeneration
-from changeready.portfolio.models import DigestPreference
 from changeready.workspaces.models import Membership, Role, Workspace
 
 FORMAT = "changeready.workspace-backup/v1"
+# The digest setting is the portfolio app's, above this one: reached through the
+# membership's relation, so no app imports the portfolio (docs/architecture.md).
+DigestPreference = Membership._meta.get_field("digest_preference").related_model
 SCHEMA_PATH = Path(__file__).resolve().parent / "workspace-backup-v1.schema.json"
 BUILTIN_KEYS = frozenset(rule.key for rule in BUILTIN_RULES)
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

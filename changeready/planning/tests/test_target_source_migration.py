@@ -22,6 +22,7 @@ def test_typed_and_imported_targets_become_manual_generated_ones_stay():
             *BEFORE,
             ("workspaces", "0003_plan_window_is_derived"),
             ("engagements", "0002_adoption_mode_blackouts_derived_window"),
+            ("landscape", "0003_backfill_adkar_source"),
         ]
     ).apps
     workspace = old.get_model("workspaces", "Workspace").objects.create(name="A", slug="a")

@@ -1,4 +1,4 @@
-"""API v1: webhook endpoints and their deliveries (DOMAIN.md section 11).
+"""API v1: webhook endpoints and their deliveries (docs/domain.md, section 7).
 
 Owners and admins only: another role's token gets 403, another workspace's
 endpoint is a 404. The secret is in the answer of the POST that creates an

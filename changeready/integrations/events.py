@@ -1,4 +1,5 @@
-"""Emitting events: what the rest of the app calls, one line per emission point.
+"""Emitting events: what the rest of the app calls, one line per emission point
+(when each event fires: docs/domain.md, section 7).
 
 `publish(engagement, event_type, **details)` and
 `publish_assessment_changes(engagement, on, assessment)` create one delivery

@@ -75,15 +75,32 @@ def describe(event: dict) -> Message:
     return Message(title, text, tuple(facts), engagement["url"])
 
 
+# Slack refuses a message whose header, section text or fields exceed these.
+SLACK_HEADER_CHARS, SLACK_TEXT_CHARS, SLACK_FIELD_CHARS = 150, 3000, 2000
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def slack_body(message: Message) -> dict:
-    fields = [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in message.facts]
-    section = {"type": "section", "text": {"type": "mrkdwn", "text": message.text}}
+    fields = [
+        {"type": "mrkdwn", "text": _cut(f"*{name}*\n{value}", SLACK_FIELD_CHARS)}
+        for name, value in message.facts
+    ]
+    section = {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": _cut(message.text, SLACK_TEXT_CHARS)},
+    }
     if fields:
         section["fields"] = fields
     return {
         "text": f"{message.title}: {message.text}",
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": message.title[:150]}},
+            {
+                "type": "header",
+                "text": {"type": "plain_text", "text": _cut(message.title, SLACK_HEADER_CHARS)},
+            },
             section,
             {
                 "type": "actions",

@@ -262,3 +262,15 @@ def test_every_event_reads_as_a_message(dns, make_endpoint, engagement, owner, k
         assert all(b["text"] and b["blocks"][2]["elements"][0]["url"] for b in bodies)
     else:
         assert all(b["attachments"][0]["content"]["actions"][0]["url"] for b in bodies)
+
+
+def test_a_long_finding_fits_slacks_limits(dns, make_endpoint, engagement):
+    make_endpoint(kind="slack")
+    _snapshot(engagement, TODAY - timedelta(days=1))
+    long = {**CRITICAL, "message": "Nobody reached: " + ", ".join(["Ward nurses"] * 400)}
+    publish_assessment_changes(engagement, TODAY, _assessment(findings=[long]))
+    [body] = events_sent()
+    header, section, _ = body["blocks"]
+    assert len(header["text"]["text"]) <= 150
+    assert len(section["text"]["text"]) == 3000
+    assert section["text"]["text"].endswith("…")

@@ -42,7 +42,13 @@ urlpatterns = [
     path("w/<slug:slug>/members/", workspace_views.members, name="members"),
     path("w/<slug:slug>/sign-in/", workspace_views.sign_in_rules, name="sign_in_rules"),
     path("w/<slug:slug>/sso/", sso_views.sso_settings, name="sso_settings"),
+    path("w/<slug:slug>/sso/remove/", sso_views.connection_remove, name="sso_remove"),
     path("w/<slug:slug>/sso/domains/", sso_views.domain_add, name="sso_domain_add"),
+    path(
+        "w/<slug:slug>/sso/domains/<uuid:domain_id>/remove/",
+        sso_views.domain_remove,
+        name="sso_domain_remove",
+    ),
     path(
         "w/<slug:slug>/sso/domains/<uuid:domain_id>/verify/",
         sso_views.domain_verify,

@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -160,6 +161,22 @@ def _check_domain_code(sso_domain: SsoDomain, code: str) -> str | None:
     except IntegrityError:
         return f"{locked.domain} belongs to another workspace."
     return None
+
+
+@transaction.atomic
+def remove_domain(sso_domain: SsoDomain) -> None:
+    """People at the domain can no longer sign in through the workspace's provider
+    (nor are they held to it); their accounts and memberships stay."""
+    sso_domain.delete()
+
+
+@transaction.atomic
+def remove_connection(connection: SsoConnection) -> None:
+    """Single sign-on off: members sign in with passwords, codes or passkeys again
+    (people who only ever used single sign-on reset a password first). The
+    verified domains stay, ready for another provider."""
+    SocialAccount.objects.filter(provider=connection.provider_id).delete()
+    connection.delete()
 
 
 def join_by_sso(connection: SsoConnection, user: User) -> Membership:

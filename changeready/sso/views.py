@@ -144,3 +144,49 @@ def domain_verify(request, slug, domain_id):
         else:
             messages.success(request, f"{domain.domain} is verified.")
     return redirect("sso_settings", slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def domain_remove(request, slug, domain_id):
+    membership = _owner_membership(request, slug)
+    domain = get_object_or_404(SsoDomain, workspace=membership.workspace, id=domain_id)
+    if request.method == "POST":
+        services.remove_domain(domain)
+        messages.success(request, f"{domain.domain} was removed from single sign-on.")
+        return redirect("sso_settings", slug)
+    return render(
+        request,
+        "sso/confirm_remove.html",
+        {
+            "workspace": membership.workspace,
+            "title": f"Remove {domain.domain}?",
+            "consequence": f"People at {domain.domain} will no longer sign in through your"
+            " identity provider. Their accounts and memberships stay.",
+            "action": f"Remove {domain.domain}",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connection_remove(request, slug):
+    membership = _owner_membership(request, slug)
+    connection = get_object_or_404(SsoConnection, workspace=membership.workspace)
+    if request.method == "POST":
+        services.remove_connection(connection)
+        messages.success(request, "Single sign-on is off.")
+        return redirect("sso_settings", slug)
+    return render(
+        request,
+        "sso/confirm_remove.html",
+        {
+            "workspace": membership.workspace,
+            "title": "Turn single sign-on off?",
+            "consequence": "Nobody will sign in through your identity provider any more."
+            " Members sign in with a password, an emailed code or a passkey; those who only"
+            " ever used single sign-on choose a password through “Forgot your password?”."
+            " Verified domains stay.",
+            "action": "Turn single sign-on off",
+        },
+    )

@@ -208,3 +208,68 @@ def test_default_role_is_member(workspace):
         required=False,
     )
     assert connection.default_role == Role.MEMBER
+
+
+@pytest.fixture
+def verified_domain(workspace):
+    return SsoDomain.objects.create(
+        workspace=workspace,
+        domain="acme.example",
+        proof_address="it@acme.example",
+        verified_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def saved_connection(workspace):
+    return SsoConnection.objects.create(
+        workspace=workspace, issuer="https://idp.example", client_id="c", client_secret="s"
+    )
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_only_an_owner_removes_a_domain_after_confirming(
+    client_as, workspace, owner, verified_domain, person
+):
+    url = reverse("sso_domain_remove", args=[workspace.slug, verified_domain.id])
+    client = client_as(person)
+    page = client.get(url)
+    if person == "owner":
+        assert page.status_code == 200
+        assert "Remove acme.example?" in page.content.decode()
+        assert SsoDomain.objects.exists()  # GET only asks
+    response = client.post(url)
+    if person == "owner":
+        assert response.status_code == 302
+        assert not SsoDomain.objects.exists()
+    else:
+        assert response.status_code == (302 if person == "anonymous" else EXPECTED[person])
+        assert SsoDomain.objects.exists()
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_only_an_owner_turns_single_sign_on_off(
+    client_as, workspace, owner, saved_connection, verified_domain, person
+):
+    url = reverse("sso_remove", args=[workspace.slug])
+    client = client_as(person)
+    if person == "owner":
+        assert client.get(url).status_code == 200
+        assert SsoConnection.objects.exists()
+    response = client.post(url)
+    if person == "owner":
+        assert response.status_code == 302
+        assert not SsoConnection.objects.exists()
+        assert SsoDomain.objects.exists()  # ready for another provider
+    else:
+        assert response.status_code == (302 if person == "anonymous" else EXPECTED[person])
+        assert SsoConnection.objects.exists()
+
+
+def test_a_removed_domain_is_no_longer_held_to_single_sign_on(
+    client, workspace, member, saved_connection, verified_domain
+):
+    SsoConnection.objects.filter(pk=saved_connection.pk).update(required=True)
+    assert services.sso_required_for(member.email)
+    services.remove_domain(verified_domain)
+    assert not services.sso_required_for(member.email)

@@ -69,11 +69,20 @@ class Cover:
     cs_owner_email: str
     readiness_score: int
     readiness_band: str
+    # Titles of the findings that lowered the band below the score's own.
+    readiness_lowered_by: tuple[str, ...]
     as_of: date
     accepted_at: datetime | None
     accepted_by: str
     # The vendor's delivery organisation (the workspace), who prepared the document.
     prepared_by: str
+
+    @property
+    def readiness_reason(self) -> str:
+        """Why the band is lower than the score, in words; empty when it is not."""
+        if not self.readiness_lowered_by:
+            return ""
+        return "lowered by: " + "; ".join(self.readiness_lowered_by)
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,8 @@ class StakeholderRow:
     group: str
     role: str
     headcount: int | None
+    # How many people the row stands for (0 for a person counted in their group).
+    people: int
     influence: int
     interest: int
     impact: int
@@ -99,6 +110,8 @@ class StakeholderRow:
     is_champion: bool
     success_definition: str
     resistance_triggers: str
+    # (theme code, the phrases of their own words that matched)
+    themes: tuple[tuple[str, tuple[str, ...]], ...]
 
     @property
     def described_as(self) -> str:
@@ -402,6 +415,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
             group=names.get(row.group_id, ""),
             role=row.role,
             headcount=row.headcount,
+            people=score.people,
             influence=row.influence,
             interest=row.interest,
             impact=row.impact,
@@ -416,6 +430,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
             is_champion=row.is_champion,
             success_definition=row.success_definition,
             resistance_triggers=row.resistance_triggers,
+            themes=tuple((theme.code, theme.matched) for theme in score.themes),
         )
         stakeholders.append(stakeholder)
 
@@ -506,6 +521,9 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         cs_owner_email=engagement.cs_owner_email,
         readiness_score=assessment.readiness.score,
         readiness_band=assessment.readiness.band,
+        readiness_lowered_by=tuple(
+            FINDING_CATALOGUE[code].title for code in assessment.readiness.capped_by
+        ),
         as_of=as_of,
         accepted_at=engagement.handoff_accepted_at,
         accepted_by=accepted_by.display_name if accepted_by else "",

@@ -87,7 +87,8 @@ def render_docx(playbook: Playbook) -> bytes:
         (
             "Readiness",
             f"{cover.readiness_score} / 100, {label(cover.readiness_band).lower()}"
-            f" (as of {cover.as_of:%-d %B %Y})",
+            + (f", {cover.readiness_reason}" if cover.readiness_reason else "")
+            + f" (as of {cover.as_of:%-d %B %Y})",
         ),
         (
             "Handoff",

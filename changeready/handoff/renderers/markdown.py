@@ -34,7 +34,9 @@ def render_markdown(playbook: Playbook) -> bytes:
         f"**Customer Success owner:** {cover.cs_owner_name or 'not named yet'}"
         + (f" ({cover.cs_owner_email})" if cover.cs_owner_email else "")
         + "  ",
-        f"**Readiness:** {cover.readiness_score} / 100 ({label(cover.readiness_band)}),"
+        f"**Readiness:** {cover.readiness_score} / 100 ({label(cover.readiness_band)}"
+        + (f", {cover.readiness_reason}" if cover.readiness_reason else "")
+        + "),"
         f" as of {cover.as_of:%-d %B %Y}",
         "",
     ]

@@ -28,6 +28,7 @@ STAKEHOLDER_COLUMNS = (
     "group",
     "role",
     "headcount",
+    "people",
     "influence",
     "interest",
     "impact",
@@ -41,6 +42,7 @@ STAKEHOLDER_COLUMNS = (
     "champion",
     "success_definition",
     "resistance_triggers",
+    "themes",
 )
 
 
@@ -71,6 +73,7 @@ def stakeholder_rows(playbook: Playbook) -> list[tuple]:
             s.group,
             s.role,
             s.headcount,
+            s.people,
             s.influence,
             s.interest,
             s.impact,
@@ -84,6 +87,7 @@ def stakeholder_rows(playbook: Playbook) -> list[tuple]:
             "yes" if s.is_champion else "no",
             s.success_definition,
             s.resistance_triggers,
+            "; ".join(f"{code}: {', '.join(matched)}" for code, matched in s.themes),
         )
         for s in playbook.stakeholders
     ]

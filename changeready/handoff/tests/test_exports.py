@@ -14,6 +14,8 @@ from changeready.handoff.playbook import build_playbook
 from changeready.handoff.tests.example import AS_OF, load_example
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.planning.tests.factories import PlanItemFactory
+from changeready.portfolio.tests.builders import AS_OF as BUILDER_AS_OF
+from changeready.portfolio.tests.builders import at_risk_engagement
 
 STAKEHOLDER_NAMES = ("Pickers and packers", "Shift leads", "Marcus Webb", "Tom Avery")
 
@@ -112,6 +114,27 @@ def test_csv_of_the_stakeholders(northwind):
         "Lena Kovacs",
     ]
     assert "email" not in rows[0]
+    by_name = {row["name"]: row for row in rows}
+    # The people each row stands for, and what their own words are about.
+    assert (by_name["Pickers and packers"]["people"], by_name["Tom Avery"]["people"]) == (
+        "420",
+        "0",
+    )
+    assert by_name["Pickers and packers"]["themes"].startswith(
+        "data_use: pick rates, used against; hardware: Scanners"
+    )
+
+
+def test_the_cover_says_why_the_band_is_lower_than_the_score(workspace, northwind):
+    # Ready on its score (92), but nobody asked who opposed the purchase: at risk.
+    engagement = at_risk_engagement(workspace, "Bravo")
+    cover = build_playbook(engagement, as_of=BUILDER_AS_OF).cover
+    assert (cover.readiness_score, cover.readiness_band) == (92, "at_risk")
+    assert cover.readiness_reason == "lowered by: Nobody asked who did not want this"
+    text = render_export(engagement, "md", as_of=BUILDER_AS_OF).content.decode()
+    assert "(At risk, lowered by: Nobody asked who did not want this)" in text
+    # Northwind's 40 is not ready on its own: nothing to explain.
+    assert "lowered by" not in render_export(northwind, "md", as_of=AS_OF).content.decode()
 
 
 def test_xlsx_has_every_table_and_weeks_stay_numbers(northwind):

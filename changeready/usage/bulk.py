@@ -2,9 +2,10 @@
 
 Ingestion writes up to 10,000 events and as many weekly counts per call;
 `bulk_create` spends most of that time making and compiling model instances.
-These helpers send plain parameter rows through `executemany`, with values
+These helpers send plain parameter rows, a thousand to a statement, with values
 adapted by the backend's own operations (dates, datetimes, JSON), and the same
-SQL on SQLite and PostgreSQL (`ON CONFLICT … DO UPDATE` is in both).
+SQL on SQLite and PostgreSQL (`ON CONFLICT … DO NOTHING / DO UPDATE` and
+`RETURNING` are in both).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-CHUNK = 2000
+ROWS_PER_STATEMENT = 1000
+MAX_PARAMETERS = 30_000
 # `in` lookups are split so no database meets its limit of query parameters.
 LOOKUP_CHUNK = 900
 
@@ -53,39 +55,53 @@ def insert_rows(
     adapt: Sequence[str] = (),
     conflict: Sequence[str] = (),
     add_on_conflict: Sequence[str] = (),
-) -> None:
-    """Insert `rows` (values in `fields` order) into `model`'s table.
+    returning: str | None = None,
+) -> list:
+    """Insert `rows` (values in `fields` order) into `model`'s table, many rows a statement.
 
     `adapt`: fields whose values need the field's own conversion (dates,
     datetimes, JSON); others go as they are. With `conflict` (the unique
-    fields) and `add_on_conflict`, a row that exists has those counters
-    increased by the new row's values instead.
+    fields), a row that exists is left alone, or with `add_on_conflict` has
+    those counters increased by the new row's values. `returning` names a field
+    whose values of the rows actually inserted (or updated) are returned.
     """
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     columns = [model._meta.get_field(name).column for name in fields]
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    head = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES "
+    tail = ""
     if conflict:
-        table = quote(model._meta.db_table)
         targets = ", ".join(quote(model._meta.get_field(name).column) for name in conflict)
         updates = ", ".join(
             f"{quote(column)} = {table}.{quote(column)} + EXCLUDED.{quote(column)}"
             for column in (model._meta.get_field(name).column for name in add_on_conflict)
         )
-        sql += f" ON CONFLICT ({targets}) DO UPDATE SET {updates}"
+        tail = f" ON CONFLICT ({targets}) " + (
+            f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        )
+    if returning:
+        tail += f" RETURNING {quote(model._meta.get_field(returning).column)}"
+    placeholder = f"({', '.join(['%s'] * len(columns))})"
+    # Within every database's limit of parameters a statement (SQLite's is 32,766).
+    per_statement = max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // len(columns)))
     adapters = {fields.index(name): _adapter(model, name) for name in adapt}
+    returned: list = []
+
+    def send(cursor, chunk) -> None:
+        sql = head + ", ".join([placeholder] * len(chunk)) + tail
+        cursor.execute(sql, [value for row in chunk for value in row])
+        if returning:
+            returned.extend(row[0] for row in cursor.fetchall())
+
     chunk = []
     with connection.cursor() as cursor:
         for row in rows:
             if adapters:
-                row = [
-                    adapters[i](value) if i in adapters else value for i, value in enumerate(row)
-                ]
+                row = [adapters[i](v) if i in adapters else v for i, v in enumerate(row)]
             chunk.append(row)
-            if len(chunk) >= CHUNK:
-                cursor.executemany(sql, chunk)
+            if len(chunk) >= per_statement:
+                send(cursor, chunk)
                 chunk = []
         if chunk:
-            cursor.executemany(sql, chunk)
+            send(cursor, chunk)
+    return returned

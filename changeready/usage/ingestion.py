@@ -5,8 +5,9 @@ events here. A bad event is rejected with its index and the reason; the good
 ones of the batch are kept. An event whose id the engagement has seen before
 (in this batch or an earlier one) is counted as a duplicate and stored once,
 so a sender may retry a batch safely. Batches of one engagement are taken one
-at a time (the engagement's `UsageState` row is locked), so the check for
-duplicates and the rollup increments cannot race.
+at a time (the engagement's `UsageState` row is locked), so the rollup
+increments cannot race; duplicates are left to the unique constraint, which
+reports the events it stored.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils import timezone
 from changeready.common.text import text_problem
 from changeready.core.weeks import monday_of
 from changeready.usage import rollups
-from changeready.usage.bulk import chunks, db_value, insert_rows
+from changeready.usage.bulk import db_value, insert_rows
 from changeready.usage.models import (
     EVENT_ID_MAX,
     EVENT_NAME_MAX,
@@ -206,19 +207,12 @@ def ingest_events(
         return result
     with transaction.atomic():
         state = _locked_state(engagement)
-        ids = list(events)
-        seen = set()
-        for chunk in chunks(ids):
-            seen.update(
-                UsageEvent.objects.filter(engagement=engagement, event_id__in=chunk).values_list(
-                    "event_id", flat=True
-                )
-            )
-        new = [event for event_id, event in events.items() if event_id not in seen]
+        # The unique constraint decides what is new; only those are rolled up.
+        stored = set(_store(engagement, list(events.values())))
+        new = [event for event_id, event in events.items() if event_id in stored]
         result.duplicates += len(events) - len(new)
         result.accepted = len(new)
         if new:
-            _store(engagement, new)
             rollups.add_events(engagement, state, new, now=now)
     return result
 
@@ -228,9 +222,10 @@ def _locked_state(engagement) -> UsageState:
     return UsageState.objects.select_for_update().get(engagement=engagement)
 
 
-def _store(engagement, events: list[Event]) -> None:
+def _store(engagement, events: list[Event]) -> list[str]:
+    """Insert the events whose id the engagement has not seen; their ids."""
     engagement_id = db_value(UsageEvent, "engagement", engagement.pk)
-    insert_rows(
+    return insert_rows(
         UsageEvent,
         (
             "engagement",
@@ -258,4 +253,6 @@ def _store(engagement, events: list[Event]) -> None:
             for event in events
         ),
         adapt=("occurred_at", "week_start", "properties"),
+        conflict=("engagement", "event_id"),
+        returning="event_id",
     )

@@ -68,8 +68,10 @@ class UsageEvent(models.Model):
     """One event as the product sent it, kept raw for `RAW_EVENT_RETENTION_DAYS`."""
 
     id = models.BigAutoField(primary_key=True)
+    # Indexed by the unique constraint, which starts with it: no index of its own,
+    # one less to maintain on every insert.
     engagement = models.ForeignKey(
-        "engagements.Engagement", on_delete=models.CASCADE, related_name="+"
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     # The sender's id: sending the same event twice stores it once.
     event_id = models.CharField(max_length=EVENT_ID_MAX)
@@ -102,8 +104,10 @@ class UsageUser(models.Model):
     """A user the product reported, and the daily-user group the mapping rules put them in."""
 
     id = models.BigAutoField(primary_key=True)
+    # Indexed by the unique constraint, which starts with it: no index of its own,
+    # one less to maintain on every insert.
     engagement = models.ForeignKey(
-        "engagements.Engagement", on_delete=models.CASCADE, related_name="+"
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     external_id = models.CharField(max_length=USER_ID_MAX)
     email = models.CharField(max_length=254, blank=True)
@@ -129,8 +133,10 @@ class UserWeek(models.Model):
     """How many events of one name a user sent in one week (and how many the old way)."""
 
     id = models.BigAutoField(primary_key=True)
+    # Indexed by the unique constraint, which starts with it: no index of its own,
+    # one less to maintain on every insert.
     engagement = models.ForeignKey(
-        "engagements.Engagement", on_delete=models.CASCADE, related_name="+"
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     week_start = models.DateField()
     user_ref = models.CharField(max_length=USER_ID_MAX)

@@ -3,12 +3,12 @@
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from changeready.accounts.models import User
 from changeready.accounts.tests.factories import PASSWORD, UserFactory
+from changeready.accounts.tests.mail import last_code
 from changeready.sso.models import SsoConnection, SsoDomain
 from changeready.sso.tests.oidc_provider import OidcProvider
 from changeready.workspaces.models import Membership, Role
@@ -200,7 +200,7 @@ class TestRequired:
 
     def test_sign_in_by_code_is_refused_for_the_domain(self, client, member, required):
         client.post(reverse("account_request_login_code"), {"email": "member@acme.example"})
-        code = mail.outbox[-1].body.split("\n\n")[2].strip()
+        code = last_code()
         response = client.post(reverse("account_confirm_login_code"), {"code": code})
         assert response.url.startswith(reverse("sso_login"))
         assert signed_in_user(client) is None
@@ -219,3 +219,21 @@ class TestRequired:
 
     def test_api_tokens_keep_working_until_revoked(self, api_client_as, member, required):
         assert api_client_as("member").get("/api/v1/engagements").status_code == 200
+
+
+def test_a_person_without_a_password_can_still_set_up_two_factor(client, connection, provider):
+    """Someone who only signs in through single sign-on confirms it is them by an
+    emailed code before adding a second factor (a workspace may require one)."""
+    SsoConnection.objects.filter(pk=connection.pk).update(required=True)
+    provider.sign_in_as("sam.okafor@acme.example")
+    sign_in(client, provider, "sam.okafor@acme.example")
+
+    response = client.get(reverse("mfa_activate_totp"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_request_reauthentication_code"))
+    client.post(response.url, {"recipient": "sam.okafor@acme.example"})
+    code = last_code()
+    confirmed = client.post(reverse("account_confirm_reauthentication_code"), {"code": code})
+    assert confirmed.status_code == 302
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200

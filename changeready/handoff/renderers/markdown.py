@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import re
+
 from changeready.handoff.playbook import KPI_TABLE_HEADERS, Playbook, label
+
+# Characters that start emphasis, code, links, images, raw HTML, autolinks,
+# entities, strikethrough or a table cell anywhere in a line.
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>!|~&])")
+# What starts a heading, quote, list or rule at the start of a line.
+_LINE_START_MARKUP = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def escape(value, *, block: bool = True) -> str:
+    """User text as literal Markdown: no HTML, link, image or formatting it did not mean.
+
+    A wiki renders the file; a name like `<img src=x onerror=...>` or
+    `[docs](javascript:...)` must read as the characters typed. `block=False`
+    is for a table cell, where a line cannot start a heading or a list.
+    """
+    text = _INLINE_MARKUP.sub(r"\\\1", "" if value is None else str(value))
+    return _LINE_START_MARKUP.sub(_escape_line_start, text) if block else text
+
+
+def _escape_line_start(match: re.Match) -> str:
+    indent, marker = match.groups()
+    # `3.` is escaped before its dot (`3\.`); a single character before itself.
+    return f"{indent}{marker}\\" if marker[0].isdigit() else f"{indent}\\{marker}"
 
 
 def cell(value) -> str:
-    """Text safe inside a table cell: pipes escaped, line breaks kept as <br>."""
-    text = "" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
-    return "<br>".join(line.strip() for line in text.splitlines()) or " "
+    """User text safe inside a table cell: escaped, line breaks kept as <br>."""
+    lines = escape(value, block=False).splitlines()
+    return "<br>".join(line.strip() for line in lines) or " "
 
 
 def table(headers: list[str], rows: list[list]) -> list[str]:
@@ -22,17 +46,17 @@ def table(headers: list[str], rows: list[list]) -> list[str]:
 def render_markdown(playbook: Playbook) -> bytes:
     cover = playbook.cover
     lines = [
-        f"# {cover.engagement_name} — activation playbook",
+        f"# {escape(cover.engagement_name)} — activation playbook",
         "",
-        f"**Customer:** {cover.customer}  ",
+        f"**Customer:** {escape(cover.customer)}  ",
     ]
     if cover.product:
-        lines.append(f"**Product:** {cover.product}  ")
+        lines.append(f"**Product:** {escape(cover.product)}  ")
     lines += [
         f"**Go-live:** {cover.go_live_date:%-d %B %Y}  ",
-        f"**Delivery lead:** {cover.delivery_lead or 'not named'}  ",
-        f"**Customer Success owner:** {cover.cs_owner_name or 'not named yet'}"
-        + (f" ({cover.cs_owner_email})" if cover.cs_owner_email else "")
+        f"**Delivery lead:** {escape(cover.delivery_lead) or 'not named'}  ",
+        f"**Customer Success owner:** {escape(cover.cs_owner_name) or 'not named yet'}"
+        + (f" ({escape(cover.cs_owner_email)})" if cover.cs_owner_email else "")
         + "  ",
         f"**Readiness:** {cover.readiness_score} / 100 ({label(cover.readiness_band)}"
         + (f", {cover.readiness_reason}" if cover.readiness_reason else "")
@@ -42,12 +66,17 @@ def render_markdown(playbook: Playbook) -> bytes:
     ]
     if cover.accepted_at:
         lines += [
-            f"Handoff accepted by {cover.accepted_by or 'a former member'}"
+            f"Handoff accepted by {escape(cover.accepted_by) or 'a former member'}"
             f" on {cover.accepted_at:%-d %B %Y}.",
             "",
         ]
 
-    lines += ["## What changes, for whom", "", playbook.change_summary or "Not described yet.", ""]
+    lines += [
+        "## What changes, for whom",
+        "",
+        escape(playbook.change_summary) or "Not described yet.",
+        "",
+    ]
 
     lines += ["## Stakeholder map", ""]
     if playbook.stakeholders:
@@ -144,8 +173,9 @@ def render_markdown(playbook: Playbook) -> bytes:
     if playbook.findings:
         for finding in playbook.findings:
             lines += [
-                f"- **{finding.severity.upper()} · {finding.title}** — {finding.message}",
-                f"  Next step: {finding.action}",
+                f"- **{finding.severity.upper()} · {escape(finding.title)}** — "
+                f"{escape(finding.message)}",
+                f"  Next step: {escape(finding.action)}",
             ]
         lines.append("")
     else:

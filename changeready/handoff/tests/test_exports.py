@@ -219,3 +219,21 @@ def test_kpis_appear_in_every_export_with_their_values(northwind):
     document = Document(io.BytesIO(render_export(northwind, "docx", as_of=AS_OF).content))
     assert "Outcome KPIs" in [p.text for p in document.paragraphs]
     assert any(table.cell(1, 0).text == "Pick accuracy" for table in document.tables)
+
+
+def test_markdown_escapes_html_links_and_formatting_in_user_text(northwind):
+    hostile = "<img src=x onerror=alert(1)> [docs](javascript:alert(1)) **bold** `code`"
+    StakeholderFactory(engagement=northwind, name="Night shift", success_definition=hostile)
+    Engagement.objects.filter(pk=northwind.pk).update(
+        customer="<script>alert(1)</script>", change_summary="# Not a heading\n- nor a list"
+    )
+    northwind.refresh_from_db()
+
+    text = render_export(northwind, "md", as_of=AS_OF).content.decode()
+
+    assert not re.search(r"(?<!\\)<(img|script)", text)
+    assert not re.search(r"(?<!\\)\]\(javascript:", text)
+    assert "\\<img src=x onerror=alert(1)\\> \\[docs\\](javascript:alert(1))" in text
+    assert "\\*\\*bold\\*\\* \\`code\\`" in text
+    assert "**Customer:** \\<script\\>alert(1)\\</script\\>  " in text
+    assert "\\# Not a heading\n\\- nor a list" in text

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from changeready.api.errors import invalid
+from changeready.common.dates import EARLIEST, LATEST, checked_date
 from changeready.common.text import text_problem
 
 
@@ -57,7 +58,13 @@ def _json_string(value: Any) -> Any:
     return value
 
 
-JsonDate = Annotated[date, BeforeValidator(_json_string)]
+# Dates outside the ones the app computes with are refused (docs in `common/dates.py`).
+JsonDate = Annotated[date, BeforeValidator(_json_string), AfterValidator(checked_date)]
+AsOf = Annotated[
+    date,
+    AfterValidator(checked_date),
+    Field(description=f"A day between {EARLIEST} and {LATEST}; today without it."),
+]
 JsonInt = Annotated[int, BeforeValidator(_json_number)]
 JsonFloat = Annotated[float, BeforeValidator(_json_number)]
 Bool = StrictBool

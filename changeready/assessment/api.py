@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 
 from changeready.api.auth import api_engagement
 from changeready.api.errors import responses
-from changeready.api.schemas import choice
+from changeready.api.schemas import AsOf, choice
 from changeready.assessment import services
 from changeready.core.findings import FINDING_CODES
 from changeready.core.model import (
@@ -123,7 +123,7 @@ class AssessmentOut(Schema):
     response=responses({200: AssessmentOut}, 404),
     summary="The engagement's assessment, computed now",
 )
-def engagement_assessment(request, engagement_id: UUID, as_of: date | None = None):
+def engagement_assessment(request, engagement_id: UUID, as_of: AsOf | None = None):
     """Stakeholder risks with every term, the findings and readiness, as of `as_of`
     (today without it): the same judgement as the engagement's assessment page."""
     engagement = api_engagement(request, engagement_id)

@@ -1,7 +1,4 @@
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -20,22 +17,13 @@ from changeready.assessment.presentation import (
     readiness_view,
     theme_words,
 )
+from changeready.common.dates import parse_as_of
 from changeready.workspaces.tenancy import get_engagement_for_member
-
-
-def parse_as_of(raw: str | None) -> date:
-    """`?as_of=YYYY-MM-DD` to look ahead (or back); today without it."""
-    if not raw:
-        return services.today()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Http404("as_of must be a date like 2027-02-22.") from None
 
 
 def _context(request, engagement_id) -> dict:
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    as_of = parse_as_of(request.GET.get("as_of"))
+    as_of = parse_as_of(request.GET.get("as_of"), services.today())
     return {
         "engagement": engagement,
         "membership": membership,

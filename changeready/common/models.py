@@ -1,8 +1,10 @@
 from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from changeready.common.dates import date_problem
 from changeready.common.text import text_problem
 
 
@@ -25,11 +27,13 @@ def check_same_engagement(instance, field: str) -> None:
 
 
 class CheckedTextModel(models.Model):
-    """A model whose text fields refuse control characters (docs in `common/text.py`).
+    """A model whose text, and dates, are checked like every input (`common/text.py`,
+    `common/dates.py`).
 
     A TextField is multi-line (tab and line breaks allowed); any other text
-    field (a name, a title, an email) is single-line. Checked by `full_clean`,
-    so the forms, the API and the imports give the same message on the field.
+    field (a name, a title, an email) is single-line; a date must fall in the
+    years the app computes with. Checked by `full_clean`, so the forms, the API
+    and the imports give the same message on the field.
     """
 
     class Meta:
@@ -42,15 +46,18 @@ class CheckedTextModel(models.Model):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         for field in self._meta.concrete_fields:
-            if not isinstance(field, models.CharField | models.TextField):
-                continue
             if (exclude and field.name in exclude) or field.name in errors:
                 continue
-            value = getattr(self, field.attname)
-            problem = isinstance(value, str) and text_problem(
-                value, multiline=isinstance(field, models.TextField)
-            )
+            problem = _input_problem(field, getattr(self, field.attname))
             if problem:
                 errors[field.name] = [problem]
         if errors:
             raise ValidationError(errors)
+
+
+def _input_problem(field: models.Field, value) -> str | None:
+    if isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
+        return text_problem(value, multiline=isinstance(field, models.TextField))
+    if type(value) is date:  # a datetime (a DateTimeField) is stamped by the app
+        return date_problem(value)
+    return None

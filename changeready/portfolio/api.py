@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from changeready.api.auth import api_workspace
 from changeready.api.errors import responses
-from changeready.api.schemas import choice
+from changeready.api.schemas import AsOf, choice
 from changeready.core.model import READINESS_BANDS
 from changeready.portfolio.services import portfolio_body
 
@@ -55,7 +55,7 @@ class PortfolioOut(Schema):
     response=responses({200: PortfolioOut}),
     summary="Every engagement's readiness, and the ARR at risk",
 )
-def portfolio(request, as_of: date | None = None):
+def portfolio(request, as_of: AsOf | None = None):
     """Every engagement of the token's workspace, assessed as of `as_of` (today without it),
     exactly as each engagement's own assessment says."""
     return portfolio_body(api_workspace(request), as_of or timezone.localdate())

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from changeready.activity.models import ActivityEvent
+from changeready.common.dates import parse_as_of
 from changeready.core.model import PHASES
 from changeready.portfolio import digest, insights, services
 from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
@@ -26,16 +24,6 @@ from changeready.workspaces.tenancy import (
     get_own_membership,
     get_workspace_for_member,
 )
-
-
-def parse_as_of(raw: str | None) -> date:
-    """`?as_of=YYYY-MM-DD` to look ahead (or back); today without it."""
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Http404("as_of must be a date like 2027-02-22.") from None
 
 
 def _link(filters: services.PortfolioFilters, extra: dict, **overrides) -> str:
@@ -123,7 +111,7 @@ def workspace_home(request, slug):
     membership = get_workspace_for_member(request, slug)
     if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # no session write per visit
         request.session[LAST_WORKSPACE_SESSION_KEY] = slug
-    as_of = parse_as_of(request.GET.get("as_of"))
+    as_of = parse_as_of(request.GET.get("as_of"), timezone.localdate())
     filters = services.parse_filters(request.GET)
     result = services.portfolio(membership.workspace, as_of, filters)
     is_today = as_of == timezone.localdate()
@@ -159,7 +147,7 @@ def workspace_home(request, slug):
 @require_GET
 def calendar_page(request, slug):
     membership = get_workspace_for_member(request, slug)
-    as_of = parse_as_of(request.GET.get("as_of"))
+    as_of = parse_as_of(request.GET.get("as_of"), timezone.localdate())
     return render(
         request,
         "portfolio/calendar.html",
@@ -176,7 +164,7 @@ def calendar_page(request, slug):
 @require_GET
 def insights_page(request, slug):
     membership = get_workspace_for_member(request, slug)
-    as_of = parse_as_of(request.GET.get("as_of"))
+    as_of = parse_as_of(request.GET.get("as_of"), timezone.localdate())
     result = insights.portfolio_insights(membership.workspace, as_of)
     points = [
         ScatterPoint(

@@ -81,11 +81,12 @@ def test_the_two_questions_and_why_the_band_is_lower(client_as, engagement):
     assert "“No active sponsor”" in body
 
 
-def test_bad_as_of_is_a_clear_404(client_as, engagement):
+@pytest.mark.parametrize("as_of", ["soon", "0001-01-01", "9999-12-31", "1969-12-31"])
+def test_bad_as_of_is_a_clear_400(client_as, engagement, as_of):
     response = client_as("member").get(
-        reverse("assessment", args=[engagement.id]), {"as_of": "soon"}
+        reverse("assessment", args=[engagement.id]), {"as_of": as_of}
     )
-    assert response.status_code == 404
+    assert response.status_code == 400
 
 
 def many_stakeholders(engagement, size):

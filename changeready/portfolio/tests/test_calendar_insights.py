@@ -145,3 +145,34 @@ def test_insights_page_draws_the_scatter_and_the_table(
     assert "<svg" in body and "First: readiness 85 at go-live, 80% adoption at week 8" in body
     assert "Engagements ready at go-live reached 80.0% at week 8; the others 40.0%." in body
     assert '<th scope="rowgroup" rowspan="2">Habit</th>' in body
+
+
+PAGES_WITH_AS_OF = ["workspace", "portfolio_calendar", "portfolio_insights"]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_AS_OF)
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "someday"])
+def test_an_unusable_as_of_is_a_400(client_as, workspace, page, as_of):
+    at_risk_engagement(workspace, "Rollout")
+    response = client_as("member").get(reverse(page, args=[workspace.slug]), {"as_of": as_of})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_AS_OF)
+@pytest.mark.parametrize("as_of", ["1970-01-01", "2199-12-31"])
+def test_the_bounds_of_as_of_are_served(client_as, workspace, page, as_of):
+    at_risk_engagement(workspace, "Rollout")
+    response = client_as("member").get(reverse(page, args=[workspace.slug]), {"as_of": as_of})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/portfolio", "/api/v1/engagements/{engagement}/assessment"]
+)
+@pytest.mark.parametrize(("as_of", "status"), [("0001-01-01", 422), ("2199-12-31", 200)])
+def test_the_api_bounds_as_of(api_client_as, workspace, url, as_of, status):
+    engagement = at_risk_engagement(workspace, "Rollout")
+    response = api_client_as("member").get(url.format(engagement=engagement.id), {"as_of": as_of})
+    assert response.status_code == status
+    if status == 422:
+        assert response.json()["errors"][0]["path"] == ["query", "as_of"]

@@ -64,7 +64,32 @@ class ChangereadyAPI(NinjaAPI):
                 too_many = operation.get("responses", {}).get(429)
                 if too_many is not None:
                     too_many["headers"] = RETRY_AFTER_HEADER
+        _json_schema_bounds(schema)
         return schema
+
+
+# pydantic writes a bound it cannot attach to the number schema itself (a
+# number behind a validator, `JsonInt`) under its own name; JSON Schema's are
+# these, and only they are seen by clients and fuzzers.
+BOUND_KEYWORDS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusiveMinimum",
+    "lt": "exclusiveMaximum",
+}
+
+
+def _json_schema_bounds(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") in ("integer", "number"):
+            for name, keyword in BOUND_KEYWORDS.items():
+                if name in node:
+                    node[keyword] = node.pop(name)
+        for value in node.values():
+            _json_schema_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _json_schema_bounds(value)
 
 
 def _query_parameter_names(view_func) -> set[str]:

@@ -144,3 +144,22 @@ def test_unknown_query_parameter_is_422(api_client_as):
 
 def test_unknown_query_parameter_without_token_is_still_401(db):
     assert Client().get("/api/v1/engagements?limt=10").status_code == 401
+
+
+def _number_schemas(node):
+    if isinstance(node, dict):
+        if node.get("type") in ("integer", "number"):
+            yield node
+        for value in node.values():
+            yield from _number_schemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _number_schemas(value)
+
+
+def test_openapi_numeric_bounds_use_json_schema_keywords():
+    schema = Client().get("/api/v1/openapi.json").json()
+    numbers = list(_number_schemas(schema))
+    assert not [n for n in numbers if {"ge", "le", "gt", "lt"} & set(n)]
+    influence = schema["components"]["schemas"]["StakeholderIn"]["properties"]["influence"]
+    assert (influence["minimum"], influence["maximum"]) == (1, 5)

@@ -70,6 +70,16 @@ def _record(engagement: Engagement, actor, verb: str, changes=None) -> None:
     )
 
 
+def lock_engagement(engagement: Engagement) -> None:
+    """Take the engagement's row lock, inside the caller's transaction.
+
+    The first lock of every write that also locks rows hanging off the
+    engagement (its plan state): one order for all of them, so two such
+    writes queue instead of deadlocking.
+    """
+    Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
+
+
 @transaction.atomic
 def create_engagement(
     *, workspace, actor=None, activity_verb: str = "created", **fields

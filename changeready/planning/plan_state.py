@@ -8,7 +8,7 @@ from django.db import transaction
 
 from changeready.activity.services import field_changes, record_activity, stored_values
 from changeready.engagements.models import Engagement
-from changeready.engagements.services import update_engagement
+from changeready.engagements.services import lock_engagement, update_engagement
 from changeready.planning.models import PlanState
 
 
@@ -33,7 +33,10 @@ def update_plan_settings(
     The plan window is derived from the kickoff and renewal dates, so it is
     edited with the engagement. The engagement's version still guards the
     form: two people saving the settings at once do not overwrite each other.
+    The engagement is locked before the plan state, in the order plan
+    generation takes them: the other way round, the two deadlocked.
     """
+    lock_engagement(engagement)
     state = plan_state(engagement, for_update=True)
     before = stored_values(state, ["adoption_target_pct", "adoption_target_week"])
     state.adoption_target_pct = adoption_target_pct

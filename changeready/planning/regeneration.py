@@ -32,7 +32,7 @@ from changeready.engagements.loading import (
     plan_item_data,
 )
 from changeready.engagements.models import Engagement
-from changeready.engagements.services import engagement_changed
+from changeready.engagements.services import engagement_changed, lock_engagement
 from changeready.integrations import events
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 from changeready.planning.plan_state import plan_state
@@ -184,7 +184,7 @@ def regenerate_plan(engagement: Engagement, *, actor=None, as_of=None) -> Regene
     (on SQLite the immediate transaction serialises the writers the same way).
     """
     with transaction.atomic():
-        Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
+        lock_engagement(engagement)
         preview = preview_regeneration(engagement, as_of=as_of)
         changes, target_changes = preview.changes, preview.target_changes
         if changes.to_remove:

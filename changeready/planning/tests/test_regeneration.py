@@ -16,7 +16,7 @@ from changeready.landscape import services as landscape_services
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.planning import adoption, item_edits, plan_state, regeneration
-from changeready.planning.models import AdoptionTarget, PlanItem
+from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 from changeready.planning.tests.example import create_example_engagement
 
 pytestmark = pytest.mark.django_db
@@ -284,6 +284,45 @@ def test_regeneration_locks_the_engagement_row(example, monkeypatch):
     monkeypatch.setattr(Engagement.objects, "select_for_update", spy)
     regeneration.regenerate_plan(example)
     assert locked, "regenerate_plan must take the engagement row lock first"
+
+
+def _lock_order(monkeypatch) -> list[str]:
+    """Which rows each select_for_update locks, in order: 'engagement', 'plan state'."""
+    order = []
+    for model, name in ((Engagement, "engagement"), (PlanState, "plan state")):
+        original = model.objects.select_for_update
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            order.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(model.objects, "select_for_update", spy)
+    return order
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda engagement: regeneration.regenerate_plan(engagement),
+        lambda engagement: plan_state.update_plan_settings(
+            engagement,
+            expected_version=None,
+            adoption_target_pct=80,
+            adoption_target_week=8,
+        ),
+    ],
+    ids=["generate", "plan settings"],
+)
+def test_plan_writes_lock_the_engagement_before_the_plan_state(example, monkeypatch, write):
+    """ "Plan settings" locked the plan state first and "Generate plan" the
+    engagement first: run together, they deadlocked."""
+    plan_state.plan_state(example)
+    order = _lock_order(monkeypatch)
+
+    write(example)
+
+    assert order[0] == "engagement"
+    assert "plan state" in order
 
 
 @pytest.mark.django_db(transaction=True)

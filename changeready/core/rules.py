@@ -95,6 +95,13 @@ MAX_WEEK = LATEST_LAST_WEEK
 # as one line in a calendar.
 MAX_TITLE_LENGTH = 100
 MAX_DESCRIPTION_LENGTH = 10_000
+# What a plan item holds (the engagement file's limits), and the longest
+# stakeholder name a {name} placeholder may be filled with.
+PLAN_ITEM_TITLE_LENGTH = 300
+PLAN_ITEM_DESCRIPTION_LENGTH = 10_000
+MAX_NAME_LENGTH = 200
+# The longest {date}: "30 September 2027".
+MAX_DATE_LENGTH = 17
 # Keys of the core's own guarantee items; user rules may not use them, so a
 # rule can never collide with (or impersonate) a guarantee.
 RESERVED_KEY_PREFIX = "safety_net."
@@ -249,8 +256,10 @@ def _validate(rule: Rule) -> None:
     for name in ("enabled", "resistors_only"):
         if not isinstance(getattr(rule, name), bool):
             _fail(name, "must be true or false")
-    _check_text(rule, "title", MAX_TITLE_LENGTH, required=True)
-    _check_text(rule, "description", MAX_DESCRIPTION_LENGTH, required=False)
+    _check_text(rule, "title", MAX_TITLE_LENGTH, PLAN_ITEM_TITLE_LENGTH, required=True)
+    _check_text(
+        rule, "description", MAX_DESCRIPTION_LENGTH, PLAN_ITEM_DESCRIPTION_LENGTH, required=False
+    )
     _check_weeks(rule.weeks)
     _check_count("repeat_every", rule.repeat_every, "weeks between repeats")
     _check_count("min_headcount", rule.min_headcount, "people")
@@ -308,7 +317,10 @@ def _check_count(field_name: str, value: Any, unit: str) -> None:
         _fail(field_name, f"must be a whole number of {unit}, at least 1")
 
 
-def _check_text(rule: Rule, field_name: str, max_length: int, *, required: bool) -> None:
+def _check_text(
+    rule: Rule, field_name: str, max_length: int, filled_max_length: int, *, required: bool
+) -> None:
+    """`filled_max_length`: what the text may grow to once each {name} holds the longest name."""
     text = getattr(rule, field_name)
     if not isinstance(text, str):
         _fail(field_name, "must be text")
@@ -330,6 +342,19 @@ def _check_text(rule: Rule, field_name: str, max_length: int, *, required: bool)
             )
         if placeholder == "name" and rule.audience != "each":
             _fail(field_name, "uses {name}, which only an 'each' rule can fill (one stakeholder)")
+    names = sum(placeholder == "name" for _, placeholder, _, _ in placeholders)
+    dates = len(placeholders) - names
+    filled = (
+        len(text)
+        + names * (MAX_NAME_LENGTH - len("{name}"))
+        + dates * (MAX_DATE_LENGTH - len("{date}"))
+    )
+    if filled > filled_max_length:
+        _fail(
+            field_name,
+            f"uses {{name}} {names} times: with a {MAX_NAME_LENGTH}-character name "
+            f"it would be longer than the {filled_max_length} characters a plan item holds",
+        )
 
 
 def _check_weeks(weeks: Any) -> None:

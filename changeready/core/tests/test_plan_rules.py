@@ -11,6 +11,7 @@ from changeready.core.model import ADKAR_ELEMENTS, RESISTANCE_SOURCES, Adkar
 from changeready.core.planning import generate_plan
 from changeready.core.rules import (
     BUILTIN_RULES,
+    MAX_TITLE_LENGTH,
     Rule,
     rules_from_dicts,
 )
@@ -495,3 +496,15 @@ def test_generate_refuses_a_library_with_duplicate_keys():
     rule = RULES_BY_KEY["baseline.go_live_notice"]
     with pytest.raises(ValueError, match="used twice"):
         generate_plan(engagement(), [rule, rule])
+
+
+def test_a_title_that_would_outgrow_a_plan_item_once_names_are_filled_is_refused():
+    data = {**_valid_rule_dict(), "audience": "each", "title": "{name} {name} {name}"}
+    with pytest.raises(ValueError, match=r"'title' uses \{name\} 3 times.*300 characters"):
+        Rule.from_dict(data)
+
+
+def test_one_name_in_a_title_of_the_longest_length_fits():
+    title = "{name} " + "x" * (MAX_TITLE_LENGTH - 7)
+    data = {**_valid_rule_dict(), "audience": "each", "title": title}
+    assert Rule.from_dict(data).title == title

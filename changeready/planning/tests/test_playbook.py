@@ -248,3 +248,28 @@ def test_generation_uses_the_edited_library_through_the_page(client_as, workspac
     client_as("member").post(reverse("plan_generate", args=[example.id]))
     assert example.plan_items.exists()
     assert not example.plan_items.filter(origin=f"generated:{PULSE}").exists()
+
+
+def test_a_rule_title_repeating_the_name_is_refused_when_saved(workspace):
+    with pytest.raises(ValidationError) as error:
+        rules_library.create_rule(
+            workspace, custom_rule(audience="each", title="{name} {name} {name}")
+        )
+    assert "title" in error.value.message_dict
+    assert not WorkspaceRule.objects.exists()
+
+
+def test_a_stored_rule_that_no_longer_validates_does_not_stop_generation(workspace):
+    """Stored before the check: generation skips it instead of answering 500."""
+    example = create_example_engagement(workspace)
+    StakeholderFactory(engagement=example, name="N" * 200)
+    WorkspaceRule.objects.create(
+        workspace=workspace,
+        key="team.name_echo",
+        data=custom_rule(key="team.name_echo", audience="each", title="{name} {name} {name}"),
+    )
+
+    regeneration.regenerate_plan(example)
+
+    assert example.plan_items.exists()
+    assert not example.plan_items.filter(origin="generated:team.name_echo").exists()

@@ -97,7 +97,13 @@ def _clean_respondents(respondents: Iterable[tuple[str, str]]) -> list[tuple[str
 
 
 def default_title(engagement) -> str:
-    return f"How ready are you for {engagement.product or 'the new system'}?"
+    """The title a survey gets when none is typed; a long product name is shortened to fit."""
+    template = "How ready are you for {}?"
+    room = Survey._meta.get_field("title").max_length - len(template.format(""))
+    product = engagement.product or "the new system"
+    if len(product) > room:
+        product = product[: room - 1].rstrip() + "…"
+    return template.format(product)
 
 
 def default_intro(engagement) -> str:

@@ -129,6 +129,20 @@ def test_create_survey_defaults_title_intro_and_closing_date(engagement, nurses,
     assert survey.closes_on == datetime.date(2027, 1, 18)
 
 
+def test_a_survey_without_a_title_is_created_when_the_product_name_is_long(
+    engagement, nurses, owner
+):
+    engagement.product = "P" * 200
+    survey = services.create_survey(
+        engagement=engagement,
+        created_by=owner,
+        stakeholder_ids=[nurses.id],
+        today=datetime.date(2027, 1, 4),
+    )
+    assert len(survey.title) == 200
+    assert survey.title.startswith("How ready are you for PPP") and survey.title.endswith("…?")
+
+
 # --- Recording answers and applying results --------------------------------------
 
 

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from changeready.activity.services import record_activity
 from changeready.assessment.services import today
 from changeready.common.concurrency import save_versioned
+from changeready.common.mail import send_email_after_commit
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.handoff.checklist import ChecklistItem, handoff_checklist, open_before_sending
@@ -140,13 +140,10 @@ def send_handoff(
         "app_link": settings.SITE_URL + reverse("handoff", args=[engagement.id]),
     }
     recipient = engagement.cs_owner_email
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"Handoff: {engagement.customer} · {engagement.name} activation playbook",
-            message=render_to_string("handoff/email/handoff.txt", context),
-            from_email=None,
-            recipient_list=[recipient],
-        )
+    send_email_after_commit(
+        subject=f"Handoff: {engagement.customer} · {engagement.name} activation playbook",
+        message=render_to_string("handoff/email/handoff.txt", context),
+        to=recipient,
     )
     events.publish(engagement, events.EventType.HANDOFF_SENT, sent_to=recipient)
     return link

@@ -16,19 +16,18 @@ Rules:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower, Trim
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from changeready.assessment.models import AssessmentSnapshot
+from changeready.common.mail import send_email
 from changeready.core.scoring import BAND_ORDER
 from changeready.core.weeks import monday_of, week_monday
 from changeready.engagements.models import Engagement
@@ -36,7 +35,6 @@ from changeready.planning.models import PlanItem
 from changeready.portfolio.models import DigestPreference
 from changeready.workspaces.models import Membership, Workspace
 
-logger = logging.getLogger(__name__)
 DROP_WINDOW = timedelta(days=7)
 
 
@@ -225,15 +223,12 @@ def send_weekly_digests(as_of: date, *, dry_run: bool = False) -> DigestRun:
             run.planned.append(digest)
             if dry_run:
                 continue
-            try:
-                send_mail(
-                    subject=digest.subject,
-                    message=render_digest(digest),
-                    from_email=None,
-                    recipient_list=[digest.membership.user.email],
-                )
-            except Exception:  # one bad address must not stop everyone else's digest
-                logger.exception("Weekly digest to %s failed", digest.membership.user.email)
+            # One bad address must not stop everyone else's digest.
+            if not send_email(
+                subject=digest.subject,
+                message=render_digest(digest),
+                to=digest.membership.user.email,
+            ):
                 run.failed += 1
                 continue
             DigestPreference.objects.update_or_create(

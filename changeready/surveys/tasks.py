@@ -7,10 +7,10 @@ text so every backend can serialise them.
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from changeready.common.mail import send_email
 from changeready.surveys.links import personal_url
 from changeready.surveys.models import Respondent
 
@@ -19,7 +19,8 @@ EMAIL_KINDS = ("invitation", "reminder")
 
 @task()
 def send_survey_email(respondent_id: str, kind: str) -> bool:
-    """Email one respondent their personal link; False if the link no longer applies."""
+    """Email one respondent their personal link; False if the link no longer applies
+    or the email could not be sent (the failure is logged)."""
     if kind not in EMAIL_KINDS:
         raise ValueError(f"Unknown survey email kind {kind!r}.")
     respondent = (
@@ -38,10 +39,8 @@ def send_survey_email(respondent_id: str, kind: str) -> bool:
         "link": personal_url(respondent),
     }
     subject = survey.title if kind == "invitation" else f"Reminder: {survey.title}"
-    send_mail(
+    return send_email(
         subject=subject,
         message=render_to_string("surveys/email/survey.txt", context),
-        from_email=None,
-        recipient_list=[respondent.email],
+        to=respondent.email,
     )
-    return True

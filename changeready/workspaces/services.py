@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
@@ -17,6 +16,7 @@ from django.utils.text import slugify
 
 from changeready.accounts.mfa import uses_mfa
 from changeready.accounts.models import User
+from changeready.common.mail import send_email_after_commit
 from changeready.workspaces.models import Invitation, Membership, Role, Workspace
 
 INVITATION_SALT = "changeready.invitation"
@@ -115,13 +115,10 @@ def invite_member(*, workspace: Workspace, email: str, role: str, invited_by: Us
         "link": link,
         "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"{invited_by.display_name} invited you to {workspace.name} on changeready",
-            message=render_to_string("workspaces/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+    send_email_after_commit(
+        subject=f"{invited_by.display_name} invited you to {workspace.name} on changeready",
+        message=render_to_string("workspaces/email/invitation.txt", context),
+        to=email,
     )
     return invitation
 

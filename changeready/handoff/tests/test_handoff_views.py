@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from changeready.activity.models import ActivityEvent
 from changeready.assessment.services import assess_engagement
+from changeready.common import mail as common_mail
 from changeready.conftest import MANAGERS, PEOPLE, WRITERS
 from changeready.engagements.models import Engagement
 from changeready.handoff import services
@@ -357,3 +358,20 @@ def test_download_is_an_attachment_with_the_playbook_name(client_as, northwind):
         'attachment; filename="northwind-logistics-warehouse-management-rollout'
         '-playbook-stakeholders.csv"'
     )
+
+
+def test_a_failed_handoff_email_keeps_the_committed_link_and_the_request_succeeds(
+    client_as, handoff, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(**kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(common_mail, "send_mail", refuse)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("admin").post(
+            reverse("handoff_send", args=[handoff.id]), {"days": "30"}
+        )
+
+    assert response.status_code == 302
+    assert ShareLink.objects.filter(sent_to="sam.ortiz@acme.example").exists()

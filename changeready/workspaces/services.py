@@ -26,6 +26,9 @@ class SlugTaken(ValidationError):
     pass
 
 
+SLUG_ATTEMPTS = 5
+
+
 def unique_slug(name: str) -> str:
     base = slugify(name)[:50] or "workspace"
     slug, suffix = base, 2
@@ -43,18 +46,32 @@ def create_workspace(*, name: str, owner: User, slug: str | None = None) -> Work
     they asked for); without one, a free slug is derived from the name.
     """
     if slug is not None:
-        if Workspace.objects.filter(slug=slug).exists():
+        workspace = _save_workspace(name, slug)
+        if workspace is None:
             raise SlugTaken(f"The workspace slug {slug!r} is already taken.")
     else:
-        slug = unique_slug(name)
+        # Two workspaces of one name created at once both see the same slug
+        # free; the one that commits second derives the next free slug.
+        workspace = None
+        for _ in range(SLUG_ATTEMPTS):
+            workspace = _save_workspace(name, unique_slug(name))
+            if workspace is not None:
+                break
+        if workspace is None:
+            raise SlugTaken(f"No free address for a workspace named {name!r}; try again.")
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    return workspace
+
+
+def _save_workspace(name: str, slug: str) -> Workspace | None:
+    """The new workspace, or None when another one took `slug` in the meantime."""
     workspace = Workspace(name=name, slug=slug)
-    workspace.full_clean()
+    workspace.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             workspace.save()
     except IntegrityError:
-        raise SlugTaken(f"The workspace slug {slug!r} is already taken.") from None
-    Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+        return None
     return workspace
 
 

@@ -370,7 +370,7 @@ def test_a_failed_handoff_email_keeps_the_committed_link_and_the_request_succeed
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as("admin").post(
-            reverse("handoff_send", args=[handoff.id]), {"days": "30"}
+            reverse("handoff_send", args=[handoff.id]), {"days": "30", "confirm_open": "yes"}
         )
 
     assert response.status_code == 302

@@ -18,8 +18,11 @@ The ten guarantees of section 6 are kept here, in this order:
 2. Placement: an item for a week already over goes to the current week (late);
    an announcement, a training or a go-live preparation step in a blackout week
    moves to the nearest earlier free week (later only where earlier is
-   impossible); a generated item repeating a hand-made one (same kind, same
-   audience, same week) is dropped.
+   impossible), except the handoff milestones (readiness review, go/no-go,
+   hypercare exit), which are the team's decisions and keep their weeks, and
+   a step linked to a resistance point never moves past the point's due week; a
+   generated item repeating a hand-made one (same kind, same audience, same
+   week) is dropped.
 3. Safety nets, which no rule switch can remove: a linked item for every
    unresolved resistance point by its due week, and a step in week 1 or later
    for every group and every resistor of medium or high risk nobody reaches.
@@ -29,8 +32,9 @@ The ten guarantees of section 6 are kept here, in this order:
    first), at most 12 generated items a week (same-rule items of a crowded
    week merge into one session; what still does not fit moves to the nearest
    week with room on the same side of go-live, and where no week has room the
-   least important step is left out). Items linked to a resistance point and
-   safety-net items are never merged, moved or dropped for size: they take
+   least important step is left out). Items linked to a resistance point,
+   safety-net items and the handoff milestones are never merged, moved or
+   dropped for size: they take
    priority; an item answering a theme is never left out.
 5. Owners: every item names the person the engagement knows for its role.
 
@@ -105,6 +109,7 @@ EXECUTIVE_ROLES = frozenset({"economic_buyer", "executive_sponsor"})
 # training, and anything in the last eight weeks before go-live or go-live week.
 BLACKOUT_SENSITIVE_KINDS = frozenset({"communication", "training"})
 PREPARATION_FIRST_WEEK = -8
+HANDOFF_FAMILY = "handoff"
 # How many names a reason lists before it says "and N more": a reason is read
 # in a tooltip, not scrolled through.
 _NAMES_IN_REASON = 5
@@ -227,7 +232,9 @@ class _Draft:
 
     @property
     def protected(self) -> bool:
-        return self.guarantee or self.point is not None
+        # The handoff milestones are guarantee 4 (CS accepts by week -2, go/no-go in
+        # week -1, the hypercare exit review): a crowded week cannot push them out.
+        return self.guarantee or self.point is not None or self.family == HANDOFF_FAMILY
 
 
 @dataclass(frozen=True)
@@ -642,6 +649,10 @@ def _one_per_week(drafts: Sequence[_Draft]) -> list[_Draft]:
 
 
 def _blackout_sensitive(draft: _Draft) -> bool:
+    # A handoff milestone is a decision the team takes, not a change the customer's
+    # people must absorb, and moving it would break guarantee 4: it stays put.
+    if draft.family == HANDOFF_FAMILY:
+        return False
     return draft.kind in BLACKOUT_SENSITIVE_KINDS or PREPARATION_FIRST_WEEK <= draft.week <= 0
 
 
@@ -649,7 +660,20 @@ def _avoid_blackout(draft: _Draft, context: _Context) -> None:
     label = context.blackout_weeks.get(draft.week)
     if label is None or not _blackout_sensitive(draft):
         return
-    week = _nearest_week(draft.week, context, lambda week: week not in context.blackout_weeks)
+    # A step linked to a resistance point never slides past the point's due week
+    # (guarantee 10 outranks the blackout): with no free week before, it stays.
+    latest = (
+        context.last_week
+        if draft.point is None
+        else max(
+            draft.week, effective_due_week(draft.point, context.earliest_week, context.last_week)
+        )
+    )
+    week = _nearest_week(
+        draft.week,
+        context,
+        lambda week: week not in context.blackout_weeks and week <= latest,
+    )
     if week is None:
         draft.notes.append(f"Week {draft.week} falls in {label}, and no nearby week is free.")
         return

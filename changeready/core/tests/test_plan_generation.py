@@ -702,3 +702,32 @@ def test_example_gives_every_resistor_and_theme_an_owned_answer():
     plan = generate_plan(example_engagement_data())
     assert all(item.owner for item in plan.items if item.owner_role == "delivery")
     assert {item.resistance_point_id for item in plan.items} >= {"r1", "r2", "r3"}
+
+
+def test_handoff_milestones_hold_their_weeks_in_a_blackout_and_a_crowded_week():
+    # Kickoff in week -2, which a blackout covers, and enough groups to fill
+    # weeks -1 and 0 with 12 steps each: CS still accepts in week -2 and the
+    # go/no-go still happens in week -1 (guarantee 4).
+    closed = BlackoutPeriod(start=week_date(-2), end=week_date(-2, 2), label="Closed")
+    groups = [group(f"team{n}", headcount=60) for n in range(8)]
+    data = engagement(*groups, kickoff_date=week_date(-2, 2), blackout_periods=(closed,))
+    plan = generate_plan(data)
+    assert plan.first_week == -2
+    assert weeks_of(plan, "handoff.readiness_review") == [-2]
+    assert weeks_of(plan, "handoff.go_no_go") == [-1]
+    assert weeks_of(plan, "handoff.hypercare_exit_review") == [4]
+
+
+def test_a_blackout_never_pushes_a_resistance_step_past_its_due_week():
+    # Week -8 opens the plan and a blackout covers it: there is no earlier free
+    # week, and later would miss the due week, so the step stays and says why.
+    closed = BlackoutPeriod(start=week_date(-8), end=week_date(-8, 4), label="Stocktake")
+    data = engagement(
+        group("pickers", engagement="resistant"),
+        points=(point("p1", "pickers", "habit", severity=4, due_week=-8),),
+        blackout_periods=(closed,),
+    )
+    plan = generate_plan(data)
+    assert plan.first_week == -8
+    linked = [item for item in plan.items if item.resistance_point_id == "p1"]
+    assert min(item.week for item in linked) == -8

@@ -186,8 +186,10 @@ def test_blackouts_hold_no_announcement_training_or_preparation(data, as_of_week
             if any(period.start <= day <= period.end for day in working_days):
                 blocked.add(week)
     for item in plan.items:
+        # The handoff milestones are the team's decisions and keep their weeks (guarantee 4).
+        milestone = item.origin.startswith("generated:handoff.")
         sensitive = item.kind in ("communication", "training") or -8 <= item.week <= 0
-        if sensitive and item.week in blocked:
+        if sensitive and not milestone and item.week in blocked:
             assert "no nearby week is free" in item.reason
 
 

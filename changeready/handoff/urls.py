@@ -10,6 +10,16 @@ urlpatterns = [
         name="handoff_download",
     ),
     path(
+        "engagements/<uuid:engagement_id>/handoff/documents/",
+        views.handoff_documents,
+        name="handoff_documents",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/handoff/documents/<uuid:document_id>/",
+        views.handoff_document_download,
+        name="handoff_document_download",
+    ),
+    path(
         "engagements/<uuid:engagement_id>/handoff/cs-owner/",
         views.cs_owner,
         name="handoff_cs_owner",
@@ -41,4 +51,5 @@ urlpatterns = [
     ),
     path("p/<str:token>/", views.share_page, name="share"),
     path("p/<str:token>/playbook.<slug:fmt>", views.share_download, name="share_download"),
+    path("p/<str:token>/documents/", views.share_documents, name="share_documents"),
 ]

@@ -3,21 +3,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from changeready.assessment.services import today
 from changeready.common.forms import save_through
-from changeready.handoff import services
+from changeready.handoff import documents, services
 from changeready.handoff.checklist import handoff_checklist
 from changeready.handoff.exports import (
+    EXPORT_FORMATS,
+    ExportFile,
     UnknownFormat,
     download_response,
     render_export,
 )
 from changeready.handoff.forms import CsOwnerForm, ShareLinkForm
-from changeready.handoff.models import ShareLink
+from changeready.handoff.models import PlaybookDocument, ShareLink
 from changeready.handoff.playbook import build_playbook
+from changeready.planning.views import is_htmx
 from changeready.workspaces.models import Membership
 from changeready.workspaces.tenancy import get_engagement_for_member, require_writer
 
@@ -54,6 +58,25 @@ def _cs_owner_form(engagement, memberships) -> CsOwnerForm:
     )
 
 
+def _stored_documents(engagement) -> dict:
+    """What the downloads show of the PDF and Word files prepared by the worker."""
+    latest = documents.latest_documents(engagement)
+    return {
+        "stored_formats": documents.STORED_FORMATS,
+        "stored_documents": [
+            (fmt, EXPORT_FORMATS[fmt].label, latest.get(fmt)) for fmt in documents.STORED_FORMATS
+        ],
+        "documents_pending": any(document.pending for document in latest.values()),
+    }
+
+
+def _documents_context(engagement) -> dict:
+    """A small engagement's PDF and Word render in the request: nothing stored to show."""
+    return (
+        _stored_documents(engagement) if documents.is_large(engagement) else {"stored_formats": ()}
+    )
+
+
 def _handoff_page(request, engagement, membership, *, cs_form=None, link_form=None, status=200):
     playbook = build_playbook(engagement, as_of=today())
     links = ShareLink.objects.for_workspace(membership.workspace).filter(engagement=engagement)
@@ -81,6 +104,7 @@ def _handoff_page(request, engagement, membership, *, cs_form=None, link_form=No
                 engagement, services.SHARE_LINK_DAYS, now
             ),
             "hypercare_end": services.hypercare_end(engagement),
+            **_documents_context(engagement),
         },
         status=status,
     )
@@ -103,11 +127,61 @@ def _download(engagement, request, fmt):
     return download_response(export)
 
 
+def _stored_download(document: PlaybookDocument):
+    return download_response(
+        ExportFile(bytes(document.content), document.content_type, document.filename)
+    )
+
+
 @login_required
 @require_GET
 def handoff_download(request, engagement_id, fmt):
     engagement, _ = get_engagement_for_member(request, engagement_id)
+    if fmt in documents.STORED_FORMATS and documents.is_large(engagement):
+        document = documents.ready_document(engagement, fmt)
+        if document is None:
+            messages.info(
+                request,
+                f"This playbook is large: prepare the {EXPORT_FORMATS[fmt].label} file below, "
+                "then download it.",
+            )
+            return redirect(reverse("handoff", args=[engagement.id]) + "#documents")
+        return _stored_download(document)
     return _download(engagement, request, fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handoff_documents(request, engagement_id):
+    """POST queues a document; GET is the progress panel that htmx polls."""
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    if request.method == "POST":
+        try:
+            documents.request_document(
+                engagement, request.POST.get("fmt", ""), requested_by=request.user
+            )
+        except documents.NotAStoredFormat:
+            messages.error(request, "Choose PDF or Word.")
+        if not is_htmx(request):
+            return redirect(reverse("handoff", args=[engagement.id]) + "#documents")
+    return render(
+        request,
+        "handoff/_documents.html",
+        {"engagement": engagement, "membership": membership, **_documents_context(engagement)},
+    )
+
+
+@login_required
+@require_GET
+def handoff_document_download(request, engagement_id, document_id):
+    engagement, _ = get_engagement_for_member(request, engagement_id)
+    document = get_object_or_404(
+        PlaybookDocument.objects.unexpired(),
+        id=document_id,
+        engagement=engagement,
+        status=PlaybookDocument.Status.READY,
+    )
+    return _stored_download(document)
 
 
 @login_required
@@ -256,6 +330,7 @@ def share_page(request, token):
             "downloads": DOWNLOADS,
             "expires_at": link.expires_at,
             "now": timezone.now(),
+            **_stored_documents(link.engagement),
         },
     )
     return _noindex(response)
@@ -263,5 +338,21 @@ def share_page(request, token):
 
 @require_GET
 def share_download(request, token, fmt):
+    """PDF and Word come from the stored documents only: a share link never renders one."""
     link = _shared_link(token)
+    if fmt in documents.STORED_FORMATS:
+        document = documents.ready_document(link.engagement, fmt)
+        if document is None:
+            return _noindex(redirect(reverse("share", args=[token]) + "#documents"))
+        return _noindex(_stored_download(document))
     return _noindex(_download(link.engagement, request, fmt))
+
+
+@require_POST
+def share_documents(request, token):
+    link = _shared_link(token)
+    try:
+        documents.request_document(link.engagement, request.POST.get("fmt", ""))
+    except documents.NotAStoredFormat:
+        raise Http404("No such format.") from None
+    return _noindex(redirect(reverse("share", args=[token]) + "#documents"))

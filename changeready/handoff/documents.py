@@ -1,0 +1,92 @@
+"""Large playbooks as stored documents, produced by the background worker.
+
+WeasyPrint takes seconds over the PDF of a few hundred stakeholders, and a
+request that waits for it holds a server worker all that time. So the PDF and
+Word files of a large engagement are queued (`request_document`), rendered by
+`tasks.produce_playbook_document` and served from the stored row; small ones
+still render in the request. A share link never renders a document on request
+at all: it serves the latest stored one or offers to queue one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from changeready.assessment.services import today
+from changeready.engagements.models import Engagement
+from changeready.handoff.exports import EXPORT_FORMATS
+from changeready.handoff.models import PlaybookDocument
+from changeready.handoff.tasks import produce_playbook_document
+
+# An engagement with more stakeholders or plan items than these is large: its
+# PDF and Word files are rendered by the worker, not in the request.
+LARGE_PLAYBOOK_STAKEHOLDERS = 100
+LARGE_PLAYBOOK_PLAN_ITEMS = 100
+STORED_FORMATS = ("pdf", "docx")
+# A stored document is served for a week, then a new one must be asked for.
+DOCUMENT_DAYS = 7
+
+
+class NotAStoredFormat(ValueError):
+    pass
+
+
+def is_large(engagement: Engagement) -> bool:
+    return (
+        engagement.stakeholders.count() > LARGE_PLAYBOOK_STAKEHOLDERS
+        or engagement.plan_items.count() > LARGE_PLAYBOOK_PLAN_ITEMS
+    )
+
+
+def latest_documents(engagement: Engagement) -> dict[str, PlaybookDocument]:
+    """The newest unexpired document of each stored format, without its bytes."""
+    latest: dict[str, PlaybookDocument] = {}
+    rows = PlaybookDocument.objects.unexpired().filter(engagement=engagement).defer("content")
+    for document in rows:  # newest first
+        latest.setdefault(document.fmt, document)
+    return latest
+
+
+def ready_document(engagement: Engagement, fmt: str) -> PlaybookDocument | None:
+    return (
+        PlaybookDocument.objects.unexpired()
+        .filter(engagement=engagement, fmt=fmt, status=PlaybookDocument.Status.READY)
+        .first()
+    )
+
+
+def is_current(document: PlaybookDocument, engagement: Engagement) -> bool:
+    """Made today, after the engagement's data last changed."""
+    return document.as_of == today() and document.requested_at >= engagement.updated_at
+
+
+def request_document(engagement: Engagement, fmt: str, *, requested_by=None) -> PlaybookDocument:
+    """Queue the playbook of `engagement` in `fmt`, unless one is already on its way or current.
+
+    Asking twice never queues twice: a pending document, or a ready one that
+    is still current, is returned as it is.
+    """
+    if fmt not in STORED_FORMATS:
+        raise NotAStoredFormat(f"format must be one of: {', '.join(STORED_FORMATS)}")
+    latest = latest_documents(engagement).get(fmt)
+    if latest is not None and (
+        latest.pending
+        or (latest.status == PlaybookDocument.Status.READY and is_current(latest, engagement))
+    ):
+        return latest
+    now = timezone.now()
+    PlaybookDocument.objects.filter(engagement=engagement, expires_at__lte=now).delete()
+    document = PlaybookDocument.objects.create(
+        engagement=engagement,
+        fmt=fmt,
+        as_of=today(),
+        requested_by=requested_by,
+        expires_at=now + timedelta(days=DOCUMENT_DAYS),
+        content_type=EXPORT_FORMATS[fmt].content_type,
+    )
+    transaction.on_commit(partial(produce_playbook_document.enqueue, str(document.id)))
+    return document

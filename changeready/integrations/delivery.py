@@ -22,13 +22,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from changeready.common.mail import send_email
 from changeready.integrations import transport
 from changeready.integrations.models import (
     DeliveryAttempt,
@@ -160,12 +160,13 @@ def _tell_owners(endpoint_id) -> None:
         "link": settings.SITE_URL + reverse("webhook", args=[workspace.slug, endpoint.id]),
         "limit": settings.WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES,
     }
-    send_mail(
-        subject=f"Webhook switched off in {workspace.name}: {endpoint}",
-        message=render_to_string("integrations/email/endpoint_disabled.txt", context),
-        from_email=None,
-        recipient_list=owners,
-    )
+    message = render_to_string("integrations/email/endpoint_disabled.txt", context)
+    for owner_email in owners:
+        send_email(
+            subject=f"Webhook switched off in {workspace.name}: {endpoint}",
+            message=message,
+            to=owner_email,
+        )
 
 
 def send_due_deliveries(now: datetime | None = None) -> int:

@@ -9,13 +9,13 @@ from datetime import timedelta
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from changeready.accounts.models import User
+from changeready.common.mail import send_email_after_commit
 from changeready.sso.models import SsoConnection, SsoDomain
 from changeready.workspaces.models import Membership, Workspace
 
@@ -121,13 +121,8 @@ def start_domain_verification(workspace: Workspace, *, domain: str, address: str
         "sso/email/domain_code.txt",
         {"workspace": workspace, "domain": domain, "code": code, "site_url": settings.SITE_URL},
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            subject="Your changeready domain verification code",
-            message=body,
-            from_email=None,
-            recipient_list=[address],
-        )
+    send_email_after_commit(
+        subject="Your changeready domain verification code", message=body, to=address
     )
     return sso_domain
 

@@ -319,7 +319,8 @@ def hand_off(page, fresh_page, screenshot, mailoutbox) -> None:
 
     # Download the PDF playbook.
     downloads = page.get_by_role("region", name="Download the playbook")
-    with page.expect_download() as download_info:
+    # Laying out a PDF takes seconds on a loaded machine: wait longer than for a page.
+    with page.expect_download(timeout=60_000) as download_info:
         downloads.get_by_role("button", name="PDF", exact=True).click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 
 from changeready.core.model import ADKAR_ELEMENTS, INVOLVEMENTS
@@ -13,6 +15,7 @@ from changeready.landscape.labels import (
     STRATEGY_LABELS,
 )
 from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.presets import RELATION_PRESETS, RELATION_PRESETS_BY_SLUG
 
 STAKEHOLDER_FIELDS = [
     "kind",
@@ -50,9 +53,36 @@ def _adkar_field(element: str) -> forms.TypedChoiceField:
     )
 
 
+def relation_field() -> forms.ChoiceField:
+    """Choosing a relation fills the typical values (a static script reads the presets)."""
+    return forms.ChoiceField(
+        label="Their relation",
+        choices=[("", "Choose to fill in typical values…")]
+        + [(preset.slug, preset.label) for preset in RELATION_PRESETS],
+        required=False,
+        widget=forms.Select(
+            attrs={
+                "data-relation-presets": json.dumps(
+                    {preset.slug: preset.values() for preset in RELATION_PRESETS}
+                )
+            }
+        ),
+        help_text="Fills the relation, influence, interest, impact and desired engagement "
+        "with what is typical; change any of them.",
+    )
+
+
+def relation_initial(slug: str) -> dict:
+    """The initial values of a form for a stakeholder of this relation, if it is a preset."""
+    preset = RELATION_PRESETS_BY_SLUG.get(slug)
+    return {"relation": preset.slug, **preset.values()} if preset else {}
+
+
 class StakeholderForm(forms.ModelForm):
     # The version the user's edit is based on, so a concurrent save is caught.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Not stored: a shortcut that fills the fields below it.
+    relation = relation_field()
     involvement = forms.MultipleChoiceField(
         label="In the room for",
         choices=list(INVOLVEMENT_LABELS.items()),

@@ -30,6 +30,7 @@ from changeready.landscape.forms import (
     ImportUploadForm,
     ResistancePointForm,
     StakeholderForm,
+    relation_initial,
 )
 from changeready.landscape.labels import (
     ENGAGEMENT_LABELS,
@@ -151,7 +152,11 @@ def stakeholder_create(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     require_writer(membership)
     question = QUESTIONS_BY_SLUG.get(request.GET.get("question", ""), QUESTIONS[0])
-    initial = {"role": question.add_role, "opposed_purchase": question.opposed}
+    initial = {
+        "role": question.add_role,
+        "opposed_purchase": question.opposed,
+        **relation_initial(request.GET.get("relation") or question.add_role),
+    }
     form = StakeholderForm(
         request.POST or None, instance=Stakeholder(engagement=engagement), initial=initial
     )

@@ -34,9 +34,7 @@ RELATION_PRESETS = (
     RelationPreset(
         "people_manager", "Manages the people who use it", "people_manager", 3, 4, 4, "leading"
     ),
-    RelationPreset(
-        "product_admin", "Administers the product", "product_admin", 3, 5, 4, "leading"
-    ),
+    RelationPreset("product_admin", "Administers the product", "product_admin", 3, 5, 4, "leading"),
     RelationPreset(
         "economic_buyer", "Approved the purchase", "economic_buyer", 5, 3, 1, "supportive"
     ),

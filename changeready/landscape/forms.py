@@ -3,6 +3,7 @@ import json
 from django import forms
 
 from changeready.core.model import ADKAR_ELEMENTS, INVOLVEMENTS
+from changeready.landscape.importing import FILE_FORMAT_CHOICES
 from changeready.landscape.labels import (
     ADKAR_HELP,
     ADKAR_LEVEL_CHOICES,
@@ -281,6 +282,15 @@ class ImportUploadForm(forms.Form):
         label="Stakeholder file (.csv or .xlsx)",
         help_text="Use the template's columns. Nothing is saved until you confirm the preview.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    file_format = forms.ChoiceField(
+        label="What the file is",
+        choices=FILE_FORMAT_CHOICES,
+        initial="auto",
+        required=False,
+        help_text="A Salesforce “Opportunity Contact Roles” report or a HubSpot deal-contacts "
+        "export is recognised by its columns; choose it here if it is not.",
     )
 
 

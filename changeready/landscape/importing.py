@@ -32,6 +32,7 @@ from changeready.core.model import (
     KINDS,
     ROLES,
 )
+from changeready.landscape.presets import RELATION_PRESETS_BY_SLUG
 from changeready.landscape.services import ImportProblem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -110,6 +111,8 @@ class ParsedFile:
     problems: list[ImportProblem] = field(default_factory=list)
     encoding: str = ""
     file_type: str = ""
+    # The CRM export the rows were read from; blank for the template.
+    crm_label: str = ""
 
 
 def normalise_header(header: object) -> str:
@@ -126,7 +129,71 @@ def template_rows() -> list[list[str]]:
     return [[column.name for column in COLUMNS]]
 
 
-def read_upload(upload) -> ParsedFile:
+@dataclass(frozen=True)
+class CrmFormat:
+    """A CRM export that lists a deal's contacts with their buying role.
+
+    Each contact becomes a person whose role and typical values come from the
+    relation preset their CRM role maps to (docs/domain.md section 3).
+    """
+
+    slug: str
+    label: str
+    role_headers: tuple[str, ...]
+    # Headers that, with a role header, tell this export from the other.
+    marker_headers: tuple[str, ...]
+    # A CRM role, as a header code, to a relation preset (and a champion flag).
+    roles: dict[str, str]
+
+
+# Salesforce's standard Opportunity Contact Role values.
+SALESFORCE_ROLES = {
+    "economic_buyer": "economic_buyer",
+    "economic_decision_maker": "economic_buyer",
+    "decision_maker": "economic_buyer",
+    "executive_sponsor": "executive_sponsor",
+    "evaluator": "product_admin",
+    "technical_buyer": "it_security",
+    "business_user": "daily_user",
+    "influencer": "people_manager",
+    "other": "downstream",
+}
+CRM_FORMATS = (
+    CrmFormat(
+        "salesforce",
+        "Salesforce “Opportunity Contact Roles” report",
+        ("contact_role", "role", "opportunity_contact_role"),
+        ("opportunity_name", "opportunity", "primary", "account_name"),
+        SALESFORCE_ROLES,
+    ),
+    CrmFormat(
+        "hubspot",
+        "HubSpot deal contacts",
+        ("buying_role", "buying_roles", "association_label", "association_labels", "deal_role"),
+        ("record_id", "associated_deal", "associated_deals", "deal_name", "contact_owner"),
+        {
+            **SALESFORCE_ROLES,
+            # HubSpot's own buying roles.
+            "budget_holder": "economic_buyer",
+            "end_user": "daily_user",
+            "champion": "people_manager",
+            "blocker": "opposed_leader",
+            "legal_and_compliance": "it_security",
+        },
+    ),
+)
+CRM_FORMATS_BY_SLUG = {crm.slug: crm for crm in CRM_FORMATS}
+FILE_FORMAT_CHOICES = [
+    ("auto", "Detect from the columns"),
+    ("template", "changeready template"),
+    *((crm.slug, crm.label) for crm in CRM_FORMATS),
+]
+CRM_NAME_HEADERS = ("full_name", "contact_full_name", "contact_name", "name", "contact")
+CRM_TITLE_HEADERS = ("title", "job_title", "contact_title")
+CRM_EMAIL_HEADERS = ("email", "email_address", "contact_email")
+
+
+def read_upload(upload, file_format: str = "auto") -> ParsedFile:
     """Read an uploaded file into rows of typed values, or raise ImportFileError."""
     refuse_oversize(upload.size, MAX_FILE_BYTES)
     content = upload.read(MAX_FILE_BYTES + 1)
@@ -143,7 +210,7 @@ def read_upload(upload) -> ParsedFile:
             "This is not a CSV or an Excel workbook (.xlsx). Save the sheet as CSV or .xlsx "
             "and upload that."
         )
-    parsed = parse_table(table.rows)
+    parsed = parse_table(table.rows, file_format)
     not_utf8 = NOT_UTF8[:1].upper() + NOT_UTF8[1:]
     parsed.problems[:0] = [ImportProblem(row, "", not_utf8) for row in table.undecodable_rows]
     parsed.encoding = table.encoding
@@ -151,13 +218,104 @@ def read_upload(upload) -> ParsedFile:
     return parsed
 
 
-def parse_table(table: list[list[str]]) -> ParsedFile:
+def parse_table(table: list[list[str]], file_format: str = "auto") -> ParsedFile:
     """Header row plus data rows (all text) into typed import rows and problems."""
-    parsed = ParsedFile()
     while table and not any(cell.strip() for cell in table[-1]):
         table.pop()
     if not table or not any(cell.strip() for cell in table[0]):
         raise ImportFileError("The file is empty: there is no header row.")
+    crm = CRM_FORMATS_BY_SLUG.get(file_format)
+    if file_format == "auto":
+        crm = detect_crm_format(table[0])
+    if crm is not None:
+        return parse_crm_table(table, crm)
+    return _parse_template_table(table)
+
+
+def detect_crm_format(header_row: list[str]) -> CrmFormat | None:
+    """The CRM export these headers come from, if they are one (never the template's)."""
+    codes = {_crm_code(cell) for cell in header_row}
+    if codes & set(COLUMNS_BY_NAME) - {"name", "title", "email", "role"}:
+        return None
+    for crm in CRM_FORMATS:
+        if codes & set(crm.role_headers) and codes & set(crm.marker_headers):
+            return crm
+    return None
+
+
+def parse_crm_table(table: list[list[str]], crm: CrmFormat) -> ParsedFile:
+    """A CRM export's contacts into person rows, with a problem per unreadable cell."""
+    parsed = ParsedFile(crm_label=crm.label)
+    index = {}
+    for position, cell in enumerate(table[0]):
+        index.setdefault(_crm_code(cell), position)
+
+    def column(candidates):
+        return next((index[code] for code in candidates if code in index), None)
+
+    role_at = column(crm.role_headers)
+    name_at = column(CRM_NAME_HEADERS)
+    first_at, last_at = column(("first_name",)), column(("last_name",))
+    if role_at is None:
+        parsed.problems.append(
+            ImportProblem(1, crm.role_headers[0], f"A {crm.label} export needs a role column.")
+        )
+    if name_at is None and first_at is None and last_at is None:
+        parsed.problems.append(
+            ImportProblem(1, "name", "The export needs a name column (or first and last name).")
+        )
+    if parsed.problems:
+        return parsed
+    role_header = str(table[0][role_at]).strip()
+    for offset, cells in enumerate(table[1:]):
+        # A report export ends with a blank row, then its own footer lines.
+        if not any(cell.strip() for cell in cells):
+            break
+        row_number = FIRST_DATA_ROW + offset
+
+        def cell(position, cells=cells):
+            return cells[position].strip() if position is not None and position < len(cells) else ""
+
+        name = cell(name_at) or " ".join(part for part in (cell(first_at), cell(last_at)) if part)
+        if not name:
+            parsed.problems.append(ImportProblem(row_number, "name", "A name is required."))
+            continue
+        # HubSpot lists several roles separated by semicolons; the first one counts.
+        raw_role = re.split(r"[;,]", cell(role_at))[0].strip()
+        preset_slug = crm.roles.get(_crm_code(raw_role) or "other")
+        if preset_slug is None:
+            parsed.problems.append(
+                ImportProblem(
+                    row_number,
+                    role_header,
+                    f"“{raw_role}” is not a role this import knows; use one of: "
+                    + ", ".join(sorted({code.replace("_", " ").title() for code in crm.roles}))
+                    + ".",
+                )
+            )
+            continue
+        row = {"row": row_number, "kind": "person", "name": name}
+        row.update(RELATION_PRESETS_BY_SLUG[preset_slug].values())
+        row["engagement"] = "resistant" if row["opposed_purchase"] else "neutral"
+        for key, candidates in (("title", CRM_TITLE_HEADERS), ("email", CRM_EMAIL_HEADERS)):
+            value = cell(column(candidates))
+            if value:
+                row[key] = value
+        if _crm_code(raw_role) == "champion":
+            row["is_champion"] = True
+        parsed.rows.append(row)
+    if not parsed.rows and not parsed.problems:
+        raise ImportFileError("The export has a header row but no contacts.")
+    return parsed
+
+
+def _crm_code(text: str) -> str:
+    """`Contact: Full Name` gives `contact_full_name`; `Legal & Compliance`, `legal_and_compliance`."""
+    return _code(str(text).lstrip("\ufeff").replace(":", " ").replace("&", " and "))
+
+
+def _parse_template_table(table: list[list[str]]) -> ParsedFile:
+    parsed = ParsedFile()
     headers = [normalise_header(cell) for cell in table[0]]
     data = table[1:]
     if not any(any(cell.strip() for cell in row) for row in data):

@@ -408,7 +408,9 @@ def import_upload(request, engagement_id):
     context = {"engagement": engagement, "membership": membership, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = importing.read_upload(form.cleaned_data["file"])
+            parsed = importing.read_upload(
+                form.cleaned_data["file"], form.cleaned_data["file_format"] or "auto"
+            )
         except importing.ImportFileError as error:
             form.add_error("file", str(error))
             return _import_page(request, context)

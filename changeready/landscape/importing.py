@@ -310,7 +310,7 @@ def parse_crm_table(table: list[list[str]], crm: CrmFormat) -> ParsedFile:
 
 
 def _crm_code(text: str) -> str:
-    """`Contact: Full Name` gives `contact_full_name`; `Legal & Compliance`, `legal_and_compliance`."""
+    """`Contact: Full Name` is `contact_full_name`; `Legal & Compliance`, `legal_and_compliance`."""
     return _code(str(text).lstrip("\ufeff").replace(":", " ").replace("&", " and "))
 
 

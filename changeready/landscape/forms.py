@@ -15,8 +15,9 @@ from changeready.landscape.labels import (
     STATUS_LABELS,
     STRATEGY_LABELS,
 )
-from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.models import ResistancePoint, Stakeholder, WorkspacePhrase
 from changeready.landscape.presets import RELATION_PRESETS, RELATION_PRESETS_BY_SLUG
+from changeready.landscape.suggestions import phrase_offers
 
 STAKEHOLDER_FIELDS = [
     "kind",
@@ -192,6 +193,10 @@ class StakeholderForm(forms.ModelForm):
                 ]
         if not self.instance._state.adding and not self.is_bound:
             self.initial["version"] = self.instance.version
+        self.phrase_offers = phrase_offers(
+            WorkspacePhrase.objects.for_workspace(engagement.workspace_id),
+            self["role"].value() or "",
+        )
 
     def clean_involvement(self):
         chosen = set(self.cleaned_data["involvement"])
@@ -296,3 +301,15 @@ class ImportUploadForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
+
+
+class WorkspacePhraseForm(forms.ModelForm):
+    class Meta:
+        model = WorkspacePhrase
+        fields = ["field", "role", "industry", "text"]
+        labels = {"field": "Offered for", "role": "For the role", "industry": "Industry"}
+        help_texts = {"text": "A short phrase people start from and then make specific."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Any role"), *ROLE_LABELS.items()]

@@ -19,6 +19,7 @@ from changeready.core.model import (
     RESISTANCE_SOURCES,
     ROLES,
 )
+from changeready.landscape.suggestions import INDUSTRY_LABELS, PHRASE_FIELD_LABELS
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -211,3 +212,53 @@ class ResistancePoint(CheckedTextModel, VersionedModel):
 
     def clean(self):
         check_same_engagement(self, "stakeholder")
+
+
+class WorkspacePhraseQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(workspace=workspace)
+
+
+class WorkspacePhrase(models.Model):
+    """A workspace's own suggested phrase for success definitions or resistance triggers."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="phrases"
+    )
+    role = models.CharField(
+        "for the role", max_length=20, choices=choices(ROLES), blank=True, help_text="Blank: any."
+    )
+    industry = models.CharField(
+        max_length=20, choices=list(INDUSTRY_LABELS.items()), blank=True, default=""
+    )
+    field = models.CharField(
+        "offered for",
+        max_length=20,
+        choices=list(PHRASE_FIELD_LABELS.items()),
+    )
+    text = models.CharField("phrase", max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspacePhraseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["field", "role", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace",
+                "role",
+                "industry",
+                "field",
+                "text",
+                name="workspace_phrase_unique",
+                violation_error_message="The workspace already has this phrase.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def industry_label(self) -> str:
+        return self.get_industry_display() if self.industry else ""

@@ -17,7 +17,7 @@ from changeready.common.concurrency import save_versioned
 from changeready.core.model import ADKAR_ELEMENTS
 from changeready.core.scoring import NO_PLAN_STATUS
 from changeready.engagements.services import engagement_changed, update_engagement
-from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.models import ResistancePoint, Stakeholder, WorkspacePhrase
 
 
 def _apply(instance, changes: dict) -> dict:
@@ -339,3 +339,17 @@ def preview_stakeholder_import(engagement, rows: list[dict]) -> list[Stakeholder
     except _DryRun:
         pass
     return created
+
+
+# --- The workspace's own phrases -------------------------------------------------
+
+
+def add_workspace_phrase(workspace, **fields) -> WorkspacePhrase:
+    phrase = WorkspacePhrase(workspace=workspace, **fields)
+    phrase.full_clean()
+    phrase.save()
+    return phrase
+
+
+def delete_workspace_phrase(phrase: WorkspacePhrase) -> None:
+    phrase.delete()

@@ -39,6 +39,12 @@ urlpatterns = [
         views.stakeholder_delete,
         name="stakeholder_delete",
     ),
+    path("w/<slug:slug>/phrases/", views.workspace_phrases, name="workspace_phrases"),
+    path(
+        "w/<slug:slug>/phrases/<uuid:phrase_id>/delete/",
+        views.workspace_phrase_delete,
+        name="workspace_phrase_delete",
+    ),
     path(f"{PREFIX}resistors/", views.resistors, name="resistors"),
     path(f"{PREFIX}resistance-points/new/", views.point_create, name="resistance_point_create"),
     path(

@@ -30,6 +30,7 @@ from changeready.landscape.forms import (
     ImportUploadForm,
     ResistancePointForm,
     StakeholderForm,
+    WorkspacePhraseForm,
     relation_initial,
 )
 from changeready.landscape.labels import (
@@ -37,9 +38,14 @@ from changeready.landscape.labels import (
     QUESTIONS,
     QUESTIONS_BY_SLUG,
 )
-from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.models import ResistancePoint, Stakeholder, WorkspacePhrase
 from changeready.landscape.overview import build_landscape
-from changeready.workspaces.tenancy import get_engagement_for_member, require_writer
+from changeready.landscape.suggestions import BUILT_IN_PHRASES, PHRASE_FIELD_LABELS
+from changeready.workspaces.tenancy import (
+    get_engagement_for_member,
+    get_workspace_for_member,
+    require_writer,
+)
 
 IMPORT_SALT = "changeready.landscape.import"
 IMPORT_TOKEN_MAX_AGE = 2 * 3600
@@ -492,3 +498,55 @@ def import_template(request, engagement_id, file_type):
         )
     response["Content-Disposition"] = f'attachment; filename="stakeholders-template.{file_type}"'
     return response
+
+
+# --- The workspace's suggested phrases ------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workspace_phrases(request, slug):
+    """The workspace's own phrases (any member reads them, writers add), and the built-in ones."""
+    membership = get_workspace_for_member(request, slug)
+    workspace = membership.workspace
+    form = WorkspacePhraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_workspace_phrase(workspace, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Phrase added; it is offered on the stakeholder form.")
+            return redirect("workspace_phrases", workspace.slug)
+    return render(
+        request,
+        "landscape/phrases.html",
+        {
+            "workspace": workspace,
+            "membership": membership,
+            "form": form,
+            "phrases": WorkspacePhrase.objects.for_workspace(workspace),
+            "built_in": BUILT_IN_PHRASES,
+            "field_labels": PHRASE_FIELD_LABELS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workspace_phrase_delete(request, slug, phrase_id):
+    membership = get_workspace_for_member(request, slug)
+    require_writer(membership)
+    try:
+        phrase = WorkspacePhrase.objects.for_workspace(membership.workspace).get(id=phrase_id)
+    except WorkspacePhrase.DoesNotExist:
+        raise Http404("No such phrase.") from None
+    if request.method == "POST":
+        services.delete_workspace_phrase(phrase)
+        messages.success(request, f"“{phrase.text}” deleted.")
+        return redirect("workspace_phrases", membership.workspace.slug)
+    return render(
+        request,
+        "landscape/phrase_confirm_delete.html",
+        {"workspace": membership.workspace, "membership": membership, "phrase": phrase},
+    )

@@ -44,11 +44,39 @@
     }
   }
 
+  // Show the suggested phrases that fit the chosen role (and those for any role).
+  function showPhrasesFor(form) {
+    var role = form.elements.role ? form.elements.role.value : "";
+    form.querySelectorAll("[data-phrase-role]").forEach(function (item) {
+      var fits = item.dataset.phraseRole === "" || item.dataset.phraseRole === role;
+      item.hidden = !fits;
+    });
+  }
+
+  // A suggested phrase is appended to its answer, where the user makes it specific.
+  function appendPhrase(button) {
+    var list = button.closest("[data-phrases-for]");
+    var box = list && document.getElementById(list.dataset.phrasesFor);
+    if (!box) return;
+    var current = box.value.replace(/\s+$/, "");
+    box.value = (current ? current + " " : "") + button.dataset.appendPhrase;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+
   // Delegated, so forms swapped in by htmx are covered too.
   document.addEventListener("change", function (event) {
-    var select = event.target;
-    if (select.matches && select.matches("select[data-relation-presets]")) {
-      fillPreset(select);
+    var field = event.target;
+    if (!field.matches || !field.form) return;
+    if (field.matches("select[data-relation-presets]")) {
+      fillPreset(field);
+      showPhrasesFor(field.form);
+    } else if (field.name === "role") {
+      showPhrasesFor(field.form);
     }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-append-phrase]");
+    if (button) appendPhrase(button);
   });
 })();

@@ -36,12 +36,13 @@ migrations-check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The whole suite but the browser tests (those need Chromium: `make test-browser`).
+# Hypothesis's `ci` profile (changeready/conftest.py): no deadline, derandomised.
 test: lint migrations-check
-	$(BIN)/python -m pytest -m "not browser" -q
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -m "not browser" -q
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/changeready} \
-		$(BIN)/python -m pytest -m "not browser" -q
+		HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -m "not browser" -q
 
 test-browser: install
 	$(BIN)/python -m pytest -m browser -q

@@ -1,13 +1,20 @@
-"""Fixtures shared by every app's tests: the four people of every access test.
+"""Fixtures shared by every app's tests: the people of every access test.
 
 `owner`, `admin`, `member` and `viewer` belong to `workspace`; `outsider` owns
 another workspace. Access tests parametrize over PEOPLE and assert both the
 status code and that nothing changed.
+
+Hypothesis runs with the profile named by HYPOTHESIS_PROFILE: `ci` (no
+deadline, derandomised: a busy machine is not a failure, and a run is
+repeatable) in `make test` and CI, `dev` (Hypothesis's defaults) otherwise.
 """
+
+import os
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from changeready.accounts.tests.factories import UserFactory
 from changeready.api.tokens import issue_token
@@ -15,6 +22,10 @@ from changeready.common import clock
 from changeready.engagements.tests.factories import EngagementFactory
 from changeready.workspaces.models import Membership, Role
 from changeready.workspaces.tests.factories import MembershipFactory, WorkspaceFactory
+
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.register_profile("dev")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 PEOPLE = ("owner", "admin", "member", "viewer", "outsider", "anonymous")
 WRITERS = ("owner", "admin", "member")

@@ -122,3 +122,13 @@ def test_redis_url_gives_a_shared_cache_and_cached_sessions():
         "django.core.cache.backends.redis.RedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
+
+
+def test_hypothesis_runs_with_the_profile_the_environment_names():
+    from hypothesis import settings as hypothesis_settings
+
+    chosen = hypothesis_settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+    active = hypothesis_settings.default
+    assert (active.deadline, active.derandomize) == (chosen.deadline, chosen.derandomize)
+    ci = hypothesis_settings.get_profile("ci")
+    assert (ci.deadline, ci.derandomize) == (None, True)

@@ -1,8 +1,8 @@
 from django import forms
 
+from changeready.common.models import choices
 from changeready.core.kpis import DIRECTIONS, implied_direction
 from changeready.core.rules import MAX_WEEK, MIN_WEEK
-from changeready.landscape.models import choices
 from changeready.usage.mapping import mappable_groups
 from changeready.usage.models import Kpi, MappingRule
 

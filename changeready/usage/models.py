@@ -13,9 +13,8 @@ from django.conf import settings
 from django.db import models
 
 from changeready.common.concurrency import VersionedModel
-from changeready.common.models import check_same_engagement
+from changeready.common.models import check_same_engagement, choices
 from changeready.core.kpis import DIRECTIONS
-from changeready.landscape.models import choices
 
 RAW_EVENT_RETENTION_DAYS = 400
 # Limits of the sender's fields: long enough for any id scheme, short enough to index.

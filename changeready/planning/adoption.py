@@ -17,6 +17,7 @@ from changeready.common.uploads import NOT_UTF8, UploadRefused, read_csv, refuse
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.planning.models import AdoptionTarget
+from changeready.planning.plan_state import record_plan_activity
 
 
 def _record_target(target: AdoptionTarget, actor, before: dict) -> None:
@@ -265,13 +266,9 @@ def record_actuals(
         raise ActualsImportError(errors)
     AdoptionTarget.objects.bulk_update(updated, ["actual_pct", "actual_source", "version"])
     engagement_changed(engagement)
-    record_activity(
+    record_plan_activity(
         engagement,
-        actor=actor,
-        verb="updated",
-        obj_type="plan",
-        obj_id=None,
-        label=engagement.name,
+        actor,
         detail=f"{len(updated)} actual adoption figure{'s' * (len(updated) != 1)} recorded",
     )
     return len(updated)

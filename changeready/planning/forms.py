@@ -80,6 +80,19 @@ class PlanFilterForm(forms.Form):
     owner_role = forms.ChoiceField(
         required=False, choices=[("", "Any role"), *choices(OWNER_ROLES)], label="Owner role"
     )
+    workstream = forms.ChoiceField(
+        required=False, choices=[("", "Every workstream"), *choices(WORKSTREAMS)]
+    )
+    view = forms.ChoiceField(
+        required=False,
+        label="Show",
+        choices=[
+            ("timeline", "By phase and week"),
+            ("now", "This week and next"),
+            ("workstream", "By workstream"),
+            ("owner", "By owner"),
+        ],
+    )
 
     NO_OWNER = "-"
 

@@ -16,7 +16,7 @@ from changeready.common.concurrency import EditConflict, save_versioned
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
 from changeready.planning.models import PlanItem
-from changeready.planning.plan_state import plan_state
+from changeready.planning.plan_state import plan_state, record_plan_activity
 
 
 def _audience(engagement: Engagement, stakeholders: Iterable) -> list:
@@ -157,3 +157,44 @@ def delete_item(item: PlanItem, *, expected_version: int | None = None, actor=No
     engagement_changed(engagement)
     current.engagement = engagement
     _record_item(current, actor, "deleted", item_id=item_id)
+
+
+MAX_OWNER_LENGTH = 200
+
+
+@transaction.atomic
+def assign_owner(engagement: Engagement, item_ids: Iterable, owner: str, *, actor=None) -> int:
+    """Name one owner for several items at once; returns how many changed.
+
+    A generated item whose owner changes becomes hand work (regeneration keeps
+    it), as with any other edit. Ids of another engagement are refused.
+    """
+    owner = owner.strip()
+    if not owner or len(owner) > MAX_OWNER_LENGTH:
+        raise ValidationError(
+            {"owner": f"Name the owner: a name of 1 to {MAX_OWNER_LENGTH} characters."}
+        )
+    ids = {str(item_id) for item_id in item_ids}
+    if not ids:
+        raise ValidationError({"items": "Tick at least one item to give it an owner."})
+    try:
+        items = list(engagement.plan_items.select_for_update().filter(id__in=ids))
+    except ValidationError:
+        items = []
+    if len(items) != len(ids):
+        raise ValidationError({"items": "Every ticked item must belong to this plan."})
+    changed = [item for item in items if item.owner != owner]
+    for item in changed:
+        item.owner = owner
+        item.version += 1
+        if item.is_generated:
+            item.edited_by_hand = True
+    PlanItem.objects.bulk_update(changed, ["owner", "version", "edited_by_hand"])
+    if changed:
+        engagement_changed(engagement)
+        record_plan_activity(
+            engagement,
+            actor,
+            detail=f"{owner} named owner of {len(changed)} item{'s' * (len(changed) != 1)}",
+        )
+    return len(changed)

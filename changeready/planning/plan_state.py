@@ -50,13 +50,21 @@ def update_plan_settings(
     )
     ramp_changes = field_changes(state, before)
     if ramp_changes:
-        record_activity(
-            engagement,
-            actor=actor,
-            verb="updated",
-            obj_type="plan",
-            obj_id=None,
-            label=engagement.name,
-            changes=ramp_changes,
-        )
+        record_plan_activity(engagement, actor, changes=ramp_changes)
     return updated
+
+
+def record_plan_activity(
+    engagement: Engagement, actor, *, verb: str = "updated", detail: str = "", changes=None
+) -> None:
+    """One history event for a change to the plan as a whole (not one item)."""
+    record_activity(
+        engagement,
+        actor=actor,
+        verb=verb,
+        obj_type="plan",
+        obj_id=None,
+        label=engagement.name,
+        detail=detail,
+        changes=changes,
+    )

@@ -11,20 +11,36 @@ from datetime import date
 
 from django.db.models import Prefetch, Q
 
+from changeready.core.model import PLAN_PHASES, WORKSTREAMS
 from changeready.core.rules import Rule
-from changeready.core.weeks import week_monday
+from changeready.core.weeks import plan_phase, week_monday
 from changeready.landscape.models import Stakeholder
 from changeready.planning.charts import adoption_chart
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 
 FAMILY_TITLES = {
-    "baseline": "Baseline: every plan",
+    "baseline": "Baseline: every plan, kickoff to renewal",
+    "handoff": "Handoff to Customer Success",
     "role": "By role",
     "quadrant": "By influence and interest (quadrant)",
-    "resistance": "By resistance source",
+    "resistance": "By resistance source (resistors)",
+    "concern": "Concerns of stakeholders who are not resistors",
+    "theme": "What people said (themes in their own words)",
+    "mandatory": "Mandatory systems",
     "barrier": "By ADKAR barrier",
     "lagging": "When adoption lags, by the barrier a pulse survey measured",
 }
+PHASE_TITLES = {
+    "mobilise": "Mobilise: kickoff to week −9",
+    "prepare": "Prepare: weeks −8 to −1",
+    "go_live": "Go-live week",
+    "hypercare": "Hypercare: weeks 1 to the exit review",
+    "reinforce": "Reinforce: to week 12",
+    "sustain": "Sustain: to the renewal",
+}
+WORKSTREAM_TITLES = {value: value.replace("_", " ").capitalize() for value in WORKSTREAMS}
+# The plan page's ways of reading the plan (`PlanFilterForm.view`).
+VIEWS = ("timeline", "now", "workstream", "owner")
 
 
 def plan_state_or_default(engagement) -> PlanState:
@@ -49,8 +65,28 @@ class PlanWeek:
     def label(self) -> str:
         return f"Week {self.number:+d}" if self.number else "Week 0"
 
+    @property
+    def phase(self) -> str:
+        return plan_phase(self.number)
 
-def filter_items(engagement, *, audience=None, owner: str = "", owner_role: str = ""):
+
+@dataclass
+class PlanSection:
+    """A heading of the plan page and what it holds: weeks (timeline) or items (grouped)."""
+
+    key: str
+    title: str
+    weeks: list[PlanWeek] = field(default_factory=list)
+    items: list[PlanItem] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        return len(self.items) + sum(len(week.items) for week in self.weeks)
+
+
+def filter_items(
+    engagement, *, audience=None, owner: str = "", owner_role: str = "", workstream: str = ""
+):
     """The engagement's items, narrowed by the plan page's filters.
 
     An item reaches a stakeholder when its audience names the stakeholder or
@@ -68,6 +104,8 @@ def filter_items(engagement, *, audience=None, owner: str = "", owner_role: str 
         items = items.filter(owner=owner)
     if owner_role:
         items = items.filter(owner_role=owner_role)
+    if workstream:
+        items = items.filter(workstream=workstream)
     return items
 
 
@@ -92,6 +130,80 @@ def plan_weeks(engagement, items) -> list[PlanWeek]:
         )
         for number in sorted({*window, *by_week})
     ]
+
+
+def phase_sections(weeks: list[PlanWeek]) -> list[PlanSection]:
+    """The timeline by phase: each phase with its weeks (empty weeks included, so
+    a week can be planned; the page shows them as one line)."""
+    sections = {phase: PlanSection(phase, PHASE_TITLES[phase]) for phase in PLAN_PHASES}
+    for week in weeks:
+        sections[week.phase].weeks.append(week)
+    return [section for section in sections.values() if section.weeks]
+
+
+def current_weeks(weeks: list[PlanWeek], this_week: int) -> list[PlanSection]:
+    """This week and next: what a member runs now."""
+    chosen = {this_week: "This week", this_week + 1: "Next week"}
+    by_number = {week.number: week for week in weeks}
+    return [
+        PlanSection(
+            f"week-{number}",
+            f"{title}: {by_number[number].label}" if number in by_number else title,
+            weeks=[by_number[number]] if number in by_number else [],
+        )
+        for number, title in chosen.items()
+    ]
+
+
+def grouped_sections(weeks: list[PlanWeek], by: str) -> list[PlanSection]:
+    """The items by workstream or by owner, each group in week order."""
+    groups: dict[str, list[PlanItem]] = defaultdict(list)
+    for week in weeks:
+        for item in week.items:
+            groups[getattr(item, by) or ""].append(item)
+    if by == "workstream":
+        order = [*WORKSTREAMS, ""]
+        titles = {**WORKSTREAM_TITLES, "": "No workstream (made before workstreams existed)"}
+    else:
+        order = [*sorted((owner for owner in groups if owner), key=str.lower), ""]
+        titles = {owner: owner for owner in order} | {"": "No named owner"}
+    return [
+        PlanSection(key or "none", titles[key], items=groups[key]) for key in order if groups[key]
+    ]
+
+
+@dataclass
+class ChangeCount:
+    title: str
+    added: int = 0
+    removed: int = 0
+    updated: int = 0
+
+
+def change_counts(preview) -> tuple[list[ChangeCount], list[ChangeCount]]:
+    """What a regeneration changes, counted by phase and by workstream."""
+    by_phase = {phase: ChangeCount(PHASE_TITLES[phase]) for phase in PLAN_PHASES}
+    by_workstream = {key: ChangeCount(title) for key, title in WORKSTREAM_TITLES.items()}
+    by_workstream[""] = ChangeCount("No workstream")
+    changes = [
+        *(("added", item.week, item.workstream) for item in preview.items_to_add),
+        *(("removed", item.week, item.workstream) for item in preview.items_to_remove),
+        *(
+            ("updated", refresh.generated.week, refresh.generated.workstream)
+            for refresh in preview.items_to_refresh
+        ),
+    ]
+    for change, week, workstream in changes:
+        for count in (by_phase[plan_phase(week)], by_workstream[workstream or ""]):
+            setattr(count, change, getattr(count, change) + 1)
+    return (
+        [count for count in by_phase.values() if count.added or count.removed or count.updated],
+        [
+            count
+            for count in by_workstream.values()
+            if count.added or count.removed or count.updated
+        ],
+    )
 
 
 def named_owners(engagement) -> list[str]:
@@ -132,11 +244,20 @@ def rule_conditions(rule: Rule) -> str:
         parts.append(f"has the ADKAR barrier {_words(rule.barriers)}")
     if rule.resistors_only:
         parts.append("is a resistor")
+    if rule.themes:
+        parts.append(f"said something about {_words(rule.themes)}")
+    if rule.min_headcount is not None:
+        parts.append(f"counts at least {rule.min_headcount} people")
+    if rule.adoption_modes:
+        parts.append(f"is in a {_words(rule.adoption_modes)} engagement")
     condition = " and ".join(parts)
-    if rule.family == "resistance":
+    if rule.family in ("resistance", "concern"):
         sources = _words(rule.resistance_sources) if rule.resistance_sources else "any source"
-        text = f"One item for each open resistance point from {sources}"
-        return text + (f" whose stakeholder {condition}" if parts else "") + "."
+        whose = "a resistor" if rule.family == "resistance" else "someone who is not a resistor"
+        text = f"One item for each unresolved resistance point ({sources}) of {whose}"
+        return text + (f" who {condition}" if parts else "") + "."
+    if rule.audience == "team":
+        return "One item for the team, addressed to no stakeholder."
     if rule.audience == "engagement":
         if not parts:
             return "One item for the whole engagement."

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 from django.utils import timezone
 
-from changeready.activity.services import record_activity
 from changeready.core.model import EngagementData
 from changeready.core.plan_merge import (
     REFRESHED_FIELDS,
@@ -35,7 +34,7 @@ from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed, lock_engagement
 from changeready.integrations import events
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
-from changeready.planning.plan_state import plan_state
+from changeready.planning.plan_state import plan_state, record_plan_activity
 from changeready.planning.rules_library import effective_rules
 
 
@@ -215,15 +214,7 @@ def regenerate_plan(engagement: Engagement, *, actor=None, as_of=None) -> Regene
         # One event for the whole regeneration: hundreds of item events would
         # bury every hand edit in the history.
         if preview.changes_anything:
-            record_activity(
-                engagement,
-                actor=actor,
-                verb="generated",
-                obj_type="plan",
-                obj_id=None,
-                label=engagement.name,
-                detail=str(summary),
-            )
+            record_plan_activity(engagement, actor, verb="generated", detail=str(summary))
             events.publish(engagement, events.EventType.PLAN_GENERATED, plan=summary)
     return summary
 

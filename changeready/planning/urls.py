@@ -11,6 +11,7 @@ urlpatterns = [
     path(plan + "generate/", views.plan_generate, name="plan_generate"),
     path(plan + "settings/", views.plan_settings, name="plan_settings"),
     path(plan + "items/new/", views.item_create, name="plan_item_create"),
+    path(plan + "items/owner/", views.plan_bulk_owner, name="plan_bulk_owner"),
     path(item, views.item_fragment, name="plan_item"),
     path(item + "edit/", views.item_edit, name="plan_item_edit"),
     path(item + "move/", views.item_move, name="plan_item_move"),

@@ -9,6 +9,7 @@ the tenancy helpers; templates only decide what to show.
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from changeready.common.concurrency import EditConflict
 from changeready.common.forms import apply_validation_error, save_through
+from changeready.core.weeks import plan_week
 from changeready.planning import (
     adoption,
     item_edits,
@@ -46,7 +48,7 @@ from changeready.workspaces.tenancy import (
 )
 
 ITEM_FIELDS = [name for name in PlanItemForm.Meta.fields if name != "audience"]
-FILTER_PARAMS = ("audience", "owner", "owner_role")
+FILTER_PARAMS = ("audience", "owner", "owner_role", "workstream", "view")
 
 
 def is_htmx(request) -> bool:
@@ -88,18 +90,31 @@ def _timeline_context(request, engagement, membership, *, focus=None, notice="")
         audience=chosen.get("audience"),
         owner=chosen.get("owner", ""),
         owner_role=chosen.get("owner_role", ""),
+        workstream=chosen.get("workstream", ""),
     )
     weeks = presentation.plan_weeks(engagement, items)
+    view = chosen.get("view") or "timeline"
+    if view == "now":
+        sections = presentation.current_weeks(
+            weeks, plan_week(engagement.go_live_date, date.today())
+        )
+    elif view in ("workstream", "owner"):
+        sections = presentation.grouped_sections(weeks, view)
+    else:
+        sections = presentation.phase_sections(weeks)
     return {
         "engagement": engagement,
         "membership": membership,
         "weeks": weeks,
-        "item_count": sum(len(week.items) for week in weeks),
+        "sections": sections,
+        "view": view,
+        "item_count": sum(section.item_count for section in sections),
         "filters": filters,
-        "filtered": any(chosen.values()),
+        "filtered": any(value for name, value in chosen.items() if name != "view"),
         "filter_query": _filter_query(request),
         "focus": str(focus or request.GET.get("focus", "")),
         "notice": notice,
+        "owners": owners,
         "week_numbers": range(engagement.plan_first_week, engagement.plan_last_week + 1),
     }
 
@@ -114,6 +129,31 @@ def _after_change(request, engagement, membership, *, focus=None, message="", er
     if message:
         (messages.error if error else messages.success)(request, message)
     return redirect(_plan_url(engagement, request, focus=focus))
+
+
+@login_required
+@require_POST
+def plan_bulk_owner(request, engagement_id):
+    """Name one owner for the ticked items (the plan page's bulk action)."""
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    try:
+        changed = item_edits.assign_owner(
+            engagement,
+            request.POST.getlist("items"),
+            request.POST.get("owner", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        return _after_change(
+            request, engagement, membership, message=" ".join(error.messages), error=True
+        )
+    return _after_change(
+        request,
+        engagement,
+        membership,
+        message=f"Owner named for {changed} item{'s' * (changed != 1)}.",
+    )
 
 
 @login_required
@@ -327,6 +367,7 @@ def item_delete(request, engagement_id, item_id):
         "membership": membership,
         "item": item,
         "filter_query": _filter_query(request),
+        "in_timeline": is_htmx(request),
     }
     template = "planning/_item_delete.html" if is_htmx(request) else "planning/item_delete.html"
     return render(request, template, context)
@@ -356,6 +397,7 @@ def plan_generate(request, engagement_id):
             ],
             "state": presentation.plan_state_or_default(engagement),
             "has_items": engagement.plan_items.exists(),
+            "counts": presentation.change_counts(preview),
         },
     )
 

@@ -1,9 +1,13 @@
 """The plan pages: who may do what, what each action does, htmx partials, query budgets."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from changeready.conftest import PEOPLE, WRITERS
+from changeready.core.weeks import plan_week
+from changeready.engagements.tests.factories import EngagementFactory
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.planning import item_edits, regeneration
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
@@ -261,6 +265,13 @@ WRITES = {
         reverse("adoption_target", args=[e.id, e.adoption_targets.get(week=3).id]),
         {"target_pct": 33, "actual_pct": 12, "version": 1},
     ),
+    "bulk_owner": lambda e: (
+        reverse("plan_bulk_owner", args=[e.id]),
+        {
+            "owner": "Sam Okafor",
+            "items": [str(pk) for pk in e.plan_items.values_list("id", flat=True)[:3]],
+        },
+    ),
 }
 
 
@@ -443,3 +454,93 @@ def test_plan_page_query_budget(client_as, engagement, size, django_assert_num_q
     with django_assert_num_queries(11):
         response = client.get(reverse("plan", args=[engagement.id]))
     assert response.context["item_count"] == size
+
+
+# --- the plan a team runs each week ---------------------------------------------------
+
+
+def test_bulk_assign_names_one_owner_for_the_ticked_items_and_marks_them_hand_work(
+    client_as, planned
+):
+    chosen = list(planned.plan_items.filter(origin__startswith="generated")[:2])
+    other = planned.plan_items.exclude(id__in=[item.id for item in chosen]).first()
+    response = client_as("member").post(
+        reverse("plan_bulk_owner", args=[planned.id]),
+        {"owner": "  Sam Okafor ", "items": [str(item.id) for item in chosen]},
+    )
+    assert response.status_code == 302
+    for item in chosen:
+        item.refresh_from_db()
+        assert (item.owner, item.edited_by_hand) == ("Sam Okafor", True)
+    other.refresh_from_db()
+    assert other.owner != "Sam Okafor"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"owner": "Sam"}, "Tick at least one item"),
+        ({"owner": "", "items": ["ITEM"]}, "Name the owner"),
+        ({"owner": "Sam", "items": ["ITEM", "FOREIGN"]}, "must belong to this plan"),
+    ],
+)
+def test_bulk_assign_refuses_in_words_and_changes_nothing(
+    client_as, planned, other_workspace, data, message
+):
+    item = _item(planned)
+    foreign = PlanItemFactory(engagement=EngagementFactory(workspace=other_workspace))
+    items = [
+        {"ITEM": str(item.id), "FOREIGN": str(foreign.id)}[key] for key in data.get("items", [])
+    ]
+    before = plan_state_of(planned)
+    response = client_as("member").post(
+        reverse("plan_bulk_owner", args=[planned.id]), {**data, "items": items}, headers=HTMX
+    )
+    assert message in response.context["notice"]
+    assert plan_state_of(planned) == before
+
+
+def test_the_plan_reads_by_phase_with_one_line_per_item(client_as, planned):
+    response = client_as("member").get(reverse("plan", args=[planned.id]))
+    keys = [section.key for section in response.context["sections"]]
+    assert keys == ["prepare", "go_live", "hypercare", "reinforce"]
+    body = response.content.decode()
+    assert "Prepare: weeks −8 to −1" in body
+    assert body.count('class="plan-item plan-line') == planned.plan_items.count()
+    assert "nothing planned" in body
+
+
+def test_filter_by_workstream_and_group_by_owner(client_as, planned):
+    response = client_as("member").get(
+        reverse("plan", args=[planned.id]), {"workstream": "handoff"}
+    )
+    shown = [item for week in response.context["weeks"] for item in week.items]
+    assert shown and {item.workstream for item in shown} == {"handoff"}
+
+    response = client_as("member").get(reverse("plan", args=[planned.id]), {"view": "owner"})
+    titles = [section.title for section in response.context["sections"]]
+    assert titles[-1] == "No named owner"
+
+
+def test_this_week_and_next_shows_what_a_member_runs_now(client_as, planned):
+    this_week = plan_week(planned.go_live_date, datetime.date.today())
+    PlanItemFactory(engagement=planned, week=this_week, title="Now", owner="Sam")
+    PlanItemFactory(engagement=planned, week=this_week + 1, title="Next", owner="Sam")
+    PlanItemFactory(engagement=planned, week=this_week + 2, title="Later", owner="Sam")
+    response = client_as("member").get(
+        reverse("plan", args=[planned.id]), {"view": "now", "owner": "Sam"}
+    )
+    sections = response.context["sections"]
+    shown = [item.title for section in sections for w in section.weeks for item in w.items]
+    assert shown == ["Now", "Next"]
+    assert sections[0].title.startswith("This week")
+
+
+def test_the_preview_is_a_summary_with_its_button_on_top(client_as, planned):
+    StakeholderFactory(engagement=planned, name="Late arrivals")
+    response = client_as("member").get(reverse("plan_generate", args=[planned.id]))
+    body = response.content.decode()
+    assert body.index("Regenerate the plan</button>") < body.index("What changes")
+    by_phase, by_workstream = response.context["counts"]
+    assert sum(row.added for row in by_phase) == len(response.context["preview"].items_to_add)
+    assert sum(row.added for row in by_workstream) == sum(row.added for row in by_phase)

@@ -238,7 +238,9 @@ def test_unparseable_weeks_are_a_form_error(client_as, workspace):
 def test_playbook_says_when_a_rule_applies_in_words(client_as, workspace):
     body = client_as("member").get(reverse("playbook", args=[workspace.slug])).content.decode()
     assert "One item for each stakeholder who has the role economic buyer." in body
-    assert "One item for each open resistance point from loss of authority." in body
+    assert (
+        "One item for each unresolved resistance point (loss of authority) of a resistor."
+    ) in body
 
 
 def test_generation_uses_the_edited_library_through_the_page(client_as, workspace):

@@ -54,3 +54,32 @@ def test_an_inline_edit_beside_the_filters_gives_every_label_its_own_field(
     assert page.evaluate(DUPLICATE_IDS) == []
     assert page.evaluate(LABELS_OUTSIDE_THEIR_FORM, "form.grid-form") == []
     assert page.evaluate(LABELS_OUTSIDE_THEIR_FORM, "form.plan-filters") == []
+
+
+def test_the_plan_page_and_its_preview_are_accessible_and_bulk_assign_works(
+    page, member, engagement
+):
+    from changeready.tests.browser.axe import assert_accessible
+
+    StakeholderFactory(engagement=engagement, name="Pickers", role="daily_user")
+    regeneration.regenerate_plan(engagement)
+    log_in(page, member)
+    page.goto(f"/engagements/{engagement.id}/plan/generate/")
+    assert_accessible(page)
+    page.goto(f"/engagements/{engagement.id}/plan/")
+    assert_accessible(page)
+    assert page.evaluate(DUPLICATE_IDS) == []
+
+    ticks = page.get_by_role("checkbox", name=re.compile(r"^Tick"))
+    ticks.nth(0).check()
+    ticks.nth(1).check()
+    page.get_by_role("combobox", name="Owner for the ticked items").fill("Sam Okafor")
+    page.get_by_role("button", name="Assign").click()
+
+    expect(page.get_by_role("status")).to_be_attached()
+    expect(page.locator(".line-owner", has_text="Sam Okafor")).to_have_count(2)
+    assert PlanItem.objects.filter(engagement=engagement, owner="Sam Okafor").count() == 2
+    page.get_by_label("Show").select_option(label="By owner")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("heading", name=re.compile("^Sam Okafor"))).to_be_visible()
+    assert_accessible(page)

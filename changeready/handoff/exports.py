@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 from changeready.engagements.models import Engagement
-from changeready.handoff.playbook import Playbook, build_playbook
+from changeready.handoff.playbook import VERSIONS, Playbook, build_playbook
 
 
 class ExportFile(NamedTuple):
@@ -103,21 +103,29 @@ def playbook_filename(engagement: Engagement, extension: str, suffix: str = "") 
 
 
 def render_export(
-    engagement: Engagement, fmt: str, *, as_of: date, table: str = "plan"
+    engagement: Engagement,
+    fmt: str,
+    *,
+    as_of: date,
+    table: str = "plan",
+    version: str = "internal",
 ) -> ExportFile:
     """The playbook of `engagement` as of a day in format `fmt` (a key of EXPORT_FORMATS).
 
-    `table` picks the CSV's table: `plan` (the default) or `stakeholders`.
-    Raises UnknownFormat for any other format or table.
+    `table` picks the CSV's table: `plan` (the default) or `stakeholders`;
+    `version` the reader: `internal` (the default) or `customer`.
+    Raises UnknownFormat for any other format, table or version.
     """
     export_format = EXPORT_FORMATS.get(fmt)
     if export_format is None:
         raise UnknownFormat(f"format must be one of: {', '.join(EXPORT_FORMATS)}")
     if fmt == "csv" and table not in ("plan", "stakeholders"):
         raise UnknownFormat("table must be plan or stakeholders")
-    playbook = build_playbook(engagement, as_of=as_of)
+    if version not in VERSIONS:
+        raise UnknownFormat(f"version must be one of: {', '.join(VERSIONS)}")
+    playbook = build_playbook(engagement, as_of=as_of, version=version)
     content = export_format.render(playbook, table=table)
-    suffix = f"-{table}" if fmt == "csv" else ""
+    suffix = (f"-{table}" if fmt == "csv" else "") + ("-customer" if version == "customer" else "")
     return ExportFile(
         content,
         export_format.content_type,

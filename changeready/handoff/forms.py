@@ -41,3 +41,13 @@ class ShareLinkForm(forms.Form):
         initial=SHARE_LINK_DAYS,
         label="Works for",
     )
+    version = forms.ChoiceField(
+        choices=[
+            ("internal", "Internal: the whole playbook, names and findings included"),
+            ("customer", "Customer-facing: resistors by theme, no individual named"),
+        ],
+        initial="internal",
+        required=False,
+        widget=forms.RadioSelect,
+        label="For",
+    )

@@ -32,6 +32,13 @@ class ShareLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # The CS owner's address when the link went out with "send handoff".
     sent_to = models.EmailField(blank=True)
+    # Who reads it: the delivery team and CS (`internal`), or the customer, who
+    # sees the resistor register without the names of the people who resist.
+    version = models.CharField(
+        max_length=10,
+        choices=[("internal", "Internal"), ("customer", "Customer-facing")],
+        default="internal",
+    )
 
     objects = ShareLinkQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ the CS owner's, the customer's contact once the handoff is done.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
@@ -30,7 +31,8 @@ from changeready.core import model as core
 from changeready.core.assessment import assess
 from changeready.core.findings import ADOPTION_BEHIND_RATIO, FINDING_CATALOGUE, SEVERITY_ORDER
 from changeready.core.kpis import off_track
-from changeready.core.weeks import plan_week, week_monday
+from changeready.core.themes import themes_of
+from changeready.core.weeks import REINFORCE_LAST_WEEK, plan_phase, plan_week, week_monday
 from changeready.engagements.loading import (
     adoption_target_data,
     engagement_fields,
@@ -44,10 +46,21 @@ from changeready.engagements.models import Engagement
 from changeready.landscape.charts import MapPoint, power_interest_svg
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
+from changeready.planning.presentation import PHASE_TITLES
 from changeready.usage.charts import kpi_chart
 from changeready.usage.models import Kpi, KpiValue
 
 AUDIENCE_NAMES_SHOWN = 8
+# Who the document is for: the delivery team and CS (`internal`), or the
+# customer, who sees the resistor register by theme without the names of the
+# people who resist (`customer`).
+VERSIONS = ("internal", "customer")
+HYPERCARE_EXIT_ORIGIN = "generated:handoff.hypercare_exit_review"
+# What ends hypercare when the plan has no exit review of its own (docs/domain.md).
+DEFAULT_EXIT_CRITERIA = (
+    "Adoption at or above target two weeks running for every daily-user group; no open "
+    "critical finding; support requests falling week on week."
+)
 KPI_TABLE_HEADERS = ("KPI", "For", "Baseline", "Target", "Due week", "Latest", "On track")
 HISTORY_POINTS_LISTED = 12
 
@@ -76,6 +89,7 @@ class Cover:
     accepted_by: str
     # The vendor's delivery organisation (the workspace), who prepared the document.
     prepared_by: str
+    renewal_date: date | None = None
 
     @property
     def readiness_reason(self) -> str:
@@ -131,6 +145,12 @@ class ResistanceRow:
     owner: str
     due_week: int | None
     status: str
+    # What the stakeholder's words and the point are about (docs/domain.md, "Themes").
+    themes: tuple[str, ...] = ()
+
+    @property
+    def themes_label(self) -> str:
+        return ", ".join(label(theme) for theme in self.themes) or "—"
 
 
 @dataclass(frozen=True)
@@ -148,6 +168,8 @@ class PlanItemRow:
     audience: tuple[str, ...]
     adkar_target: str
     status: str
+    workstream: str = ""
+    origin: str = ""
 
     @property
     def audience_summary(self) -> str:
@@ -238,10 +260,53 @@ class Playbook:
     # Kept for the handoff checklist, which reads the same data as the document.
     daily_user_groups_without_targets: tuple[str, ...]
     kpis: tuple[KpiRow, ...] = ()
+    version: str = "internal"
 
     @property
     def plan_items(self) -> tuple[PlanItemRow, ...]:
         return tuple(item for week in self.weeks for item in week.items)
+
+    @property
+    def for_customer(self) -> bool:
+        return self.version == "customer"
+
+    @property
+    def phases(self) -> tuple[tuple[str, tuple[PlanWeek, ...]], ...]:
+        """The plan by phase (docs/domain.md section 6), weeks with steps only."""
+        by_phase: dict[str, list[PlanWeek]] = defaultdict(list)
+        for week in self.weeks_with_items:
+            by_phase[plan_phase(week.week)].append(week)
+        return tuple(
+            (title, tuple(by_phase[phase]))
+            for phase, title in PHASE_TITLES.items()
+            if phase in by_phase
+        )
+
+    @property
+    def owner_lists(self) -> tuple[tuple[str, tuple[PlanItemRow, ...]], ...]:
+        """Each named owner's steps in week order, then the steps nobody owns yet."""
+        by_owner: dict[str, list[PlanItemRow]] = defaultdict(list)
+        for item in self.plan_items:
+            if item.status == "planned":
+                by_owner[item.owner].append(item)
+        owners = sorted((owner for owner in by_owner if owner), key=str.lower)
+        lists = [(owner, tuple(by_owner[owner])) for owner in owners]
+        if by_owner.get(""):
+            lists.append(("No named owner yet", tuple(by_owner[""])))
+        return tuple(lists)
+
+    @property
+    def hypercare_exit(self) -> tuple[int | None, str]:
+        """(week, criteria) of the hypercare exit review."""
+        review = next((i for i in self.plan_items if i.origin == HYPERCARE_EXIT_ORIGIN), None)
+        if review is None:
+            return None, DEFAULT_EXIT_CRITERIA
+        return review.week, review.description or DEFAULT_EXIT_CRITERIA
+
+    @property
+    def renewal_path(self) -> tuple[PlanItemRow, ...]:
+        """What runs from the end of week 12 to the renewal: reviews and the value review."""
+        return tuple(item for item in self.plan_items if item.week > REINFORCE_LAST_WEEK)
 
     @property
     def resistors(self) -> tuple[StakeholderRow, ...]:
@@ -356,11 +421,19 @@ def plan_item_row(row: PlanItem, go_live: date, audience: tuple[str, ...]) -> Pl
         audience=audience,
         adkar_target=row.adkar_target,
         status=row.status,
+        workstream=row.workstream,
+        origin=row.origin,
     )
 
 
-def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
-    """The playbook of an engagement as of a day, in a fixed number of queries."""
+def build_playbook(engagement: Engagement, *, as_of: date, version: str = "internal") -> Playbook:
+    """The playbook of an engagement as of a day, in a fixed number of queries.
+
+    `version` `customer` leaves out the internal judgement (findings) and
+    names no individual who resists (see `_for_customer`).
+    """
+    if version not in VERSIONS:
+        raise ValueError(f"version must be one of {', '.join(VERSIONS)}")
     stakeholder_rows = list(
         Stakeholder.objects.filter(engagement=engagement).order_by("created_at", "name")
     )
@@ -434,6 +507,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         )
         stakeholders.append(stakeholder)
 
+    core_stakeholders = {stakeholder.id: stakeholder for stakeholder in data.stakeholders}
     resistance = tuple(
         ResistanceRow(
             stakeholder=names.get(row.stakeholder_id, ""),
@@ -444,8 +518,9 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
             owner=row.owner,
             due_week=row.due_week,
             status=row.status,
+            themes=_point_themes(core_stakeholders[str(row.stakeholder_id)], point),
         )
-        for row in point_rows
+        for row, point in zip(point_rows, data.resistance_points, strict=True)
     )
 
     go_live = engagement.go_live_date
@@ -457,11 +532,9 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
             if sid in names
         )
         items_by_week[row.week].append(plan_item_row(row, go_live, audience))
-    # Every week of the plan window is listed (an empty week is information
-    # too), plus any week outside it that holds items.
-    week_numbers = sorted(
-        set(range(engagement.plan_first_week, engagement.plan_last_week + 1)) | set(items_by_week)
-    )
+    # The documents list the weeks that hold steps: a plan running to the
+    # renewal would otherwise be pages of empty weeks.
+    week_numbers = sorted(items_by_week)
     weeks = tuple(
         PlanWeek(week, week_monday(go_live, week), tuple(items_by_week.get(week, ())))
         for week in week_numbers
@@ -528,6 +601,7 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         accepted_at=engagement.handoff_accepted_at,
         accepted_by=accepted_by.display_name if accepted_by else "",
         prepared_by=engagement.workspace.name,
+        renewal_date=engagement.renewal_date,
     )
     playbook = Playbook(
         cover=cover,
@@ -542,8 +616,68 @@ def build_playbook(engagement: Engagement, *, as_of: date) -> Playbook:
         current_week=current_week,
         daily_user_groups_without_targets=without_targets,
         kpis=kpis,
+        version=version,
     )
+    if version == "customer":
+        playbook = _for_customer(playbook, resisting_people(stakeholder_rows, scored, names))
     return _printable(playbook)
+
+
+def _point_themes(stakeholder: core.Stakeholder, point: core.ResistancePoint) -> tuple[str, ...]:
+    """The themes of what the stakeholder said and of this point's description."""
+    return tuple(match.code for match in themes_of(stakeholder, [point]))
+
+
+def resisting_people(stakeholder_rows, scored, names) -> dict[str, str]:
+    """Name of each person who resists -> how the customer's version says it."""
+    return {
+        row.name: f"A {label(row.role).lower()}"
+        + (f" in {names[row.group_id]}" if row.group_id in names else "")
+        for row in stakeholder_rows
+        if row.kind == "person" and scored[str(row.id)].resistor
+    }
+
+
+def _for_customer(playbook: Playbook, labels: dict[str, str]) -> Playbook:
+    """The customer's version: no findings, and no resisting individual named.
+
+    A person who resists appears under a description of their role (and
+    group), everywhere their name would be: the register, the plan's titles,
+    audiences and owners. Groups keep their names: a group is not an individual.
+    """
+    stakeholders = tuple(
+        replace(row, name=labels[row.name], title="") if row.name in labels else row
+        for row in playbook.stakeholders
+    )
+    anonymous = replace(playbook, stakeholders=stakeholders, findings=())
+    if not labels:
+        return anonymous
+    pattern = re.compile(
+        r"\b("
+        + "|".join(re.escape(name) for name in sorted(labels, key=len, reverse=True))
+        + r")\b"
+    )
+    return _map_text(anonymous, lambda text, _: pattern.sub(lambda m: labels[m.group(1)], text))
+
+
+def _map_text(value, change, field_name: str = ""):
+    """`value` with `change(text, field_name)` applied to every text it holds
+    (dataclasses, tuples and dicts walked through; a text keeps its field's name)."""
+    if isinstance(value, str):
+        return change(value, field_name)
+    if isinstance(value, tuple):
+        return tuple(_map_text(item, change, field_name) for item in value)
+    if isinstance(value, dict):
+        return {key: _map_text(item, change, field_name) for key, item in value.items()}
+    if is_dataclass(value):
+        return replace(
+            value,
+            **{
+                field.name: _map_text(getattr(value, field.name), change, field.name)
+                for field in fields(value)
+            },
+        )
+    return value
 
 
 # Text that may run over several lines in a document; every other text is one line.
@@ -552,24 +686,10 @@ MULTI_LINE_FIELDS = frozenset(
 )
 
 
-def _printable(value, *, multiline: bool = False):
+def _printable(value):
     """`value` with control characters taken out of every text it holds.
 
     Input refuses them, but a row stored before that rule must not make the
     XLSX, DOCX or calendar writers fail (docs in `common/text.py`).
     """
-    if isinstance(value, str):
-        return printable(value, multiline=multiline)
-    if isinstance(value, tuple):
-        return tuple(_printable(item, multiline=multiline) for item in value)
-    if is_dataclass(value):
-        return replace(
-            value,
-            **{
-                field.name: _printable(
-                    getattr(value, field.name), multiline=field.name in MULTI_LINE_FIELDS
-                )
-                for field in fields(value)
-            },
-        )
-    return value
+    return _map_text(value, lambda text, name: printable(text, multiline=name in MULTI_LINE_FIELDS))

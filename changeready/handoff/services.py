@@ -20,7 +20,7 @@ from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.handoff.checklist import ChecklistItem, handoff_checklist, open_before_sending
 from changeready.handoff.models import ShareLink
-from changeready.handoff.playbook import build_playbook
+from changeready.handoff.playbook import VERSIONS, build_playbook
 from changeready.integrations import events
 
 SHARE_SALT = "changeready.handoff.share"
@@ -72,15 +72,23 @@ def share_link_expiry(engagement: Engagement, days: int, now: datetime) -> datet
 
 
 def create_share_link(
-    engagement: Engagement, *, created_by, days: int = SHARE_LINK_DAYS, sent_to: str = ""
+    engagement: Engagement,
+    *,
+    created_by,
+    days: int = SHARE_LINK_DAYS,
+    sent_to: str = "",
+    version: str = "internal",
 ) -> ShareLink:
     if days not in SHARE_LINK_DAY_CHOICES:
         raise ValidationError({"days": "Choose how long the link works from the list."})
+    if version not in VERSIONS:
+        raise ValidationError({"version": "Choose who the link is for from the list."})
     return ShareLink.objects.create(
         engagement=engagement,
         created_by=created_by,
         expires_at=share_link_expiry(engagement, days, timezone.now()),
         sent_to=sent_to,
+        version=version,
     )
 
 

@@ -117,10 +117,15 @@ def handoff_page(request, engagement_id):
     return _handoff_page(request, engagement, membership)
 
 
-def _download(engagement, request, fmt):
+def _download(engagement, request, fmt, *, version=None):
+    """A playbook file; the sender picks the version, a share link has its own."""
     try:
         export = render_export(
-            engagement, fmt, as_of=today(), table=request.GET.get("table") or "plan"
+            engagement,
+            fmt,
+            as_of=today(),
+            table=request.GET.get("table") or "plan",
+            version=version or request.GET.get("version") or "internal",
         )
     except UnknownFormat:
         raise Http404("No such format.") from None
@@ -137,7 +142,9 @@ def _stored_download(document: PlaybookDocument):
 @require_GET
 def handoff_download(request, engagement_id, fmt):
     engagement, _ = get_engagement_for_member(request, engagement_id)
-    if fmt in documents.STORED_FORMATS and documents.is_large(engagement):
+    # Stored documents are the internal version; the customer's is made on demand.
+    internal = (request.GET.get("version") or "internal") == "internal"
+    if internal and fmt in documents.STORED_FORMATS and documents.is_large(engagement):
         document = documents.ready_document(engagement, fmt)
         if document is None:
             messages.info(
@@ -281,7 +288,10 @@ def create_link(request, engagement_id):
     if not form.is_valid():
         return _handoff_page(request, engagement, membership, link_form=form, status=422)
     link = services.create_share_link(
-        engagement, created_by=request.user, days=form.cleaned_data["days"]
+        engagement,
+        created_by=request.user,
+        days=form.cleaned_data["days"],
+        version=form.cleaned_data["version"] or "internal",
     )
     messages.success(
         request, f"Read-only link created; it works until {link.expires_at:%-d %B %Y}."
@@ -320,7 +330,7 @@ def _noindex(response):
 @require_GET
 def share_page(request, token):
     link = _shared_link(token)
-    playbook = build_playbook(link.engagement, as_of=today())
+    playbook = build_playbook(link.engagement, as_of=today(), version=link.version)
     response = render(
         request,
         "handoff/share.html",
@@ -340,6 +350,9 @@ def share_page(request, token):
 def share_download(request, token, fmt):
     """PDF and Word come from the stored documents only: a share link never renders one."""
     link = _shared_link(token)
+    if link.version == "customer":
+        # Stored documents are the internal version: the customer's is made on demand.
+        return _noindex(_download(link.engagement, request, fmt, version="customer"))
     if fmt in documents.STORED_FORMATS:
         document = documents.ready_document(link.engagement, fmt)
         if document is None:

@@ -104,6 +104,12 @@ def render_docx(playbook: Playbook) -> bytes:
     paragraph = document.add_paragraph()
     _muted(paragraph, f"Prepared by {cover.prepared_by} on {cover.as_of:%-d %B %Y}.")
 
+    if playbook.for_customer:
+        _muted(
+            document.add_paragraph(),
+            "Customer version: the resistor register shows what people resist and what is "
+            "done about it, without naming the individuals.",
+        )
     document.add_heading("What changes, for whom", level=1)
     document.add_paragraph(playbook.change_summary or "Not described yet.")
 
@@ -130,11 +136,20 @@ def render_docx(playbook: Playbook) -> bytes:
     if playbook.resistance:
         _table(
             document,
-            ["Stakeholder", "Why they may resist", "Mitigation", "Owner", "Due", "Status"],
+            [
+                "Stakeholder",
+                "Why they may resist",
+                "Themes",
+                "Mitigation",
+                "Owner",
+                "Due",
+                "Status",
+            ],
             [
                 [
                     f"{r.stakeholder}\nseverity {r.severity}/5",
                     label(r.source) + (f"\n{r.description}" if r.description else ""),
+                    r.themes_label,
                     label(r.strategy) or "none yet",
                     r.owner or "—",
                     f"week {r.due_week}" if r.due_week is not None else "—",
@@ -146,26 +161,51 @@ def render_docx(playbook: Playbook) -> bytes:
     else:
         document.add_paragraph("No resistance points recorded.")
 
-    document.add_heading("Week-by-week plan", level=1)
-    for week in playbook.weeks:
-        document.add_heading(week.heading, level=2)
-        if not week.items:
-            _muted(document.add_paragraph(), "Nothing planned.")
-            continue
-        _table(
-            document,
-            ["Kind", "Action", "Owner", "Audience", "Status"],
-            [
+    document.add_heading("The plan, by phase", level=1)
+    if not playbook.phases:
+        document.add_paragraph("Nothing planned yet.")
+    for title, weeks in playbook.phases:
+        document.add_heading(title, level=2)
+        for week in weeks:
+            document.add_heading(week.heading, level=3)
+            _table(
+                document,
+                ["Workstream", "Action", "Owner", "Audience", "Status"],
                 [
-                    label(item.kind),
-                    item.title + (f"\n{item.description}" if item.description else ""),
-                    item.owner_label if item.owner else f"{label(item.owner_role)}, no one named",
-                    item.audience_summary or "—",
-                    label(item.status),
-                ]
-                for item in week.items
-            ],
+                    [
+                        label(item.workstream) or label(item.kind),
+                        item.title + (f"\n{item.description}" if item.description else ""),
+                        item.owner_label
+                        if item.owner
+                        else f"{label(item.owner_role)}, no one named",
+                        item.audience_summary or "—",
+                        label(item.status),
+                    ]
+                    for item in week.items
+                ],
+            )
+
+    exit_week, criteria = playbook.hypercare_exit
+    document.add_heading("Hypercare exit", level=1)
+    document.add_paragraph(
+        (f"Reviewed in week {exit_week}. " if exit_week is not None else "") + criteria
+    )
+
+    document.add_heading("Path to the renewal", level=1)
+    if playbook.cover.renewal_date:
+        document.add_paragraph(f"Renewal: {playbook.cover.renewal_date:%-d %B %Y}.")
+    for item in playbook.renewal_path:
+        document.add_paragraph(
+            f"Week {item.week}: {item.title} ({item.owner_label})", style="List Bullet"
         )
+    if not playbook.renewal_path:
+        document.add_paragraph("No step planned after week 12 (set a renewal date to plan to it).")
+
+    document.add_heading("Each owner's list", level=1)
+    for owner, items in playbook.owner_lists:
+        document.add_heading(owner, level=2)
+        for item in items:
+            document.add_paragraph(f"Week {item.week}: {item.title}", style="List Bullet")
 
     document.add_heading("Adoption targets", level=1)
     if playbook.adoption:
@@ -189,16 +229,17 @@ def render_docx(playbook: Playbook) -> bytes:
     else:
         document.add_paragraph("No outcome KPIs set.")
 
-    document.add_heading("Open findings", level=1)
-    if playbook.findings:
+    # The findings are the team's own judgement: the customer's version leaves them out.
+    if not playbook.for_customer:
+        document.add_heading("Open findings", level=1)
         for finding in playbook.findings:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.add_run(f"{finding.severity.upper()} · {finding.title}. ").bold = True
             paragraph.add_run(f"{finding.message} ")
             paragraph.add_run("Next step: ").italic = True
             paragraph.add_run(finding.action)
-    else:
-        document.add_paragraph("None: every check passes.")
+        if not playbook.findings:
+            document.add_paragraph("None: every check passes.")
 
     document.add_heading("Readiness over time", level=1)
     if playbook.history:

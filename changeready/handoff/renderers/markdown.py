@@ -48,8 +48,14 @@ def render_markdown(playbook: Playbook) -> bytes:
     lines = [
         f"# {escape(cover.engagement_name)} — activation playbook",
         "",
-        f"**Customer:** {escape(cover.customer)}  ",
     ]
+    if playbook.for_customer:
+        lines += [
+            "*Customer version: the resistor register shows what people resist and what is "
+            "done about it, without naming the individuals.*",
+            "",
+        ]
+    lines += [f"**Customer:** {escape(cover.customer)}  "]
     if cover.product:
         lines.append(f"**Product:** {escape(cover.product)}  ")
     lines += [
@@ -111,10 +117,21 @@ def render_markdown(playbook: Playbook) -> bytes:
     lines += ["## Resistor register", ""]
     if playbook.resistance:
         lines += table(
-            ["Stakeholder", "Source", "Severity", "Why", "Mitigation", "Owner", "Due", "Status"],
+            [
+                "Stakeholder",
+                "Themes",
+                "Source",
+                "Severity",
+                "Why",
+                "Mitigation",
+                "Owner",
+                "Due",
+                "Status",
+            ],
             [
                 [
                     r.stakeholder,
+                    r.themes_label,
                     label(r.source),
                     f"{r.severity}/5",
                     r.description or "—",
@@ -129,25 +146,50 @@ def render_markdown(playbook: Playbook) -> bytes:
     else:
         lines += ["No resistance points recorded.", ""]
 
-    lines += ["## Week-by-week plan", ""]
-    for week in playbook.weeks:
-        lines += [f"### {week.heading}", ""]
-        if week.items:
+    lines += ["## The plan, by phase", ""]
+    if not playbook.phases:
+        lines += ["Nothing planned yet.", ""]
+    for title, weeks in playbook.phases:
+        lines += [f"### {escape(title)}", ""]
+        for week in weeks:
+            lines += [f"#### {escape(week.heading)}", ""]
             lines += table(
-                ["Kind", "Action", "Owner", "Audience", "Status"],
+                ["Workstream", "Action", "Owner", "Audience", "Status"],
                 [
                     [
-                        label(item.kind),
+                        label(item.workstream) or label(item.kind),
                         item.title + (f"\n{item.description}" if item.description else ""),
                         item.owner_label,
-                        ", ".join(item.audience) or "—",
+                        item.audience_summary or "—",
                         label(item.status),
                     ]
                     for item in week.items
                 ],
             )
-        else:
-            lines += ["Nothing planned.", ""]
+
+    exit_week, criteria = playbook.hypercare_exit
+    lines += ["## Hypercare exit", ""]
+    lines += [
+        (f"Reviewed in week {exit_week}. " if exit_week is not None else "") + escape(criteria),
+        "",
+    ]
+
+    lines += ["## Path to the renewal", ""]
+    if cover.renewal_date:
+        lines += [f"Renewal: {cover.renewal_date:%-d %B %Y}.", ""]
+    if playbook.renewal_path:
+        lines += table(
+            ["Week", "Step", "Owner"],
+            [[item.week, item.title, item.owner_label] for item in playbook.renewal_path],
+        )
+    else:
+        lines += ["No step planned after week 12 (set a renewal date to plan to it).", ""]
+
+    lines += ["## Each owner's list", ""]
+    for owner, items in playbook.owner_lists:
+        lines += [f"### {escape(owner)}", ""]
+        lines += [f"- Week {item.week}: {escape(item.title)}" for item in items]
+        lines.append("")
 
     lines += ["## Adoption targets", ""]
     if playbook.adoption:
@@ -169,17 +211,16 @@ def render_markdown(playbook: Playbook) -> bytes:
     else:
         lines += ["No outcome KPIs set.", ""]
 
-    lines += ["## Open findings", ""]
-    if playbook.findings:
+    # The findings are the team's own judgement: the customer's version leaves them out.
+    if not playbook.for_customer:
+        lines += ["## Open findings", ""]
         for finding in playbook.findings:
             lines += [
                 f"- **{finding.severity.upper()} · {escape(finding.title)}** — "
                 f"{escape(finding.message)}",
                 f"  Next step: {escape(finding.action)}",
             ]
-        lines.append("")
-    else:
-        lines += ["None: every check passes.", ""]
+        lines += ["", *([] if playbook.findings else ["None: every check passes.", ""])]
 
     lines += ["## Readiness over time", ""]
     if playbook.history:

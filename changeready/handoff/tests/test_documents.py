@@ -11,7 +11,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from changeready.core.weeks import week_monday
-from changeready.handoff.exports import render_export
+from changeready.handoff.exports import UnknownFormat, render_export
 from changeready.handoff.playbook import build_playbook
 from changeready.handoff.renderers.ics import render_ics
 from changeready.handoff.tests.example import AS_OF, load_example
@@ -71,7 +71,8 @@ def test_docx_holds_headings_tables_and_plan(northwind):
     assert export.filename.endswith("-playbook.docx")
     document = Document(io.BytesIO(export.content))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "Stakeholder map" in headings and "Week-by-week plan" in headings
+    assert "Stakeholder map" in headings and "The plan, by phase" in headings
+    assert {"Hypercare exit", "Path to the renewal", "Each owner's list"} <= set(headings)
     assert "Week 0 · go-live week · from Mon 5 Apr 2027" in headings
     assert document.paragraphs[1].text == "Warehouse management rollout"
     cells = " ".join(
@@ -171,3 +172,33 @@ def test_ics_weeks_across_the_year_end(workspace, week, monday):
     assert event.decoded("DTSTART") == monday
     assert event.decoded("DTEND") == monday + timedelta(days=7)
     assert f"DTSTART;VALUE=DATE:{monday:%Y%m%d}" in render_ics(playbook).decode()
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "pdf"])
+def test_the_customer_version_shows_resistance_by_theme_without_naming_who(northwind, fmt):
+    internal = render_export(northwind, fmt, as_of=AS_OF)
+    customer = render_export(northwind, fmt, as_of=AS_OF, version="customer")
+    assert customer.filename.endswith(f"-playbook-customer.{fmt}")
+    internal_text, customer_text = (_text_of(export, fmt) for export in (internal, customer))
+    assert "Tom Avery" in internal_text
+    assert "Tom Avery" not in customer_text
+    assert "A people manager in Shift leads" in customer_text
+    assert "Open findings" in internal_text and "Open findings" not in customer_text
+    for heading in ("Hypercare exit", "Path to the renewal", "Each owner's list"):
+        assert heading in customer_text
+
+
+def _text_of(export, fmt) -> str:
+    if fmt == "md":
+        return export.content.decode()
+    if fmt == "docx":
+        document = Document(io.BytesIO(export.content))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    reader = PdfReader(io.BytesIO(export.content))
+    return words(" ".join(page.extract_text() for page in reader.pages))
+
+
+def test_an_unknown_version_is_refused(northwind):
+    with pytest.raises(UnknownFormat):
+        render_export(northwind, "md", as_of=AS_OF, version="everyone")

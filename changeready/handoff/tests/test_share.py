@@ -32,7 +32,7 @@ def test_share_page_shows_the_playbook_without_an_account(client, link):
         "Warehouse management rollout",
         "Northwind Logistics",
         "Tom Avery",
-        "Week-by-week plan",
+        "The plan, by phase",
     ):
         assert text in page
     assert '<meta name="robots" content="noindex,nofollow">' in page
@@ -147,3 +147,27 @@ def test_only_chosen_lifetimes_are_allowed(northwind, owner):
 
     with pytest.raises(ValidationError):
         services.create_share_link(northwind, created_by=owner, days=3650)
+
+
+def test_a_customer_link_names_no_resisting_individual_whatever_the_query(client, northwind, owner):
+    link = services.create_share_link(northwind, created_by=owner, days=30, version="customer")
+    page = client.get(share_path(link)).content.decode()
+    assert "Tom Avery" not in page
+    assert "A people manager in Shift leads" in page
+    assert "Shift leads" in page and "Open findings" not in page
+    assert "Data use" in page  # the pickers' point, by theme
+    download = client.get(
+        reverse("share_download", args=[services.share_token(link), "md"]),
+        {"version": "internal"},
+    )
+    assert download.status_code == 200
+    assert b"Tom Avery" not in download.content
+    assert b"Customer version" in download.content
+
+
+def test_the_sender_chooses_the_version_of_a_new_link(client_as, northwind):
+    response = client_as("member").post(
+        reverse("handoff_link_create", args=[northwind.id]), {"days": 30, "version": "customer"}
+    )
+    assert response.status_code == 302
+    assert ShareLink.objects.get(engagement=northwind).version == "customer"

@@ -235,8 +235,11 @@ def generate_and_edit_the_plan(page, screenshot) -> None:
     # Generate: a preview first, nothing written until confirmed.
     page.get_by_role("main").get_by_role("button", name="Generate plan…").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Generate the plan")
-    added = page.get_by_role("region", name=re.compile("^Will be added"))
-    expect(added.get_by_role("row").nth(1)).to_be_visible()
+    # A short summary; the items added are one click away.
+    expect(page.get_by_role("region", name="What changes")).to_be_visible()
+    changed = page.get_by_role("region", name="The changed items")
+    changed.get_by_text(re.compile(r"^Will be added \(\d+\)")).click()
+    expect(changed.get_by_role("listitem").first).to_be_visible()
     visit(page, screenshot, "plan-preview")
     assert not PlanItem.objects.exists()
     page.get_by_role("button", name="Generate the plan").click()
@@ -244,15 +247,15 @@ def generate_and_edit_the_plan(page, screenshot) -> None:
     visit(page, screenshot, "plan")
 
     # Edit the title of the first item after go-live inline, with the keyboard only.
-    item = week(page, 1).get_by_role("article").first
-    old_title = item.get_by_role("heading", level=3).inner_text()
+    item = week(page, 1).get_by_role("listitem").first
+    old_title = item.get_by_role("heading", level=4).inner_text()
     first = PlanItem.objects.get(id=item.get_attribute("id").removeprefix("item-"))
     assert first.title == old_title and not first.edited_by_hand
     edit = item.get_by_role("link", name=f"Edit “{old_title}”")
     week(page, 1).get_by_role("link", name="Add item in week +1").focus()
     tab_to(page, edit, limit=5)
     page.keyboard.press("Enter")
-    title = field(page.get_by_role("article").filter(has_text="Edit plan item"), "Title")
+    title = field(page.locator(".item-form").filter(has_text="Edit plan item"), "Title")
     expect(title).to_be_focused()
     visit(page, screenshot, "plan-item-edit")
     page.keyboard.press("ControlOrMeta+a")
@@ -269,7 +272,7 @@ def generate_and_edit_the_plan(page, screenshot) -> None:
     # Regenerate: the preview promises to keep the edit, and it is kept.
     page.get_by_role("main").get_by_role("button", name="Regenerate…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Regenerate the plan")
-    kept = page.get_by_role("region", name=re.compile("^Kept as you left them"))
+    kept = page.get_by_role("region", name="The changed items")
     expect(kept).to_contain_text("Floor walk with the pick-route champions (edited by hand)")
     visit(page, screenshot, "plan-regenerate-preview")
     page.get_by_role("button", name="Regenerate the plan").click()

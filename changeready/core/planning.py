@@ -1031,9 +1031,11 @@ def _merged(members: Sequence[_Draft], context: _Context) -> _Draft:
         name=_names(names),
         format="group_session" if first.format == "one_to_one" else first.format,
         reason=f"{_FAMILY_LABELS[first.family]}: {_names(names)}.",
+        # What each member's placement said (a blackout it could not leave) still holds.
         notes=[
+            *dict.fromkeys(note for member in members for note in member.notes),
             f"One session for {len(audience)} stakeholders: the week holds more than "
-            f"{MAX_GENERATED_ITEMS_PER_WEEK} steps otherwise."
+            f"{MAX_GENERATED_ITEMS_PER_WEEK} steps otherwise.",
         ],
     )
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('handoff', '0001_initial'),
+        ('handoff', '0002_playbook_document'),
     ]
 
     operations = [

@@ -43,6 +43,16 @@ POSTGRES_URL = os.environ.get(
 # A database of its own on the local Redis, emptied before each run, so the
 # workers share their cache as production servers do (README: Scaling out).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+FLOOR = "floor: /healthz"
+# The goals of issue 23: each scenario's p95 at 20 concurrent clients, at most
+# this many times the floor's p95 measured in the same run (keyed by the
+# scenario's name before its parenthesis).
+RATIO_GOALS = {
+    "portfolio": 8.0,
+    "assessment page": 8.0,
+    "assessment API": 8.0,
+    "engagement page": 5.0,
+}
 
 
 def server_env(database_url: str, redis_url: str | None) -> dict[str, str]:
@@ -260,16 +270,34 @@ def load(make_request, clients: int = CLIENTS, per_client: int = REQUESTS_PER_CL
     return latencies, statuses
 
 
-def summary(name: str, latencies: list[float], statuses: list[int]) -> str:
+def p95_of(latencies: list[float]) -> float:
     ordered = sorted(latencies)
-    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-    errors = sum(1 for status in statuses if status >= 500)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def server_errors(statuses: list[int]) -> int:
+    return sum(1 for status in statuses if status >= 500)
+
+
+def summary(
+    name: str, latencies: list[float], statuses: list[int], floor_p95: float | None = None
+) -> str:
+    """One scenario's line; beside the floor's p95 of the same run when given, as a ratio."""
+    p95 = p95_of(latencies)
     # A refused request (429 from a rate limit, 403, 404) is fast and would flatter the figures.
     refused = sum(1 for status in statuses if 400 <= status < 500)
-    return (
-        f"{name:<34} n={len(ordered):4d}  p50 {statistics.median(ordered) * 1000:7.1f} ms"
-        f"  p95 {p95 * 1000:7.1f} ms  4xx {refused}  5xx {errors}"
+    line = (
+        f"{name:<34} n={len(latencies):4d}  p50 {statistics.median(latencies) * 1000:7.1f} ms"
+        f"  p95 {p95 * 1000:7.1f} ms  4xx {refused}  5xx {server_errors(statuses)}"
     )
+    if floor_p95:
+        ratio = p95 / floor_p95
+        line += f"  p95 = {ratio:5.1f}x floor"
+        goal = RATIO_GOALS.get(name.split(" (")[0])
+        if goal is not None:
+            met = ratio <= goal and server_errors(statuses) == 0
+            line += f" (goal <= {goal:.0f}x, no 5xx: {'met' if met else 'NOT met'})"
+    return line
 
 
 def page_scenario(path: str, cookie: str = "", tokens: list[str] | None = None):
@@ -337,7 +365,7 @@ def benchmark(label: str, database_url: str) -> list[str]:
         # Warm each worker's caches and imports once, as a running server would be.
         load(page_scenario("/w/bench/", cookie), clients=4, per_client=2)
         scenarios = [
-            ("floor: /healthz", page_scenario("/healthz")),
+            (FLOOR, page_scenario("/healthz")),
             (f"portfolio ({ENGAGEMENTS + 1} engagements)", page_scenario("/w/bench/", cookie)),
             ("engagement page (500 stakeholders)", page_scenario(f"/engagements/{big}/", cookie)),
             (
@@ -349,18 +377,30 @@ def benchmark(label: str, database_url: str) -> list[str]:
                 page_scenario(f"/api/v1/engagements/{big}/assessment", tokens=tokens),
             ),
         ]
+        floor_p95 = None
         for name, scenario in scenarios:
-            lines.append(f"[{label}] " + summary(name, *load(scenario)))
+            latencies, statuses = load(scenario)
+            lines.append(f"[{label}] " + summary(name, latencies, statuses, floor_p95))
+            if name == FLOOR:
+                floor_p95 = p95_of(latencies)
         pdf = page_scenario(f"/api/v1/engagements/{big}/export?format=pdf", tokens=tokens)
-        lines.append(f"[{label}] " + summary("PDF export (500 stakeholders)", *load(pdf, 4, 2)))
+        lines.append(
+            f"[{label}] " + summary("PDF export (500 stakeholders)", *load(pdf, 4, 2), floor_p95)
+        )
         mix = write_mix_scenario(cookie, tokens, data)
-        lines.append(f"[{label}] " + summary("10 % write mix", *load(mix, CLIENTS, 20)))
+        mix_latencies, mix_statuses = load(mix, CLIENTS, 20)
+        lines.append(f"[{label}] " + summary("10 % write mix", mix_latencies, mix_statuses))
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
     locked = log_path.read_text().count("database is locked")
     lines.append(f'[{label}] "database is locked" in the server log: {locked}')
+    mix_met = locked == 0 and server_errors(mix_statuses) == 0
+    lines.append(
+        f'[{label}] goal, no 5xx and no "database is locked" under the write mix: '
+        f"{'met' if mix_met else 'NOT met'}"
+    )
     return lines
 
 

@@ -2,7 +2,7 @@
 
 The render is what matters (loading is a fixed number of queries, measured by
 the tests), so this builds the plain-data Playbook directly, with realistic
-text lengths, and times WeasyPrint. Target: under 10 seconds.
+text lengths, and times WeasyPrint. Goal: 6 seconds or less, alone.
 Run: python bench/bench_pdf.py
 """
 
@@ -52,6 +52,8 @@ RESISTANCE_POINTS = 150
 PLAN_ITEMS = 200
 GO_LIVE = date(2027, 4, 5)
 AS_OF = GO_LIVE - timedelta(days=14)
+# The goal of issue 23: the background worker renders it, but not for long.
+GOAL_SECONDS = 6.0
 REPEATS = 3
 WORDS = [
     "scan",
@@ -202,10 +204,12 @@ def main() -> None:
         pdf = render_pdf(playbook)
         timings.append(time.perf_counter() - started)
         cpu_timings.append(time.process_time() - cpu_started)
+    median = statistics.median(timings)
     print(
         f"playbook PDF of {STAKEHOLDERS} stakeholders / {PLAN_ITEMS} plan items "
-        f"({len(pdf) // 1024} KiB, {pages} pages): median {statistics.median(timings):.2f} s "
-        f"(CPU {statistics.median(cpu_timings):.2f} s) of {REPEATS}; target < 10 s"
+        f"({len(pdf) // 1024} KiB, {pages} pages): median {median:.2f} s "
+        f"(CPU {statistics.median(cpu_timings):.2f} s) of {REPEATS}; "
+        f"goal <= {GOAL_SECONDS:.0f} s: {'met' if median <= GOAL_SECONDS else 'NOT met'}"
     )
     if len(sys.argv) > 1:
         Path(sys.argv[1]).write_bytes(pdf)

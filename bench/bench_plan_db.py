@@ -25,6 +25,8 @@ os.environ.update(
     DATABASE_URL=f"sqlite:///{TMP}/bench.sqlite3",
     SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
     SECURE_SSL_REDIRECT="false",
+    # Required once DEBUG is off; no mail is sent here.
+    SITE_URL="http://127.0.0.1",
     LOG_LEVEL="WARNING",
 )
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "changeready.settings")

@@ -191,7 +191,9 @@ def regenerate_plan(engagement: Engagement, *, actor=None, as_of=None) -> Regene
         _create_generated_items(engagement, changes.to_add)
         for refresh in preview.items_to_refresh:
             for name in REFRESHED_FIELDS:
-                setattr(refresh.item, name, getattr(refresh.generated, name) or "")
+                # Text columns store "" where the core has None; week 0 stays 0.
+                value = getattr(refresh.generated, name)
+                setattr(refresh.item, name, "" if value is None else value)
         if preview.items_to_refresh:
             PlanItem.objects.bulk_update(
                 [refresh.item for refresh in preview.items_to_refresh], REFRESHED_FIELDS

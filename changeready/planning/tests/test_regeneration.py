@@ -416,3 +416,14 @@ def test_an_untouched_item_follows_its_rule_when_the_engagement_names_an_owner(e
     review.refresh_from_db()
     assert review.owner == "Sam Okafor"
     assert summary.refreshed > 0 and summary.added == 0
+
+
+def test_an_untouched_item_can_follow_its_rule_into_go_live_week(example):
+    regeneration.regenerate_plan(example, as_of=AS_OF)
+    notice = example.plan_items.get(origin="generated:baseline.go_live_notice")
+    PlanItem.objects.filter(pk=notice.pk).update(week=3)
+
+    regeneration.regenerate_plan(example, as_of=AS_OF)
+
+    notice.refresh_from_db()
+    assert notice.week == 0

@@ -150,3 +150,9 @@ def test_the_library_page_costs_a_fixed_number_of_queries(
         )
     with django_assert_num_queries(QUERIES):
         client.get(page_url(workspace))
+
+
+def test_writers_reach_the_library_from_the_landscape(client_as, engagement):
+    page = reverse("landscape", args=[engagement.id])
+    link = reverse("workspace_phrases", args=[engagement.workspace.slug])
+    assert link in client_as("member").get(page).content.decode()

@@ -1163,7 +1163,7 @@ _RESISTANCE = (
         format="task",
         title="Agree time and priority for {name} with their manager",
         description=(
-            "Decide explicitly what {name} stops or defers during go-live and the first "
+            "Decide explicitly which work of {name} stops or waits during go-live and the first "
             "live weeks, signed off by their manager."
         ),
         owner_role="customer_manager",
@@ -1432,7 +1432,7 @@ _THEME = (
     Rule(
         key="theme.workload.remove_extra_steps",
         family="theme",
-        title="Remove the extra steps {name} worry about",
+        title="Remove the extra steps that worry {name}",
         description=(
             "Walk their five most frequent tasks click by click with them; remove double "
             "entry and needless steps before go-live, and show them what was removed."

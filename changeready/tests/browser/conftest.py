@@ -108,7 +108,8 @@ def _new_tab(browser, live_server, problems: list[str]):
     # an app response the test asserts on, but Chromium logs it as an error too.
     def on_console(message):
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console error: {message.text}")
+            # The page's address says where to look when a long journey fails.
+            problems.append(f"console error on {tab.url}: {message.text}")
 
     def on_response(response):
         if response.status >= 400 and response.request.resource_type != "document":

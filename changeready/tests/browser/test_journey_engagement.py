@@ -324,7 +324,7 @@ def hand_off(page, fresh_page, screenshot, mailoutbox) -> None:
     downloads = page.get_by_role("region", name="Download the playbook")
     # Laying out a PDF takes seconds on a loaded machine: wait longer than for a page.
     with page.expect_download(timeout=60_000) as download_info:
-        downloads.get_by_role("button", name="PDF", exact=True).click()
+        downloads.get_by_role("button", name="PDF (internal)", exact=True).click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     assert "wms-rollout" in download.suggested_filename.lower()

@@ -37,6 +37,8 @@ OBJECT_TYPES = {
     "engagement": ("engagement", "engagements.Engagement"),
     "stakeholder": ("stakeholder", "landscape.Stakeholder"),
     "resistance_point": ("resistance point", "landscape.ResistancePoint"),
+    "log_entry": ("stakeholder log entry", "landscape.StakeholderLogEntry"),
+    "commitment": ("commitment", "landscape.Commitment"),
     "plan": ("activation plan", "planning.PlanState"),
     "plan_item": ("plan item", "planning.PlanItem"),
     "adoption_target": ("adoption target", "planning.AdoptionTarget"),

@@ -3,6 +3,7 @@ import json
 from django import forms
 
 from changeready.core.model import ADKAR_ELEMENTS, INVOLVEMENTS
+from changeready.engagements.forms import DateInput
 from changeready.landscape.importing import FILE_FORMAT_CHOICES
 from changeready.landscape.labels import (
     ADKAR_HELP,
@@ -15,7 +16,13 @@ from changeready.landscape.labels import (
     STATUS_LABELS,
     STRATEGY_LABELS,
 )
-from changeready.landscape.models import ResistancePoint, Stakeholder, WorkspacePhrase
+from changeready.landscape.models import (
+    Commitment,
+    ResistancePoint,
+    Stakeholder,
+    StakeholderLogEntry,
+    WorkspacePhrase,
+)
 from changeready.landscape.presets import RELATION_PRESETS, RELATION_PRESETS_BY_SLUG
 from changeready.landscape.suggestions import phrase_offers
 
@@ -313,3 +320,41 @@ class WorkspacePhraseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "Any role"), *ROLE_LABELS.items()]
+
+
+LOG_ENTRY_FIELDS = ["kind", "date", "participants", "summary", "internal"]
+COMMITMENT_FIELDS = ["text", "owner", "due_date", "log_entry"]
+
+
+class LogEntryForm(forms.ModelForm):
+    class Meta:
+        model = StakeholderLogEntry
+        fields = LOG_ENTRY_FIELDS
+        labels = {"kind": "What it was", "internal": "Internal note"}
+        help_texts = {
+            "participants": "Names, as you would write them in minutes.",
+            "internal": "Leave ticked unless the customer may read it: internal entries never "
+            "appear on the share page, in the playbook or in any export.",
+        }
+        widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in LOG_ENTRY_FIELDS}
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = COMMITMENT_FIELDS
+        help_texts = {"text": "For example: “Tom Avery will own the slotting rules.”"}
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["log_entry"].queryset = self.instance.stakeholder.log_entries.select_related(
+            "stakeholder"
+        )
+        self.fields["log_entry"].empty_label = "Not linked to an entry"
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in COMMITMENT_FIELDS}

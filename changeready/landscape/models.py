@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -262,3 +263,84 @@ class WorkspacePhrase(models.Model):
     @property
     def industry_label(self) -> str:
         return self.get_industry_display() if self.industry else ""
+
+
+LOG_KINDS = ("meeting", "call", "email", "note")
+COMMITMENT_STATUSES = ("open", "done")
+
+
+class StakeholderLogEntry(CheckedTextModel):
+    """One meeting, call, email or note with a stakeholder.
+
+    Internal by default: what was said in a meeting is the team's working
+    knowledge, not something for the customer-facing playbook or the share page.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Denormalised from the stakeholder, as on resistance points, so tenancy
+    # needs no join; `clean` keeps the two consistent.
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="log_entries"
+    )
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="log_entries"
+    )
+    kind = models.CharField(max_length=10, choices=choices(LOG_KINDS), default="meeting")
+    date = models.DateField()
+    participants = models.CharField("who took part", max_length=500, blank=True)
+    summary = models.TextField(max_length=5000)
+    internal = models.BooleanField(
+        default=True, help_text="Internal entries never reach the customer or any export."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = "stakeholder log entry"
+        verbose_name_plural = "stakeholder log entries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.stakeholder} on {self.date:%d %b %Y}"
+
+    def clean(self):
+        check_same_engagement(self, "stakeholder")
+
+
+class Commitment(CheckedTextModel):
+    """A promise made to or by a stakeholder: "Tom Avery will own slotting rules"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    engagement = models.ForeignKey(
+        "engagements.Engagement", on_delete=models.CASCADE, related_name="commitments"
+    )
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="commitments"
+    )
+    log_entry = models.ForeignKey(
+        StakeholderLogEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name="agreed in",
+    )
+    text = models.CharField("what was committed", max_length=500)
+    owner = models.CharField(max_length=200)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=choices(COMMITMENT_STATUSES), default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "due_date", "created_at"]
+        verbose_name = "commitment"
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        check_same_engagement(self, "stakeholder")
+        if self.log_entry_id and self.log_entry.stakeholder_id != self.stakeholder_id:
+            raise ValidationError({"log_entry": "The entry must be about the same stakeholder."})

@@ -17,7 +17,13 @@ from changeready.common.concurrency import save_versioned
 from changeready.core.model import ADKAR_ELEMENTS
 from changeready.core.scoring import NO_PLAN_STATUS
 from changeready.engagements.services import engagement_changed, update_engagement
-from changeready.landscape.models import ResistancePoint, Stakeholder, WorkspacePhrase
+from changeready.landscape.models import (
+    Commitment,
+    ResistancePoint,
+    Stakeholder,
+    StakeholderLogEntry,
+    WorkspacePhrase,
+)
 
 
 def _apply(instance, changes: dict) -> dict:
@@ -100,12 +106,14 @@ def update_stakeholder(
     return stakeholder
 
 
-def _delete(instance, obj_type: str, actor) -> None:
+def _delete(instance, obj_type: str, actor, *, scored: bool = True) -> None:
+    """`scored=False` for what the scores never read (the stakeholder log)."""
     # The id and label are read first: delete() clears the id.
     engagement = instance.engagement
     obj_id, label = instance.id, str(instance)
     instance.delete()
-    engagement_changed(engagement)
+    if scored:
+        engagement_changed(engagement)
     record_activity(
         engagement, actor=actor, verb="deleted", obj_type=obj_type, obj_id=obj_id, label=label
     )
@@ -183,6 +191,62 @@ def set_opposition_reviewed(engagement, reviewed: bool, *, actor=None):
     return update_engagement(
         engagement, expected_version=None, actor=actor, opposition_reviewed=reviewed
     )
+
+
+# --- The stakeholder log and commitments --------------------------------------
+# Neither feeds the scores, so a write does not mark the engagement changed.
+
+
+def _save_new(instance, obj_type: str, actor):
+    instance.full_clean()
+    instance.save()
+    _record(instance.engagement, instance, obj_type, actor, "created")
+    return instance
+
+
+def _save_changes(instance, obj_type: str, actor, changes: dict):
+    before = _apply(instance, changes)
+    instance.full_clean()
+    instance.save()
+    _record(
+        instance.engagement, instance, obj_type, actor, "updated", field_changes(instance, before)
+    )
+    return instance
+
+
+@transaction.atomic
+def create_log_entry(stakeholder: Stakeholder, *, actor=None, **fields) -> StakeholderLogEntry:
+    entry = StakeholderLogEntry(
+        engagement=stakeholder.engagement, stakeholder=stakeholder, recorded_by=actor, **fields
+    )
+    return _save_new(entry, "log_entry", actor)
+
+
+@transaction.atomic
+def update_log_entry(entry: StakeholderLogEntry, *, actor=None, **changes) -> StakeholderLogEntry:
+    return _save_changes(entry, "log_entry", actor, changes)
+
+
+@transaction.atomic
+def delete_log_entry(entry: StakeholderLogEntry, *, actor=None) -> None:
+    """Commitments agreed in the entry stay, unlinked: the promise still stands."""
+    _delete(entry, "log_entry", actor, scored=False)
+
+
+@transaction.atomic
+def create_commitment(stakeholder: Stakeholder, *, actor=None, **fields) -> Commitment:
+    commitment = Commitment(engagement=stakeholder.engagement, stakeholder=stakeholder, **fields)
+    return _save_new(commitment, "commitment", actor)
+
+
+@transaction.atomic
+def update_commitment(commitment: Commitment, *, actor=None, **changes) -> Commitment:
+    return _save_changes(commitment, "commitment", actor, changes)
+
+
+@transaction.atomic
+def delete_commitment(commitment: Commitment, *, actor=None) -> None:
+    _delete(commitment, "commitment", actor, scored=False)
 
 
 @dataclass(frozen=True)

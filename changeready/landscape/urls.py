@@ -45,6 +45,27 @@ urlpatterns = [
         views.workspace_phrase_delete,
         name="workspace_phrase_delete",
     ),
+    path(
+        f"{PREFIX}stakeholders/<uuid:stakeholder_id>/log/new/",
+        views.log_entry_create,
+        name="log_entry_create",
+    ),
+    path(
+        f"{PREFIX}stakeholders/<uuid:stakeholder_id>/commitments/new/",
+        views.commitment_create,
+        name="commitment_create",
+    ),
+    path(f"{PREFIX}log/<uuid:entry_id>/delete/", views.log_entry_delete, name="log_entry_delete"),
+    path(
+        f"{PREFIX}commitments/<uuid:commitment_id>/status/",
+        views.commitment_status,
+        name="commitment_status",
+    ),
+    path(
+        f"{PREFIX}commitments/<uuid:commitment_id>/delete/",
+        views.commitment_delete,
+        name="commitment_delete",
+    ),
     path(f"{PREFIX}resistors/", views.resistors, name="resistors"),
     path(f"{PREFIX}resistance-points/new/", views.point_create, name="resistance_point_create"),
     path(

@@ -21,13 +21,16 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from changeready.common.forms import apply_validation_error, save_through
 from changeready.landscape import charts, importing, services
 from changeready.landscape.forms import (
+    CommitmentForm,
     ImportConfirmForm,
     ImportUploadForm,
+    LogEntryForm,
     ResistancePointForm,
     StakeholderForm,
     WorkspacePhraseForm,
@@ -38,7 +41,13 @@ from changeready.landscape.labels import (
     QUESTIONS,
     QUESTIONS_BY_SLUG,
 )
-from changeready.landscape.models import ResistancePoint, Stakeholder, WorkspacePhrase
+from changeready.landscape.models import (
+    Commitment,
+    ResistancePoint,
+    Stakeholder,
+    StakeholderLogEntry,
+    WorkspacePhrase,
+)
 from changeready.landscape.overview import build_landscape
 from changeready.landscape.suggestions import BUILT_IN_PHRASES, PHRASE_FIELD_LABELS
 from changeready.workspaces.tenancy import (
@@ -131,20 +140,46 @@ def opposition_reviewed(request, engagement_id):
     return redirect(reverse("landscape", args=[engagement.id]) + "#question-opposed")
 
 
+def _log_context(stakeholder, membership, log_form=None, commitment_form=None) -> dict:
+    """The stakeholder log section: entries newest first, commitments, and the add forms."""
+    context = {
+        "log_entries": stakeholder.log_entries.select_related("recorded_by"),
+        "commitments": stakeholder.commitments.select_related("log_entry"),
+    }
+    if membership.can_write:
+        context["log_form"] = log_form or LogEntryForm(
+            instance=StakeholderLogEntry(stakeholder=stakeholder),
+            initial={"date": timezone.localdate()},
+        )
+        context["commitment_form"] = commitment_form or CommitmentForm(
+            instance=Commitment(stakeholder=stakeholder)
+        )
+    return context
+
+
+def _stakeholder_page(request, engagement, membership, stakeholder, **forms) -> HttpResponse:
+    """The stakeholder's page; with htmx only its log section, swapped in place."""
+    context = {
+        "engagement": engagement,
+        "membership": membership,
+        "stakeholder": stakeholder,
+        **_log_context(stakeholder, membership, **forms),
+    }
+    if _is_htmx(request):
+        return render(request, "landscape/_stakeholder_log.html", context)
+    entries = build_landscape(engagement).entries
+    entry = next((e for e in entries if e.stakeholder.id == stakeholder.id), None)
+    if entry is None:
+        raise Http404("No such stakeholder.")
+    return render(request, "landscape/stakeholder_detail.html", {**context, "entry": entry})
+
+
 @login_required
 @require_http_methods(["GET"])
 def stakeholder_detail(request, engagement_id, stakeholder_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     stakeholder = _stakeholder(engagement, stakeholder_id)
-    entries = build_landscape(engagement).entries
-    entry = next((e for e in entries if e.stakeholder.id == stakeholder.id), None)
-    if entry is None:
-        raise Http404("No such stakeholder.")
-    return render(
-        request,
-        "landscape/stakeholder_detail.html",
-        {"engagement": engagement, "membership": membership, "entry": entry},
-    )
+    return _stakeholder_page(request, engagement, membership, stakeholder)
 
 
 def _stakeholder_form_page(request, context, *, inline: bool) -> HttpResponse:
@@ -549,4 +584,118 @@ def workspace_phrase_delete(request, slug, phrase_id):
         request,
         "landscape/phrase_confirm_delete.html",
         {"workspace": membership.workspace, "membership": membership, "phrase": phrase},
+    )
+
+
+# --- The stakeholder log and commitments ------------------------------------
+
+
+def _log_entry(engagement, entry_id) -> StakeholderLogEntry:
+    try:
+        return engagement.log_entries.select_related("stakeholder").get(id=entry_id)
+    except StakeholderLogEntry.DoesNotExist:
+        raise Http404("No such log entry.") from None
+
+
+def _commitment(engagement, commitment_id) -> Commitment:
+    try:
+        return engagement.commitments.select_related("stakeholder").get(id=commitment_id)
+    except Commitment.DoesNotExist:
+        raise Http404("No such commitment.") from None
+
+
+def _after_log_write(request, engagement, membership, stakeholder, message) -> HttpResponse:
+    if _is_htmx(request):
+        return _stakeholder_page(request, engagement, membership, stakeholder)
+    messages.success(request, message)
+    return redirect(reverse("stakeholder", args=[engagement.id, stakeholder.id]) + "#log")
+
+
+def _add_to_log(request, engagement_id, stakeholder_id, form_class, create, form_key, message):
+    """Add a log entry or a commitment; on errors the section comes back with the form as typed."""
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    stakeholder = _stakeholder(engagement, stakeholder_id)
+    model = form_class._meta.model
+    form = form_class(request.POST, instance=model(stakeholder=stakeholder))
+    if form.is_valid():
+        try:
+            create(stakeholder, actor=request.user, **form.changes())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return _after_log_write(request, engagement, membership, stakeholder, message)
+    return _stakeholder_page(request, engagement, membership, stakeholder, **{form_key: form})
+
+
+@login_required
+@require_POST
+def log_entry_create(request, engagement_id, stakeholder_id):
+    return _add_to_log(
+        request,
+        engagement_id,
+        stakeholder_id,
+        LogEntryForm,
+        services.create_log_entry,
+        "log_form",
+        "Entry added.",
+    )
+
+
+@login_required
+@require_POST
+def commitment_create(request, engagement_id, stakeholder_id):
+    return _add_to_log(
+        request,
+        engagement_id,
+        stakeholder_id,
+        CommitmentForm,
+        services.create_commitment,
+        "commitment_form",
+        "Commitment added.",
+    )
+
+
+@login_required
+@require_POST
+def commitment_status(request, engagement_id, commitment_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    commitment = _commitment(engagement, commitment_id)
+    done = request.POST.get("status") == "done"
+    services.update_commitment(commitment, actor=request.user, status="done" if done else "open")
+    message = "Commitment marked done." if done else "Commitment reopened."
+    return _after_log_write(request, engagement, membership, commitment.stakeholder, message)
+
+
+def _confirm_delete(request, engagement, obj, delete, what: str) -> HttpResponse:
+    stakeholder = obj.stakeholder
+    if request.method == "POST":
+        delete(obj, actor=request.user)
+        messages.success(request, f"{what.capitalize()} deleted.")
+        return redirect(reverse("stakeholder", args=[engagement.id, stakeholder.id]) + "#log")
+    return render(
+        request,
+        "landscape/log_confirm_delete.html",
+        {"engagement": engagement, "stakeholder": stakeholder, "object": obj, "what": what},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_entry_delete(request, engagement_id, entry_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    entry = _log_entry(engagement, entry_id)
+    return _confirm_delete(request, engagement, entry, services.delete_log_entry, "log entry")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_delete(request, engagement_id, commitment_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    commitment = _commitment(engagement, commitment_id)
+    return _confirm_delete(
+        request, engagement, commitment, services.delete_commitment, "commitment"
     )

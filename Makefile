@@ -5,12 +5,17 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres test-browser lint format bench migrations-check clean
+.PHONY: install run test test-postgres test-browser lint format bench migrations-check lock clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements/dev.txt pins, each file checked against its
+# hash, then the project itself (editable, no further dependencies).
+$(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	# Fails when pyproject.toml asks for something the lock does not hold.
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -49,6 +54,16 @@ test-browser: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Re-pins requirements/*.txt from the ranges in pyproject.toml (run after
+# changing a dependency; commit pyproject.toml and both files together).
+LOCK := pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+lock:
+	$(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet pip-tools
+	var/lock-venv/bin/$(LOCK) -o requirements/base.txt pyproject.toml
+	var/lock-venv/bin/$(LOCK) --extra dev -o requirements/dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -23,7 +23,7 @@ from changeready.landscape.models import (
     StakeholderLogEntry,
     WorkspacePhrase,
 )
-from changeready.landscape.presets import RELATION_PRESETS, RELATION_PRESETS_BY_SLUG
+from changeready.landscape.presets import RELATION_PRESETS, RELATION_PRESETS_BY_SLUG, relation_of
 from changeready.landscape.suggestions import phrase_offers
 
 STAKEHOLDER_FIELDS = [
@@ -211,6 +211,112 @@ class StakeholderForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in STAKEHOLDER_FIELDS if name in self.fields}
+
+
+# The grid's columns that are stored as they are (the relation sets the role).
+GRID_FIELDS = [
+    "name",
+    "kind",
+    "headcount",
+    "success_definition",
+    "resistance_triggers",
+    "influence",
+    "interest",
+    "impact",
+    "engagement_level",
+    "desired_engagement",
+]
+GRID_LABELS = {
+    "name": "Name",
+    "kind": "Kind",
+    "relation": "Relation",
+    "headcount": "People",
+    "success_definition": "Success for them",
+    "resistance_triggers": "Would resist if",
+    "influence": "Influence",
+    "interest": "Interest",
+    "impact": "Impact",
+    "engagement_level": "Current engagement",
+    "desired_engagement": "Desired engagement",
+}
+# The columns in the order of the table (and of rows pasted from a spreadsheet).
+GRID_COLUMNS = list(GRID_LABELS)
+GRID_PHRASE_FIELDS = ("success_definition", "resistance_triggers")
+
+
+def grid_phrase_list(field: str, role: str) -> str:
+    """The id of the page's list of suggested phrases for `field` and `role`."""
+    return f"phrases-{field}-{role or 'any'}"
+
+
+class GridRowForm(forms.ModelForm):
+    """One row of the landscape grid: the columns a team fills for many stakeholders at once.
+
+    Saved through the same services as the detailed form. `row` numbers the
+    row on the page: it makes the row's element ids unique and names the row
+    in each cell's label ("Influence, row 3"). The form asks no query of its
+    own, so a grid of many rows costs no more queries than one.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    relation = forms.ChoiceField(
+        choices=[("", "Choose…")] + [(preset.slug, preset.label) for preset in RELATION_PRESETS],
+        error_messages={"required": "Choose how they relate to the change."},
+    )
+
+    class Meta:
+        model = Stakeholder
+        fields = GRID_FIELDS
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "headcount": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
+            "success_definition": forms.TextInput(attrs={"autocomplete": "off"}),
+            "resistance_triggers": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, row, **kwargs):
+        super().__init__(*args, auto_id=f"r{row}-%s", **kwargs)
+        self.row = row
+        self.form_id = f"grid-row-{row}"
+        for name in ("influence", "interest", "impact"):
+            self.fields[name] = forms.TypedChoiceField(choices=LEVEL_CHOICES[name], coerce=int)
+        stored = not self.instance._state.adding
+        if stored and not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial["relation"] = relation_of(
+                self.instance.role, self.instance.opposed_purchase
+            )
+        self.stored = stored
+        self.order_fields(GRID_COLUMNS)
+        role = self._chosen_role()
+        for name, field in self.fields.items():
+            field.label = GRID_LABELS.get(name, name)
+            field.widget.attrs["form"] = self.form_id
+            if name != "version":
+                field.widget.attrs["aria-label"] = f"{field.label}, row {row}"
+            if name in GRID_PHRASE_FIELDS:
+                field.widget.attrs["list"] = grid_phrase_list(name, role)
+                field.widget.attrs["data-phrase-list"] = name
+
+    def add_error(self, field, error):
+        """Each cell with an error names it, for screen readers (the error sits below it)."""
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self.auto_id % name}_error"
+
+    def _chosen_role(self) -> str:
+        preset = RELATION_PRESETS_BY_SLUG.get(self["relation"].value() or "")
+        return preset.role if preset else ""
+
+    def changes(self) -> dict:
+        preset = RELATION_PRESETS_BY_SLUG[self.cleaned_data["relation"]]
+        changes = {name: self.cleaned_data[name] for name in GRID_FIELDS}
+        changes["role"] = preset.role
+        # As on the detailed form: a preset adds the opposition, never clears it.
+        if preset.opposed_purchase:
+            changes["opposed_purchase"] = True
+        return changes
 
 
 RESISTANCE_POINT_FIELDS = [

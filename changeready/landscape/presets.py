@@ -60,3 +60,14 @@ RELATION_PRESETS = (
     ),
 )
 RELATION_PRESETS_BY_SLUG = {preset.slug: preset for preset in RELATION_PRESETS}
+
+
+def relation_of(role: str, opposed_purchase: bool) -> str:
+    """The preset a stored stakeholder reads as (the grid's relation column).
+
+    Every role has its own preset; a people manager who did not want the
+    purchase is the opposed leader.
+    """
+    if opposed_purchase and role == "people_manager":
+        return "opposed_leader"
+    return role if role in RELATION_PRESETS_BY_SLUG else ""

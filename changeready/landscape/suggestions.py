@@ -140,3 +140,18 @@ def phrase_offers(workspace_phrases, role: str) -> dict[str, list[tuple[Phrase, 
         seen.add(key)
         offered[phrase.field].append((phrase, phrase.role in ("", role)))
     return offered
+
+
+def phrases_by_role(workspace_phrases, roles) -> dict[str, dict[str, list[str]]]:
+    """The phrases that fit each of `roles` (and "" for no role yet), by field.
+
+    What the grid offers as a list of options per role, computed once per page.
+    """
+    workspace_phrases = list(workspace_phrases)
+    return {
+        role: {
+            field: [phrase.text for phrase, fits in offers if fits]
+            for field, offers in phrase_offers(workspace_phrases, role).items()
+        }
+        for role in ("", *roles)
+    }

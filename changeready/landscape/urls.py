@@ -6,6 +6,13 @@ PREFIX = "engagements/<uuid:engagement_id>/"
 
 urlpatterns = [
     path(f"{PREFIX}landscape/", views.landscape, name="landscape"),
+    path(f"{PREFIX}landscape/grid/", views.landscape_grid, name="landscape_grid"),
+    path(f"{PREFIX}landscape/grid/rows/", views.grid_row_save, name="landscape_grid_row_create"),
+    path(
+        f"{PREFIX}landscape/grid/rows/<uuid:stakeholder_id>/",
+        views.grid_row_save,
+        name="landscape_grid_row",
+    ),
     path(
         f"{PREFIX}landscape/opposition/",
         views.opposition_reviewed,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 
 from django.contrib import messages
@@ -25,15 +26,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from changeready.common.forms import apply_validation_error, save_through
+from changeready.core.model import ROLES
 from changeready.landscape import charts, importing, services
 from changeready.landscape.forms import (
+    GRID_COLUMNS,
+    GRID_LABELS,
+    GRID_PHRASE_FIELDS,
     CommitmentForm,
+    GridRowForm,
     ImportConfirmForm,
     ImportUploadForm,
     LogEntryForm,
     ResistancePointForm,
     StakeholderForm,
     WorkspacePhraseForm,
+    grid_phrase_list,
     relation_initial,
 )
 from changeready.landscape.labels import (
@@ -49,7 +56,12 @@ from changeready.landscape.models import (
     WorkspacePhrase,
 )
 from changeready.landscape.overview import build_landscape
-from changeready.landscape.suggestions import BUILT_IN_PHRASES, PHRASE_FIELD_LABELS
+from changeready.landscape.presets import RELATION_PRESETS
+from changeready.landscape.suggestions import (
+    BUILT_IN_PHRASES,
+    PHRASE_FIELD_LABELS,
+    phrases_by_role,
+)
 from changeready.workspaces.tenancy import (
     get_engagement_for_member,
     get_workspace_for_member,
@@ -271,6 +283,130 @@ def stakeholder_delete(request, engagement_id, stakeholder_id):
             "engagement": engagement,
             "stakeholder": stakeholder,
             "point_count": stakeholder.resistance_points.count(),
+        },
+    )
+
+
+# --- The grid: many stakeholders in one table ---------------------------------
+
+# Sent by the grid's script: answer with the saved row alone, to swap in place.
+GRID_ROW_HEADER = "X-Grid-Row"
+# Row numbers only name a row's elements on the page; keep them small.
+MAX_GRID_ROW = 10_000
+
+
+def _grid_row_number(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_GRID_ROW else 1
+
+
+def _grid_context(engagement, membership, *, bound: GridRowForm | None = None) -> dict:
+    """The grid page: one row per stakeholder, and for writers a blank row to add one.
+
+    `bound` is a row that failed to save without the script (a plain POST): it
+    takes the place of its stakeholder's row, or of the blank row, so the page
+    shows its errors with what was typed.
+    """
+    stakeholders = list(engagement.stakeholders.all())
+    context = {
+        "engagement": engagement,
+        "membership": membership,
+        "stakeholders": stakeholders,
+        "columns": [(name, GRID_LABELS[name]) for name in GRID_COLUMNS],
+        "column_names": json.dumps(GRID_COLUMNS),
+    }
+    if not membership.can_write:
+        return context
+    rows = [
+        GridRowForm(instance=stakeholder, row=number)
+        for number, stakeholder in enumerate(stakeholders, start=1)
+    ]
+    rows.append(GridRowForm(instance=Stakeholder(engagement=engagement), row=len(rows) + 1))
+    if bound is not None:
+        position = next(
+            (i for i, row in enumerate(rows) if row.instance.pk == bound.instance.pk),
+            len(rows) - 1,
+        )
+        rows[position] = bound
+    phrases = phrases_by_role(WorkspacePhrase.objects.for_workspace(engagement.workspace), ROLES)
+    context.update(
+        rows=rows,
+        new_row=GridRowForm(instance=Stakeholder(engagement=engagement), row="__row__"),
+        phrase_lists=[
+            (grid_phrase_list(field, role), texts)
+            for role, by_field in phrases.items()
+            for field, texts in by_field.items()
+            if field in GRID_PHRASE_FIELDS and texts
+        ],
+        relation_presets=json.dumps({p.slug: p.values() for p in RELATION_PRESETS}),
+    )
+    return context
+
+
+@login_required
+@require_http_methods(["GET"])
+def landscape_grid(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    return render(request, "landscape/grid.html", _grid_context(engagement, membership))
+
+
+@login_required
+@require_POST
+def grid_row_save(request, engagement_id, stakeholder_id=None):
+    """Save one row of the grid, new or existing, through the stakeholder services.
+
+    From the grid's script the answer is the row alone, saved or showing its
+    errors with what was typed; without the script, the grid page again.
+    """
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    if stakeholder_id is None:
+        stakeholder = Stakeholder(engagement=engagement)
+    else:
+        stakeholder = _stakeholder(engagement, stakeholder_id)
+    number = _grid_row_number(request.POST.get("row"))
+    form = GridRowForm(request.POST, instance=stakeholder, row=number)
+    saved = []
+
+    def write():
+        if stakeholder_id is None:
+            saved.append(
+                services.create_stakeholder(engagement, actor=request.user, **form.changes())
+            )
+        else:
+            saved.append(
+                services.update_stakeholder(
+                    stakeholder,
+                    expected_version=form.cleaned_data["version"],
+                    actor=request.user,
+                    **form.changes(),
+                )
+            )
+
+    if form.is_valid() and save_through(form, write):
+        row = GridRowForm(instance=saved[0], row=number)
+        message = f"Row {number} saved: “{saved[0].name}”."
+    else:
+        row = form
+        count = len(form.errors)
+        message = f"Row {number} not saved: {count} problem{'s' * (count != 1)} to fix."
+    if request.headers.get(GRID_ROW_HEADER) != "true":
+        if saved:
+            messages.success(request, message)
+            return redirect(reverse("landscape_grid", args=[engagement.id]) + f"#row-{number}")
+        context = _grid_context(engagement, membership, bound=form)
+        return render(request, "landscape/grid.html", {**context, "message": message})
+    return render(
+        request,
+        "landscape/_grid_row.html",
+        {
+            "engagement": engagement,
+            "form": row,
+            "state": "saved" if saved else "failed",
+            "message": message,
         },
     )
 

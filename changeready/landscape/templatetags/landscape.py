@@ -3,6 +3,7 @@ from django import template
 from changeready.core.model import ANONYMITY_THRESHOLD
 from changeready.landscape import importing, labels
 from changeready.landscape.overview import landscape_summary as summarise
+from changeready.landscape.presets import RELATION_PRESETS_BY_SLUG, relation_of
 
 register = template.Library()
 
@@ -40,3 +41,12 @@ def landscape_summary(engagement, assessment):
 @register.simple_tag
 def column_values(column):
     return importing.column_values(column)
+
+
+@register.filter
+def relation_label(stakeholder) -> str:
+    """The stakeholder's relation as the grid's presets name it."""
+    preset = RELATION_PRESETS_BY_SLUG.get(
+        relation_of(stakeholder.role, stakeholder.opposed_purchase)
+    )
+    return preset.label if preset else labels.ROLE_LABELS.get(stakeholder.role, stakeholder.role)

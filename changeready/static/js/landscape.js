@@ -21,11 +21,27 @@
     }
   }
 
+  // The form's select carries the presets; the grid's table carries them once for all rows.
+  function presetsOf(select) {
+    var holder = select.closest("[data-relation-presets]");
+    return holder ? JSON.parse(holder.dataset.relationPresets) : null;
+  }
+
+  // The grid offers phrases as a list of options per role: follow the chosen one.
+  function switchPhraseLists(form, role) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.dataset.phraseList) {
+        field.setAttribute("list", "phrases-" + field.dataset.phraseList + "-" + (role || "any"));
+      }
+    });
+  }
+
   function fillPreset(select) {
-    var presets = JSON.parse(select.dataset.relationPresets);
-    var values = presets[select.value];
+    var presets = presetsOf(select);
+    var values = presets && presets[select.value];
     var form = select.form;
     if (!values || !form) return;
+    switchPhraseLists(form, values.role);
     Object.keys(values).forEach(function (name) {
       // Opposition is a fact about the person: a preset adds it, never clears it.
       if (name === "opposed_purchase" && !values[name]) return;
@@ -68,7 +84,7 @@
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (!field.matches || !field.form) return;
-    if (field.matches("select[data-relation-presets]")) {
+    if (field.name === "relation" && field.closest("[data-relation-presets]")) {
       fillPreset(field);
       showPhrasesFor(field.form);
     } else if (field.name === "role") {

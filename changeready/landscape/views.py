@@ -325,6 +325,9 @@ def _grid_context(engagement, membership, *, bound: GridRowForm | None = None) -
         for number, stakeholder in enumerate(stakeholders, start=1)
     ]
     rows.append(GridRowForm(instance=Stakeholder(engagement=engagement), row=len(rows) + 1))
+    if not stakeholders:
+        # An empty grid is opened to be typed in.
+        rows[0].fields["name"].widget.attrs["autofocus"] = True
     if bound is not None:
         position = next(
             (i for i, row in enumerate(rows) if row.instance.pk == bound.instance.pk),

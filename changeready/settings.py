@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "changeready.assessment",
     "changeready.surveys",
     "changeready.handoff",
+    "changeready.engagement_templates",
     "changeready.portfolio",
     "changeready.usage",
     "changeready.integrations",

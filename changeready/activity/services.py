@@ -45,6 +45,7 @@ OBJECT_TYPES = {
     "handoff": ("handoff", None),
     "survey": ("pulse survey", "surveys.Survey"),
     "plan_rule": ("plan rule", "planning.WorkspaceRule"),
+    "engagement_template": ("engagement template", "engagement_templates.EngagementTemplate"),
     "kpi": ("KPI", "usage.Kpi"),
     "usage_mapping": ("identity mapping", None),
     "ingestion_token": ("ingestion token", "usage.IngestionToken"),

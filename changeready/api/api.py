@@ -14,6 +14,7 @@ from changeready.api.errors import InvalidInput, install_error_handlers
 from changeready.assessment.api import router as assessment_router
 from changeready.engagement_file import api as engagement_file_api
 from changeready.engagement_file.schema import openapi_components
+from changeready.engagement_templates.api import router as engagement_templates_router
 from changeready.engagements.api import router as engagements_router
 from changeready.integrations.api import router as integrations_router
 from changeready.landscape.api import router as landscape_router
@@ -137,6 +138,7 @@ api.add_decorator(reject_unknown_query_parameters, mode="operation")
 # The import path must be matched before /engagements/{engagement_id}.
 api.add_router("", engagement_file_api.router)
 api.add_router("", engagements_router)
+api.add_router("", engagement_templates_router)
 api.add_router("", landscape_router)
 api.add_router("", assessment_router)
 api.add_router("", surveys_router)

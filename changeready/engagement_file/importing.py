@@ -275,8 +275,12 @@ def _keep_file_order(model, objects: list) -> None:
         model.objects.bulk_update(objects, ["created_at"], batch_size=500)
 
 
-def import_engagement(workspace, document: Any, *, actor=None) -> Engagement:
-    """Create one engagement with everything in `document`, or raise EngagementFileInvalid."""
+def import_engagement(
+    workspace, document: Any, *, actor=None, activity_verb: str = "imported"
+) -> Engagement:
+    """Create one engagement with everything in `document`, or raise EngagementFileInvalid.
+
+    `activity_verb` names the creation in the history ("created" from a template)."""
     errors = check_document(document)
     if errors:
         raise EngagementFileInvalid(errors)
@@ -383,7 +387,16 @@ def import_engagement(workspace, document: Any, *, actor=None) -> Engagement:
     if errors:
         raise EngagementFileInvalid(sorted(errors, key=_sort_key))
     return _write(
-        workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor, kpis
+        workspace,
+        engagement_fields,
+        candidate,
+        stakeholders,
+        points,
+        items,
+        targets,
+        actor,
+        kpis,
+        activity_verb,
     )
 
 
@@ -395,11 +408,20 @@ def _prefixed(candidate: Engagement, paths: dict) -> dict:
 
 @transaction.atomic
 def _write(
-    workspace, engagement_fields, candidate, stakeholders, points, items, targets, actor, kpis
+    workspace,
+    engagement_fields,
+    candidate,
+    stakeholders,
+    points,
+    items,
+    targets,
+    actor,
+    kpis,
+    activity_verb,
 ):
-    # One "imported" event stands for the engagement and everything in it.
+    # One event stands for the engagement and everything in it.
     engagement = engagement_services.create_engagement(
-        workspace=workspace, actor=actor, activity_verb="imported", **engagement_fields
+        workspace=workspace, actor=actor, activity_verb=activity_verb, **engagement_fields
     )
 
     children = [*stakeholders.values(), *points.values(), *(i for i, _ in items), *targets]

@@ -57,6 +57,7 @@ def sign_up(page, screenshot) -> None:
 
 def create_engagement(page, screenshot) -> None:
     page.get_by_role("button", name="Create your first engagement").click()
+    page.get_by_role("button", name="Start blank").click()
     field(page, "Name").fill("WMS rollout")
     field(page, "Customer").fill("Northwind Traders")
     go_live = timezone.localdate() + timedelta(weeks=5)

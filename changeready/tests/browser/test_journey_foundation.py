@@ -75,6 +75,11 @@ def test_new_user_signs_up_and_runs_an_engagement(page, screenshot, mailoutbox):
     # Create an engagement.
     page.get_by_role("button", name="Create your first engagement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New engagement")
+    expect(page.get_by_role("heading", name="EHR go-live")).to_be_visible()
+    assert_accessible(page)
+    screenshot("engagement-choose")
+    page.get_by_role("button", name="Start blank").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New engagement")
     assert_accessible(page)
     screenshot("engagement-new")
     go_live = date.today() + timedelta(weeks=10)

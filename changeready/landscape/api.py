@@ -15,6 +15,7 @@ from changeready.api.schemas import (
     Email,
     IfMatch,
     InputSchema,
+    JsonDate,
     JsonInt,
     Level,
     Name200,
@@ -43,7 +44,14 @@ from changeready.engagement_file.mapping import (
     stakeholder_data,
 )
 from changeready.landscape import services
-from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.models import (
+    COMMITMENT_STATUSES,
+    LOG_KINDS,
+    Commitment,
+    ResistancePoint,
+    Stakeholder,
+    StakeholderLogEntry,
+)
 
 router = Router(tags=["landscape"])
 
@@ -438,4 +446,298 @@ def delete_resistance(request, resistance_id: UUID):
         request, ResistancePoint.objects.select_related("engagement"), resistance_id, write=True
     )
     services.delete_resistance_point(point, actor=api_membership(request).user)
+    return Status(204, None)
+
+
+# --- the stakeholder log and commitments ---------------------------------------
+
+LogKind = choice(LOG_KINDS)
+CommitmentStatus = choice(COMMITMENT_STATUSES)
+Summary = Field(min_length=1, max_length=5000)
+CommitmentText = Field(min_length=1, max_length=500)
+LOG_INTERNAL = (
+    "Internal entries (the default) never reach the customer-facing playbook, the share "
+    "page or any export."
+)
+COMMITMENT_INTERNAL = (
+    "Internal commitments appear only in the internal playbook, never in the customer-facing "
+    "one nor on its share page."
+)
+
+
+class LogEntryOut(Schema):
+    id: UUID
+    engagement_id: UUID
+    stakeholder: UUID
+    version: int
+    kind: LogKind
+    date: date
+    participants: str
+    summary: str
+    internal: bool = Field(description=LOG_INTERNAL)
+    recorded_by: str | None = Field(description="the email of who recorded it, if still known")
+
+
+class LogEntryPage(Schema):
+    items: list[LogEntryOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class LogEntryIn(InputSchema):
+    kind: LogKind = "meeting"
+    date: JsonDate
+    participants: str = Field("", max_length=500)
+    summary: str = Summary
+    internal: Bool = Field(True, description=LOG_INTERNAL)
+
+
+class LogEntryPatch(InputSchema):
+    kind: LogKind = omitted()
+    date: JsonDate = omitted()
+    participants: str = omitted(max_length=500)
+    summary: str = omitted(min_length=1, max_length=5000)
+    internal: Bool = omitted(description=LOG_INTERNAL)
+
+
+class CommitmentOut(Schema):
+    id: UUID
+    engagement_id: UUID
+    stakeholder: UUID
+    version: int
+    text: str
+    owner: str
+    due_date: date | None
+    status: CommitmentStatus
+    internal: bool = Field(description=COMMITMENT_INTERNAL)
+    log_entry: UUID | None = Field(description="id of the log entry it was agreed in")
+
+
+class CommitmentPage(Schema):
+    items: list[CommitmentOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class CommitmentIn(InputSchema):
+    text: str = CommitmentText
+    owner: Name200
+    due_date: JsonDate | None = None
+    status: CommitmentStatus = "open"
+    internal: Bool = Field(False, description=COMMITMENT_INTERNAL)
+    log_entry: UUID | None = Field(None, description="a log entry of the same stakeholder")
+
+
+class CommitmentPatch(InputSchema):
+    text: str = omitted(min_length=1, max_length=500)
+    owner: Name200 = omitted()
+    due_date: JsonDate | None = None
+    status: CommitmentStatus = omitted()
+    internal: Bool = omitted(description=COMMITMENT_INTERNAL)
+    log_entry: UUID | None = Field(None, description="a log entry of the same stakeholder")
+
+
+def log_entry_out(entry: StakeholderLogEntry) -> dict:
+    return {
+        "id": entry.id,
+        "engagement_id": entry.engagement_id,
+        "stakeholder": entry.stakeholder_id,
+        "version": entry.version,
+        "kind": entry.kind,
+        "date": entry.date,
+        "participants": entry.participants,
+        "summary": entry.summary,
+        "internal": entry.internal,
+        "recorded_by": entry.recorded_by.email if entry.recorded_by else None,
+    }
+
+
+def commitment_out(commitment: Commitment) -> dict:
+    return {
+        "id": commitment.id,
+        "engagement_id": commitment.engagement_id,
+        "stakeholder": commitment.stakeholder_id,
+        "version": commitment.version,
+        "text": commitment.text,
+        "owner": commitment.owner,
+        "due_date": commitment.due_date,
+        "status": commitment.status,
+        "internal": commitment.internal,
+        "log_entry": commitment.log_entry_id,
+    }
+
+
+def _with_log_entry(stakeholder: Stakeholder, changes: dict) -> dict:
+    """Resolve a `log_entry` id only among the stakeholder's own entries (else 422)."""
+    if changes.get("log_entry") is not None:
+        found = stakeholder.log_entries.filter(id=changes["log_entry"]).first()
+        if found is None:
+            raise invalid(["log_entry"], "No such log entry of this stakeholder.")
+        changes["log_entry"] = found
+    return changes
+
+
+@router.get(
+    "/stakeholders/{stakeholder_id}/log",
+    response=responses({200: LogEntryPage}, 404),
+    summary="List a stakeholder's log: meetings, calls, emails and notes",
+    description="Newest first. Paginated like the engagement list.",
+)
+def list_log_entries(request, stakeholder_id: UUID, page: Query[PageParams]):
+    stakeholder = api_get(request, Stakeholder, stakeholder_id)
+    entries = stakeholder.log_entries.select_related("recorded_by").order_by(
+        "-date", "-created_at", "id"
+    )
+    return _page(entries, page, log_entry_out)
+
+
+@router.post(
+    "/stakeholders/{stakeholder_id}/log",
+    response=responses({201: LogEntryOut}, 403, 404, 413),
+    summary="Add a meeting, call, email or note to a stakeholder's log",
+)
+def create_log_entry(request, stakeholder_id: UUID, payload: LogEntryIn):
+    stakeholder = api_get(
+        request, Stakeholder.objects.select_related("engagement"), stakeholder_id, write=True
+    )
+    with model_validation():
+        entry = services.create_log_entry(
+            stakeholder, actor=api_membership(request).user, **payload.model_dump()
+        )
+    return Status(201, log_entry_out(entry))
+
+
+@router.get(
+    "/log-entries/{entry_id}",
+    response=responses({200: LogEntryOut}, 404),
+    summary="Read a log entry",
+)
+def get_log_entry(request, entry_id: UUID):
+    return log_entry_out(
+        api_get(request, StakeholderLogEntry.objects.select_related("recorded_by"), entry_id)
+    )
+
+
+@router.patch(
+    "/log-entries/{entry_id}",
+    response=responses({200: LogEntryOut}, 403, 404, 409, 413),
+    summary="Change any subset of a log entry's fields",
+    description="Send `If-Match: <version>` to refuse the change (409) if someone else "
+    "saved the entry since you read it.",
+)
+def update_log_entry(request, entry_id: UUID, payload: LogEntryPatch, if_match: str = IfMatch):
+    expected_version = parse_if_match(if_match)
+    entry = api_get(
+        request,
+        StakeholderLogEntry.objects.select_related("engagement", "stakeholder", "recorded_by"),
+        entry_id,
+        write=True,
+    )
+    with model_validation():
+        services.update_log_entry(
+            entry,
+            expected_version=expected_version,
+            actor=api_membership(request).user,
+            **payload.model_dump(exclude_unset=True),
+        )
+    return log_entry_out(entry)
+
+
+@router.delete(
+    "/log-entries/{entry_id}",
+    response=responses({204: None}, 403, 404),
+    summary="Delete a log entry (its commitments stay, unlinked)",
+)
+def delete_log_entry(request, entry_id: UUID):
+    entry = api_get(
+        request,
+        StakeholderLogEntry.objects.select_related("engagement", "stakeholder"),
+        entry_id,
+        write=True,
+    )
+    services.delete_log_entry(entry, actor=api_membership(request).user)
+    return Status(204, None)
+
+
+@router.get(
+    "/stakeholders/{stakeholder_id}/commitments",
+    response=responses({200: CommitmentPage}, 404),
+    summary="List what was promised to or by a stakeholder",
+    description="Open ones first, then by due date. Paginated like the engagement list.",
+)
+def list_commitments(request, stakeholder_id: UUID, page: Query[PageParams]):
+    stakeholder = api_get(request, Stakeholder, stakeholder_id)
+    commitments = stakeholder.commitments.order_by("status", "due_date", "created_at", "id")
+    return _page(commitments, page, commitment_out)
+
+
+@router.post(
+    "/stakeholders/{stakeholder_id}/commitments",
+    response=responses({201: CommitmentOut}, 403, 404, 413),
+    summary="Add a commitment: what, who owns it, by when",
+)
+def create_commitment(request, stakeholder_id: UUID, payload: CommitmentIn):
+    stakeholder = api_get(
+        request, Stakeholder.objects.select_related("engagement"), stakeholder_id, write=True
+    )
+    changes = _with_log_entry(stakeholder, payload.model_dump())
+    with model_validation():
+        commitment = services.create_commitment(
+            stakeholder, actor=api_membership(request).user, **changes
+        )
+    return Status(201, commitment_out(commitment))
+
+
+@router.get(
+    "/commitments/{commitment_id}",
+    response=responses({200: CommitmentOut}, 404),
+    summary="Read a commitment",
+)
+def get_commitment(request, commitment_id: UUID):
+    return commitment_out(api_get(request, Commitment, commitment_id))
+
+
+@router.patch(
+    "/commitments/{commitment_id}",
+    response=responses({200: CommitmentOut}, 403, 404, 409, 413),
+    summary="Change any subset of a commitment's fields; `status: done` marks it done",
+    description="Send `If-Match: <version>` to refuse the change (409) if someone else "
+    "saved the commitment since you read it.",
+)
+def update_commitment(
+    request, commitment_id: UUID, payload: CommitmentPatch, if_match: str = IfMatch
+):
+    expected_version = parse_if_match(if_match)
+    commitment = api_get(
+        request,
+        Commitment.objects.select_related("engagement", "stakeholder"),
+        commitment_id,
+        write=True,
+    )
+    changes = _with_log_entry(commitment.stakeholder, payload.model_dump(exclude_unset=True))
+    with model_validation():
+        services.update_commitment(
+            commitment,
+            expected_version=expected_version,
+            actor=api_membership(request).user,
+            **changes,
+        )
+    return commitment_out(commitment)
+
+
+@router.delete(
+    "/commitments/{commitment_id}",
+    response=responses({204: None}, 403, 404),
+    summary="Delete a commitment",
+)
+def delete_commitment(request, commitment_id: UUID):
+    commitment = api_get(
+        request,
+        Commitment.objects.select_related("engagement", "stakeholder"),
+        commitment_id,
+        write=True,
+    )
+    services.delete_commitment(commitment, actor=api_membership(request).user)
     return Status(204, None)

@@ -429,10 +429,24 @@ class WorkspacePhraseForm(forms.ModelForm):
 
 
 LOG_ENTRY_FIELDS = ["kind", "date", "participants", "summary", "internal"]
-COMMITMENT_FIELDS = ["text", "owner", "due_date", "log_entry"]
+COMMITMENT_FIELDS = ["text", "owner", "due_date", "log_entry", "internal"]
 
 
-class LogEntryForm(forms.ModelForm):
+class VersionedEditForm(forms.ModelForm):
+    """A model form that carries the version an edit is based on (common/concurrency.py)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class LogEntryForm(VersionedEditForm):
     class Meta:
         model = StakeholderLogEntry
         fields = LOG_ENTRY_FIELDS
@@ -444,15 +458,17 @@ class LogEntryForm(forms.ModelForm):
         }
         widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in LOG_ENTRY_FIELDS}
 
-
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(VersionedEditForm):
     class Meta:
         model = Commitment
         fields = COMMITMENT_FIELDS
-        help_texts = {"text": "For example: “Tom Avery will own the slotting rules.”"}
+        labels = {"internal": "Internal commitment"}
+        help_texts = {
+            "text": "For example: “Tom Avery will own the slotting rules.”",
+            "internal": "Tick it if the customer must not read it: internal commitments appear "
+            "only in the internal playbook.",
+        }
         widgets = {"due_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
@@ -461,6 +477,3 @@ class CommitmentForm(forms.ModelForm):
             "stakeholder"
         )
         self.fields["log_entry"].empty_label = "Not linked to an entry"
-
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in COMMITMENT_FIELDS}

@@ -269,7 +269,12 @@ LOG_KINDS = ("meeting", "call", "email", "note")
 COMMITMENT_STATUSES = ("open", "done")
 
 
-class StakeholderLogEntry(CheckedTextModel):
+class EngagementPartQuerySet(models.QuerySet):
+    def for_workspace(self, workspace):
+        return self.filter(engagement__workspace=workspace)
+
+
+class StakeholderLogEntry(CheckedTextModel, VersionedModel):
     """One meeting, call, email or note with a stakeholder.
 
     Internal by default: what was said in a meeting is the team's working
@@ -297,6 +302,8 @@ class StakeholderLogEntry(CheckedTextModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EngagementPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-created_at"]
         verbose_name = "stakeholder log entry"
@@ -309,7 +316,7 @@ class StakeholderLogEntry(CheckedTextModel):
         check_same_engagement(self, "stakeholder")
 
 
-class Commitment(CheckedTextModel):
+class Commitment(CheckedTextModel, VersionedModel):
     """A promise made to or by a stakeholder: "Tom Avery will own slotting rules"."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -331,7 +338,15 @@ class Commitment(CheckedTextModel):
     owner = models.CharField(max_length=200)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=choices(COMMITMENT_STATUSES), default="open")
+    # A promise is usually something both sides should see, unlike a note of
+    # what was said; the team ticks this for one the customer must not read.
+    internal = models.BooleanField(
+        default=False,
+        help_text="Internal commitments stay out of the customer-facing playbook and share page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EngagementPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["status", "due_date", "created_at"]

@@ -198,16 +198,14 @@ def set_opposition_reviewed(engagement, reviewed: bool, *, actor=None):
 
 
 def _save_new(instance, obj_type: str, actor):
-    instance.full_clean()
-    instance.save()
+    save_versioned(instance, None)
     _record(instance.engagement, instance, obj_type, actor, "created")
     return instance
 
 
-def _save_changes(instance, obj_type: str, actor, changes: dict):
+def _save_changes(instance, obj_type: str, actor, changes: dict, expected_version: int | None):
     before = _apply(instance, changes)
-    instance.full_clean()
-    instance.save()
+    save_versioned(instance, expected_version)
     _record(
         instance.engagement, instance, obj_type, actor, "updated", field_changes(instance, before)
     )
@@ -223,8 +221,11 @@ def create_log_entry(stakeholder: Stakeholder, *, actor=None, **fields) -> Stake
 
 
 @transaction.atomic
-def update_log_entry(entry: StakeholderLogEntry, *, actor=None, **changes) -> StakeholderLogEntry:
-    return _save_changes(entry, "log_entry", actor, changes)
+def update_log_entry(
+    entry: StakeholderLogEntry, *, expected_version: int | None = None, actor=None, **changes
+) -> StakeholderLogEntry:
+    """`expected_version` refuses the edit (EditConflict) if someone saved the entry since."""
+    return _save_changes(entry, "log_entry", actor, changes, expected_version)
 
 
 @transaction.atomic
@@ -240,8 +241,12 @@ def create_commitment(stakeholder: Stakeholder, *, actor=None, **fields) -> Comm
 
 
 @transaction.atomic
-def update_commitment(commitment: Commitment, *, actor=None, **changes) -> Commitment:
-    return _save_changes(commitment, "commitment", actor, changes)
+def update_commitment(
+    commitment: Commitment, *, expected_version: int | None = None, actor=None, **changes
+) -> Commitment:
+    """Marking done is an update of `status`; without `expected_version` the
+    fields changed are merged onto the row as stored (common/concurrency.py)."""
+    return _save_changes(commitment, "commitment", actor, changes, expected_version)
 
 
 @transaction.atomic

@@ -62,7 +62,13 @@ urlpatterns = [
         views.commitment_create,
         name="commitment_create",
     ),
+    path(f"{PREFIX}log/<uuid:entry_id>/edit/", views.log_entry_edit, name="log_entry_edit"),
     path(f"{PREFIX}log/<uuid:entry_id>/delete/", views.log_entry_delete, name="log_entry_delete"),
+    path(
+        f"{PREFIX}commitments/<uuid:commitment_id>/edit/",
+        views.commitment_edit,
+        name="commitment_edit",
+    ),
     path(
         f"{PREFIX}commitments/<uuid:commitment_id>/status/",
         views.commitment_status,

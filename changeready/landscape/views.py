@@ -807,6 +807,65 @@ def commitment_status(request, engagement_id, commitment_id):
     return _after_log_write(request, engagement, membership, commitment.stakeholder, message)
 
 
+def _edit_in_log(request, engagement, membership, obj, form_class, update, what):
+    """The edit page of a log entry or a commitment; a concurrent save is refused on the form."""
+    form = form_class(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        saved = save_through(
+            form,
+            lambda: update(
+                obj,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                **form.changes(),
+            ),
+        )
+        if saved:
+            messages.success(request, f"{what.capitalize()} saved.")
+            return redirect(
+                reverse("stakeholder", args=[engagement.id, obj.stakeholder_id]) + "#log"
+            )
+    return render(
+        request,
+        "landscape/log_form.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "stakeholder": obj.stakeholder,
+            "form": form,
+            "what": what,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_entry_edit(request, engagement_id, entry_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    entry = _log_entry(engagement, entry_id)
+    return _edit_in_log(
+        request, engagement, membership, entry, LogEntryForm, services.update_log_entry, "log entry"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request, engagement_id, commitment_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    commitment = _commitment(engagement, commitment_id)
+    return _edit_in_log(
+        request,
+        engagement,
+        membership,
+        commitment,
+        CommitmentForm,
+        services.update_commitment,
+        "commitment",
+    )
+
+
 def _confirm_delete(request, engagement, obj, delete, what: str) -> HttpResponse:
     stakeholder = obj.stakeholder
     if request.method == "POST":

@@ -186,7 +186,8 @@ def test_api_log_entry_round_trip(api_client_as, data):
     assert body["stakeholder"] == str(data.person.id)
 
     listed = send(client, "get", f"/stakeholders/{data.person.id}/log").json()
-    assert [item["summary"] for item in listed["items"]] == ["Sent the slotting draft.", "Kick-off."]
+    summaries = [item["summary"] for item in listed["items"]]
+    assert summaries == ["Sent the slotting draft.", "Kick-off."]
     assert listed["count"] == 2
 
     patched = send(

@@ -102,6 +102,10 @@ def playbook_filename(engagement: Engagement, extension: str, suffix: str = "") 
     return f"{base}-playbook{suffix}.{extension}"
 
 
+# The tables a CSV download offers (the KPIs are in the XLSX only).
+CSV_DOWNLOAD_TABLES = ("plan", "stakeholders", "commitments", "log")
+
+
 def render_export(
     engagement: Engagement,
     fmt: str,
@@ -112,15 +116,16 @@ def render_export(
 ) -> ExportFile:
     """The playbook of `engagement` as of a day in format `fmt` (a key of EXPORT_FORMATS).
 
-    `table` picks the CSV's table: `plan` (the default) or `stakeholders`;
+    `table` picks the CSV's table: `plan` (the default), `stakeholders`,
+    `commitments` or `log` (the shared log entries);
     `version` the reader: `internal` (the default) or `customer`.
     Raises UnknownFormat for any other format, table or version.
     """
     export_format = EXPORT_FORMATS.get(fmt)
     if export_format is None:
         raise UnknownFormat(f"format must be one of: {', '.join(EXPORT_FORMATS)}")
-    if fmt == "csv" and table not in ("plan", "stakeholders"):
-        raise UnknownFormat("table must be plan or stakeholders")
+    if fmt == "csv" and table not in CSV_DOWNLOAD_TABLES:
+        raise UnknownFormat(f"table must be one of: {', '.join(CSV_DOWNLOAD_TABLES)}")
     if version not in VERSIONS:
         raise UnknownFormat(f"version must be one of: {', '.join(VERSIONS)}")
     playbook = build_playbook(engagement, as_of=as_of, version=version)

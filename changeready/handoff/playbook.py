@@ -8,7 +8,9 @@ touching the database again.
 
 What the playbook leaves out, because it travels outside the workspace (a
 share link, a PDF forwarded to the customer): record ids, stakeholder email
-addresses, internal notes, ARR and renewal date. The one address it carries is
+addresses, internal notes (the stakeholders' notes and every log entry marked
+internal, in either version), ARR and renewal date. Commitments marked
+internal are in the internal version only. The one address it carries is
 the CS owner's, the customer's contact once the handoff is done.
 """
 
@@ -18,6 +20,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime
+
+from django.db.models import F
 
 from changeready.assessment.charts import (
     HeatPoint,
@@ -44,7 +48,12 @@ from changeready.engagements.loading import (
 )
 from changeready.engagements.models import Engagement
 from changeready.landscape.charts import MapPoint, power_interest_svg
-from changeready.landscape.models import ResistancePoint, Stakeholder
+from changeready.landscape.models import (
+    Commitment,
+    ResistancePoint,
+    Stakeholder,
+    StakeholderLogEntry,
+)
 from changeready.planning.models import AdoptionTarget, PlanItem
 from changeready.planning.presentation import PHASE_TITLES
 from changeready.usage.charts import kpi_chart
@@ -237,6 +246,39 @@ class KpiRow:
 
 
 @dataclass(frozen=True)
+class LogRow:
+    """A stakeholder log entry the team marked as fit for the customer to read."""
+
+    stakeholder: str
+    date: date
+    kind: str
+    participants: str
+    summary: str
+
+    @property
+    def heading(self) -> str:
+        """ "12 Feb 2027 · Meeting with Tom Avery (Tom Avery, Lena Kovacs)" """
+        who = f" ({self.participants})" if self.participants else ""
+        return f"{self.date:%-d %b %Y} · {label(self.kind)} with {self.stakeholder}{who}"
+
+
+LOG_NOTE = "Meetings, calls, emails and notes the team shared; internal notes are never included."
+COMMITMENT_TABLE_HEADERS = ("Commitment", "Stakeholder", "Owner", "Due", "Status")
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    stakeholder: str
+    text: str
+    owner: str
+    due_date: date | None
+    # The plan week the due date falls in (None without a due date).
+    week: int | None
+    status: str
+    internal: bool
+
+
+@dataclass(frozen=True)
 class FindingRow:
     code: str
     severity: str
@@ -261,6 +303,8 @@ class Playbook:
     daily_user_groups_without_targets: tuple[str, ...]
     kpis: tuple[KpiRow, ...] = ()
     version: str = "internal"
+    log: tuple[LogRow, ...] = ()
+    commitments: tuple[CommitmentRow, ...] = ()
 
     @property
     def plan_items(self) -> tuple[PlanItemRow, ...]:
@@ -347,6 +391,24 @@ class Playbook:
                 "no" if kpi.off_track else "yes",
             ]
             for kpi in self.kpis
+        ]
+
+    @property
+    def log_note(self) -> str:
+        return LOG_NOTE
+
+    @property
+    def commitment_table(self) -> list[list[str]]:
+        """One row of text per commitment, under `COMMITMENT_TABLE_HEADERS` (Markdown and DOCX)."""
+        return [
+            [
+                c.text + (" (internal)" if c.internal and not self.for_customer else ""),
+                c.stakeholder,
+                c.owner,
+                f"{c.due_date:%-d %b %Y} (week {c.week})" if c.due_date else "—",
+                label(c.status),
+            ]
+            for c in self.commitments
         ]
 
     @property
@@ -461,6 +523,19 @@ def build_playbook(engagement: Engagement, *, as_of: date, version: str = "inter
     ):
         kpi_values[kpi_id].append((week, value))
     accepted_by = engagement.handoff_accepted_by if engagement.handoff_accepted_by_id else None
+    # Internal log entries never enter a document, whichever version: only the
+    # app's pages show them. Internal commitments are for the team and CS.
+    log_rows = list(
+        StakeholderLogEntry.objects.filter(engagement=engagement, internal=False).order_by(
+            "date", "created_at"
+        )
+    )
+    commitment_rows = Commitment.objects.filter(engagement=engagement)
+    if version == "customer":
+        commitment_rows = commitment_rows.filter(internal=False)
+    commitment_rows = list(
+        commitment_rows.order_by(F("due_date").asc(nulls_last=True), "created_at")
+    )
 
     data = core.EngagementData(
         engagement=engagement_fields(engagement, [taken_on for taken_on, _ in history]),
@@ -572,6 +647,29 @@ def build_playbook(engagement: Engagement, *, as_of: date, version: str = "inter
         for row, core_kpi in zip(kpi_rows, data.kpis, strict=True)
     )
 
+    log = tuple(
+        LogRow(
+            stakeholder=names.get(row.stakeholder_id, ""),
+            date=row.date,
+            kind=row.kind,
+            participants=row.participants,
+            summary=row.summary,
+        )
+        for row in log_rows
+    )
+    commitments = tuple(
+        CommitmentRow(
+            stakeholder=names.get(row.stakeholder_id, ""),
+            text=row.text,
+            owner=row.owner,
+            due_date=row.due_date,
+            week=plan_week(go_live, row.due_date) if row.due_date else None,
+            status=row.status,
+            internal=row.internal,
+        )
+        for row in commitment_rows
+    )
+
     findings = tuple(
         FindingRow(
             code=finding.code,
@@ -617,6 +715,8 @@ def build_playbook(engagement: Engagement, *, as_of: date, version: str = "inter
         daily_user_groups_without_targets=without_targets,
         kpis=kpis,
         version=version,
+        log=log,
+        commitments=commitments,
     )
     if version == "customer":
         playbook = _for_customer(playbook, resisting_people(stakeholder_rows, scored, names))
@@ -682,7 +782,14 @@ def _map_text(value, change, field_name: str = ""):
 
 # Text that may run over several lines in a document; every other text is one line.
 MULTI_LINE_FIELDS = frozenset(
-    {"change_summary", "description", "success_definition", "resistance_triggers", "message"}
+    {
+        "change_summary",
+        "description",
+        "success_definition",
+        "resistance_triggers",
+        "message",
+        "summary",
+    }
 )
 
 

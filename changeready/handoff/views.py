@@ -33,6 +33,8 @@ DOWNLOADS = (
     ("xlsx", "", "Excel"),
     ("csv", "plan", "CSV: plan"),
     ("csv", "stakeholders", "CSV: stakeholders"),
+    ("csv", "commitments", "CSV: commitments"),
+    ("csv", "log", "CSV: shared log"),
     ("ics", "", "Calendar"),
 )
 NOINDEX = "noindex, nofollow"

@@ -10,7 +10,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from changeready.handoff.playbook import KPI_TABLE_HEADERS, Playbook, label
+from changeready.handoff.playbook import (
+    COMMITMENT_TABLE_HEADERS,
+    KPI_TABLE_HEADERS,
+    LOG_NOTE,
+    Playbook,
+    label,
+)
 
 MUTED = RGBColor(0x5F, 0x6B, 0x7A)
 
@@ -184,6 +190,24 @@ def render_docx(playbook: Playbook) -> bytes:
                     for item in week.items
                 ],
             )
+
+    document.add_heading("Commitments", level=1)
+    if playbook.commitments:
+        _table(
+            document,
+            list(COMMITMENT_TABLE_HEADERS),
+            playbook.commitment_table,
+        )
+    else:
+        document.add_paragraph("No commitments recorded.")
+
+    document.add_heading("Stakeholder log", level=1)
+    _muted(document.add_paragraph(), LOG_NOTE)
+    for entry in playbook.log:
+        document.add_heading(entry.heading, level=2)
+        document.add_paragraph(entry.summary)
+    if not playbook.log:
+        document.add_paragraph("No shared entries.")
 
     exit_week, criteria = playbook.hypercare_exit
     document.add_heading("Hypercare exit", level=1)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-from changeready.handoff.playbook import KPI_TABLE_HEADERS, Playbook, label
+from changeready.handoff.playbook import (
+    COMMITMENT_TABLE_HEADERS,
+    KPI_TABLE_HEADERS,
+    LOG_NOTE,
+    Playbook,
+    label,
+)
 
 # Characters that start emphasis, code, links, images, raw HTML, autolinks,
 # entities, strikethrough or a table cell anywhere in a line.
@@ -166,6 +172,19 @@ def render_markdown(playbook: Playbook) -> bytes:
                     for item in week.items
                 ],
             )
+
+    lines += ["## Commitments", ""]
+    if playbook.commitments:
+        lines += table(list(COMMITMENT_TABLE_HEADERS), playbook.commitment_table)
+    else:
+        lines += ["No commitments recorded.", ""]
+
+    lines += ["## Stakeholder log", ""]
+    lines += [LOG_NOTE, ""]
+    for entry in playbook.log:
+        lines += [f"### {escape(entry.heading)}", "", escape(entry.summary), ""]
+    if not playbook.log:
+        lines += ["No shared entries.", ""]
 
     exit_week, criteria = playbook.hypercare_exit
     lines += ["## Hypercare exit", ""]

@@ -9,7 +9,8 @@ quote-prefix style, which spreadsheet programs show without a visible
 apostrophe and never run. Only text is touched; numbers (a week of -2) and
 dates stay what they are.
 
-CSV holds one table (`plan` by default, `stakeholders` or `kpis`); it starts
+CSV holds one table (`plan` by default, `stakeholders`, `kpis`, `commitments`
+or `log`, the shared log entries); it starts
 with a byte-order mark so Excel reads it as UTF-8. XLSX holds them all, one
 sheet each.
 """
@@ -62,7 +63,14 @@ def _csv_value(value):
 
 HEADER_FILL = PatternFill("solid", fgColor="1B2A3A")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-WIDE_COLUMNS = {"title": 40, "description": 60, "success_definition": 50, "resistance_triggers": 50}
+WIDE_COLUMNS = {
+    "title": 40,
+    "description": 60,
+    "success_definition": 50,
+    "resistance_triggers": 50,
+    "text": 50,
+    "summary": 60,
+}
 
 
 def render_xlsx(playbook: Playbook) -> bytes:
@@ -85,7 +93,7 @@ def render_xlsx(playbook: Playbook) -> bytes:
             if column in WIDE_COLUMNS:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if column == "week_starts":
+            if column in ("week_starts", "due_date", "date"):
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                     cell.number_format = "yyyy-mm-dd"
         sheet.freeze_panes = "A2"

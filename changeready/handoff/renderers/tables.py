@@ -127,8 +127,30 @@ def kpi_rows(playbook: Playbook) -> list[tuple]:
     return rows
 
 
+COMMITMENT_COLUMNS = ("text", "stakeholder", "owner", "due_date", "week", "status")
+
+
+def commitment_rows(playbook: Playbook) -> list[tuple]:
+    return [
+        (c.text, c.stakeholder, c.owner, c.due_date, c.week, c.status) for c in playbook.commitments
+    ]
+
+
+LOG_COLUMNS = ("date", "kind", "stakeholder", "participants", "summary")
+
+
+def log_rows(playbook: Playbook) -> list[tuple]:
+    """The shared log entries only: internal ones never reach the playbook."""
+    return [
+        (entry.date, entry.kind, entry.stakeholder, entry.participants, entry.summary)
+        for entry in playbook.log
+    ]
+
+
 TABLES = {
     "plan": ("Plan", PLAN_COLUMNS, plan_rows),
     "stakeholders": ("Stakeholders", STAKEHOLDER_COLUMNS, stakeholder_rows),
     "kpis": ("KPIs", KPI_COLUMNS, kpi_rows),
+    "commitments": ("Commitments", COMMITMENT_COLUMNS, commitment_rows),
+    "log": ("Log", LOG_COLUMNS, log_rows),
 }

@@ -12,6 +12,7 @@ from changeready.engagements.models import Engagement
 from changeready.handoff.exports import EXPORT_FORMATS, UnknownFormat, render_export
 from changeready.handoff.playbook import build_playbook
 from changeready.handoff.tests.example import AS_OF, load_example
+from changeready.landscape.services import create_commitment, create_log_entry
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.planning.tests.factories import PlanItemFactory
 from changeready.portfolio.tests.builders import AS_OF as BUILDER_AS_OF
@@ -34,15 +35,19 @@ def test_playbook_loads_in_a_fixed_number_of_queries(northwind, django_assert_nu
         id=northwind.id
     )
     # stakeholders, resistance points, plan items, audiences, targets, KPIs,
-    # KPI values, snapshots
-    with django_assert_num_queries(8):
+    # KPI values, snapshots, shared log entries, commitments
+    with django_assert_num_queries(10):
         small = build_playbook(northwind, as_of=AS_OF)
     for n in range(40):
         item = PlanItemFactory(engagement=northwind, week=n % 10)
-        item.audience.set([StakeholderFactory(engagement=northwind)])
-    with django_assert_num_queries(8):
+        stakeholder = StakeholderFactory(engagement=northwind)
+        item.audience.set([stakeholder])
+        create_log_entry(stakeholder, date=AS_OF, summary=f"Call {n}", internal=False)
+        create_commitment(stakeholder, text=f"Promise {n}", owner="Lena Kovacs")
+    with django_assert_num_queries(10):
         large = build_playbook(northwind, as_of=AS_OF)
     assert len(large.plan_items) == len(small.plan_items) + 40
+    assert (len(large.log), len(large.commitments)) == (40, 40)
 
 
 def test_file_names_and_content_types(northwind):
@@ -140,7 +145,7 @@ def test_the_cover_says_why_the_band_is_lower_than_the_score(workspace, northwin
 def test_xlsx_has_every_table_and_weeks_stay_numbers(northwind):
     content = render_export(northwind, "xlsx", as_of=AS_OF).content
     workbook = load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["Plan", "Stakeholders", "KPIs"]
+    assert workbook.sheetnames == ["Plan", "Stakeholders", "KPIs", "Commitments", "Log"]
     plan = list(workbook["Plan"].iter_rows(values_only=True))
     assert plan[0][:3] == ("week", "week_starts", "title")
     assert [row[2] for row in plan[1:]] == plan_titles(northwind)

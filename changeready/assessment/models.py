@@ -38,3 +38,30 @@ class AssessmentSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.engagement} on {self.taken_on}: {self.readiness_score}"
+
+
+class StoredReadiness(models.Model):
+    """An engagement's readiness as of a day, kept so the portfolio need not assess.
+
+    Written after every committed change of the engagement (with today's
+    snapshot) and each day by `refresh_readiness` (ramps and the handoff
+    move with the calendar). `version` is the engagement's `updated_at` it
+    was computed for: a row whose `version` or `as_of` differs from what a
+    reader needs is not used, so a reader never shows an out-of-date figure.
+    """
+
+    engagement = models.OneToOneField(
+        "engagements.Engagement",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_readiness",
+    )
+    as_of = models.DateField()
+    version = models.DateTimeField()
+    score = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=10)
+    # Each critical finding code once, in the assessment's order.
+    critical_codes = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"{self.engagement_id} as of {self.as_of}: {self.score} {self.band}"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils import timezone
 
-from changeready.assessment.models import AssessmentSnapshot
+from changeready.assessment.models import AssessmentSnapshot, StoredReadiness
 from changeready.core.assessment import Assessment, assess
 from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
@@ -24,9 +25,10 @@ def today() -> date:
 
 def snapshot_dates(engagements: Iterable[Engagement]) -> dict:
     dates = defaultdict(list)
-    rows = AssessmentSnapshot.objects.filter(engagement__in=list(engagements)).values_list(
-        "engagement_id", "taken_on"
-    )
+    # By id, so plain rows of engagements serve as well as model instances.
+    rows = AssessmentSnapshot.objects.filter(
+        engagement_id__in=[e.id for e in engagements]
+    ).values_list("engagement_id", "taken_on")
     for engagement_id, taken_on in rows:
         dates[engagement_id].append(taken_on)
     return dates
@@ -84,12 +86,102 @@ def assessment_body(engagement: Engagement, assessment: Assessment) -> dict:
     return {"engagement_id": str(engagement.id), **assessment.to_dict()}
 
 
+@dataclass(frozen=True)
+class ReadinessSummary:
+    """What the portfolio and the calendar show of an engagement's assessment."""
+
+    score: int
+    band: str
+    critical_codes: tuple[str, ...]
+
+
+def readiness_summary(assessment: Assessment) -> ReadinessSummary:
+    # One code per kind of problem: a finding repeated per stakeholder is one label.
+    critical = dict.fromkeys(f.code for f in assessment.findings if f.severity == "critical")
+    return ReadinessSummary(assessment.readiness.score, assessment.readiness.band, tuple(critical))
+
+
+# What the assessment reads of an engagement itself, and its version: plain
+# rows of these fields are enough for `assess_engagements`.
+ASSESSED_ENGAGEMENT_FIELDS = (
+    "id",
+    "name",
+    "phase",
+    "go_live_date",
+    "kickoff_date",
+    "renewal_date",
+    "adoption_mode",
+    "blackout_periods",
+    "delivery_lead_name",
+    "cs_owner_name",
+    "opposition_reviewed",
+    "handoff_accepted_at",
+    "updated_at",
+)
+
+
+def store_readiness(assessments: dict, versions: dict, as_of: date) -> None:
+    """Keep each engagement's readiness as of a day, for the version it was assessed at.
+
+    `assessments` and `versions` (the `updated_at` read before the
+    engagement's data) are keyed by engagement id as text. One statement
+    whatever the number of engagements; a row deleted meanwhile is skipped
+    by the caller's query, never resurrected (the foreign key refuses it).
+    """
+    rows = []
+    for engagement_id, assessment in assessments.items():
+        summary = readiness_summary(assessment)
+        rows.append(
+            StoredReadiness(
+                engagement_id=engagement_id,
+                as_of=as_of,
+                version=versions[engagement_id],
+                score=summary.score,
+                band=summary.band,
+                critical_codes=list(summary.critical_codes),
+            )
+        )
+    StoredReadiness.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["engagement"],
+        update_fields=["as_of", "version", "score", "band", "critical_codes"],
+    )
+
+
+# Engagements assessed together by `refresh_stored_readiness`: their parts
+# (stakeholders, plan items…) are held in memory one chunk at a time.
+REFRESH_CHUNK = 200
+
+
+def refresh_stored_readiness(as_of: date, engagements=None) -> int:
+    """Assess every engagement (or those of a queryset) as of a day and store the readiness.
+
+    For the daily command: a ramp's week or the handoff's deadline moves
+    readiness without any change to the engagement. Returns how many were stored.
+    """
+    queryset = engagements if engagements is not None else Engagement.objects.all()
+    # The engagements' own rows are small; their parts are what a chunk bounds.
+    rows = list(queryset.order_by("pk").values_list(*ASSESSED_ENGAGEMENT_FIELDS, named=True))
+    for start in range(0, len(rows), REFRESH_CHUNK):
+        chunk = rows[start : start + REFRESH_CHUNK]
+        versions = {str(e.id): e.updated_at for e in chunk}
+        store_readiness(assess_engagements(chunk, as_of), versions, as_of)
+    return len(rows)
+
+
 def record_snapshot(engagement_id, on: date | None = None) -> AssessmentSnapshot | None:
-    """Store today's assessment of the engagement, replacing today's earlier one."""
+    """Store today's assessment of the engagement, replacing today's earlier one.
+
+    Today's readiness is stored alongside (`StoredReadiness`), for the version
+    read before the assessment: a change committed meanwhile leaves it stale,
+    never wrong, until that change's own refresh.
+    """
     engagement = Engagement.objects.filter(id=engagement_id).first()
     if engagement is None:  # deleted in the same transaction
         return None
     on = on or today()
+    version = engagement.updated_at
     assessment = assess_engagement(engagement, on)
     severities = [finding.severity for finding in assessment.findings]
     publish_assessment_changes(engagement, on, assessment_body(engagement, assessment))
@@ -104,6 +196,8 @@ def record_snapshot(engagement_id, on: date | None = None) -> AssessmentSnapshot
             "assessment": assessment_body(engagement, assessment),
         },
     )
+    if on == today():
+        store_readiness({str(engagement.id): assessment}, {str(engagement.id): version}, on)
     return snapshot
 
 

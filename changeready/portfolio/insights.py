@@ -64,7 +64,7 @@ class StrategyOutcome:
 class GoLiveOutcome:
     """An engagement live for at least ADOPTION_WEEK weeks."""
 
-    engagement: Engagement
+    engagement: tuple  # a named row: id, name, go_live_date
     readiness_at_go_live: int | None  # the snapshot on or just before go-live
     readiness_band: str | None
     adoption_at_week_8: float | None  # mean actual % over its daily-user groups
@@ -149,6 +149,15 @@ def go_live_outcomes(workspace, as_of: date) -> list[GoLiveOutcome]:
             adoption_at_week_8=Subquery(week_8_adoption[:1]),
         )
         .order_by("go_live_date", "name")
+        .values_list(
+            "id",
+            "name",
+            "go_live_date",
+            "readiness_at_go_live",
+            "band_at_go_live",
+            "adoption_at_week_8",
+            named=True,
+        )
     )
     return [
         GoLiveOutcome(

@@ -1,11 +1,15 @@
 """The portfolio: every engagement of a workspace, judged the same way as on its own page.
 
 Plain functions shared by the portfolio page, the go-live calendar and the
-API. Readiness comes from `assess_engagements`, so a row always says what the
-engagement's own assessment says. The cost is a fixed number of queries
-whatever the number of engagements: the engagements, the assessment's loader
-(only when something changed, see `readiness_summaries`), and one aggregate
-for plan progress.
+API. Engagements are read as plain rows (named tuples), never model
+instances. Readiness is what `assess_engagements` says, read from the
+stored readiness (`StoredReadiness`, kept by every committed change and the
+daily `refresh_readiness`) when it was stored for the engagement's current
+version and the day asked for; the others are assessed here (see
+`readiness_summaries`). The cost is a fixed number of queries whatever the
+number of engagements: the engagements with their stored readiness, one
+aggregate for plan progress, and the assessment's loader only when a stored
+readiness does not fit.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from changeready.assessment.services import (
+    ASSESSED_ENGAGEMENT_FIELDS,
     ASSESSMENT_CACHE_SECONDS,
+    ReadinessSummary,
     assess_engagements,
     engagement_version,
+    readiness_summary,
 )
 from changeready.common.allocation import gc_paused
 from changeready.core.findings import FINDING_CATALOGUE
@@ -100,7 +107,7 @@ def parse_filters(params: Mapping[str, str]) -> PortfolioFilters:
 
 @dataclass(frozen=True)
 class PortfolioRow:
-    engagement: Engagement
+    engagement: tuple  # a named row of `workspace_engagements`
     readiness_score: int
     readiness_band: str
     weeks_to_go_live: int
@@ -150,7 +157,7 @@ def in_window(go_live_date: date, window: str, as_of: date) -> bool:
     return as_of <= go_live_date < as_of + timedelta(weeks=weeks)
 
 
-def _matches(engagement: Engagement, filters: PortfolioFilters, as_of: date) -> bool:
+def _matches(engagement, filters: PortfolioFilters, as_of: date) -> bool:
     if filters.phase and engagement.phase != filters.phase:
         return False
     if filters.delivery_lead and engagement.delivery_lead_name != filters.delivery_lead:
@@ -160,7 +167,7 @@ def _matches(engagement: Engagement, filters: PortfolioFilters, as_of: date) -> 
     return not (filters.window and not in_window(engagement.go_live_date, filters.window, as_of))
 
 
-def _plan_progress(engagements: list[Engagement]) -> dict:
+def _plan_progress(engagements: list) -> dict:
     """(items, done) per engagement id; skipped items will not happen, so they do not count."""
     rows = (
         PlanItem.objects.filter(engagement__in=[e.id for e in engagements])
@@ -172,57 +179,61 @@ def _plan_progress(engagements: list[Engagement]) -> dict:
     return {row["engagement_id"]: (row["total"], row["done"]) for row in rows}
 
 
-def _handoff(engagement: Engagement, as_of: date) -> str:
+def _handoff(engagement, as_of: date) -> str:
     if engagement.handoff_accepted_at is not None:
         return "accepted"
     return "pending" if engagement.go_live_date <= as_of else "not_applicable"
 
 
-@dataclass(frozen=True)
-class ReadinessSummary:
-    """What the portfolio shows of an engagement's assessment."""
+def _stored_summary(engagement, as_of: date) -> ReadinessSummary | None:
+    """The stored readiness when it was assessed as of that day for this very version."""
+    if engagement.stored_as_of != as_of or engagement.stored_version != engagement.updated_at:
+        return None
+    return ReadinessSummary(
+        engagement.stored_score, engagement.stored_band, tuple(engagement.stored_critical)
+    )
 
-    score: int
-    band: str
-    critical_codes: tuple[str, ...]
 
+def readiness_summaries(workspace, engagements: list, as_of: date) -> dict:
+    """Each engagement's readiness as `assess_engagements` judges it as of a day.
 
-def readiness_summaries(workspace, engagements: list[Engagement], as_of: date) -> dict:
-    """Each engagement's readiness as `assess_engagements` judges it, memoised.
-
-    A summary is reused only for the same `engagement_version` and the same
-    `as_of` (as `cached_assessment` does for one engagement), so it always
-    equals a fresh assessment. Only the engagements that changed are assessed again (all of
-    them once a day, when `as_of` moves on). Snapshots are not part of the
-    key: they only decide `assessment_stale`, an info finding, which moves
-    neither the score, the band nor the critical codes.
+    The stored readiness serves when it fits (same day, same
+    `engagement_version`). The others (a look-ahead `as_of`, the first
+    request of a day before `refresh_readiness` ran, a change whose refresh
+    has not run yet) are assessed here and memoised in Django's cache per
+    version and day, as `cached_assessment` does for one engagement: a
+    request never writes the database. Snapshots are not part of either key:
+    they only decide `assessment_stale`, an info finding, which moves neither
+    the score, the band nor the critical codes.
 
     One cache entry per workspace and day (a small dict), so the default
     local-memory cache with its 300 entries holds it.
     """
+    summaries = {}
+    missing = []
+    for engagement in engagements:
+        stored = _stored_summary(engagement, as_of)
+        if stored is None:
+            missing.append(engagement)
+        else:
+            summaries[engagement.id] = stored
+    if not missing:
+        return summaries
     key = f"portfolio:readiness:{workspace.pk}:{as_of.isoformat()}"
     cached: dict = cache.get(key) or {}
-    versions = {str(e.id): engagement_version(e) for e in engagements}
-    stale = [e for e in engagements if cached.get(str(e.id), (None,))[0] != versions[str(e.id)]]
+    versions = {str(e.id): engagement_version(e) for e in missing}
+    stale = [e for e in missing if cached.get(str(e.id), (None,))[0] != versions[str(e.id)]]
     if stale:
         with gc_paused():
             assessments = assess_engagements(stale, as_of)
         for engagement_id, assessment in assessments.items():
-            # One code per kind of problem: a finding repeated per stakeholder is one label.
-            critical = dict.fromkeys(
-                f.code for f in assessment.findings if f.severity == "critical"
-            )
-            cached[engagement_id] = (
-                versions[engagement_id],
-                ReadinessSummary(
-                    assessment.readiness.score, assessment.readiness.band, tuple(critical)
-                ),
-            )
+            cached[engagement_id] = (versions[engagement_id], readiness_summary(assessment))
         cache.set(key, cached, ASSESSMENT_CACHE_SECONDS)
-    return {e.id: cached[str(e.id)][1] for e in engagements}
+    summaries.update((e.id, cached[str(e.id)][1]) for e in missing)
+    return summaries
 
 
-def build_rows(workspace, engagements: Iterable[Engagement], as_of: date) -> list[PortfolioRow]:
+def build_rows(workspace, engagements: Iterable, as_of: date) -> list[PortfolioRow]:
     """One row per engagement, with its assessment as of a day."""
     engagements = list(engagements)
     if not engagements:
@@ -288,34 +299,25 @@ class Portfolio:
     cs_owners: list[str]
 
 
-# What the portfolio, its API body and a cache miss's assessment read of an
-# engagement: a thousand rows cost half as much to build without the rest.
-PORTFOLIO_FIELDS = (
-    "id",
-    "workspace_id",
-    "name",
-    "customer",
-    "phase",
-    "go_live_date",
-    # The assessment reads these (the plan window, the blackouts, the mode).
-    "kickoff_date",
-    "renewal_date",
-    "adoption_mode",
-    "blackout_periods",
-    "arr",
-    "delivery_lead_name",
-    "cs_owner_name",
-    "opposition_reviewed",
-    "handoff_accepted_at",
-    "updated_at",
-)
+# What the portfolio, its API body and a missing readiness's assessment read
+# of an engagement, and its stored readiness: plain rows, no model instances.
+PORTFOLIO_FIELDS = (*ASSESSED_ENGAGEMENT_FIELDS, "customer", "arr")
+STORED_READINESS = {
+    "stored_as_of": F("stored_readiness__as_of"),
+    "stored_version": F("stored_readiness__version"),
+    "stored_score": F("stored_readiness__score"),
+    "stored_band": F("stored_readiness__band"),
+    "stored_critical": F("stored_readiness__critical_codes"),
+}
 
 
-def workspace_engagements(workspace) -> list[Engagement]:
+def workspace_engagements(workspace) -> list:
+    """The workspace's engagements as named rows, with their stored readiness (one query)."""
     return list(
         Engagement.objects.for_workspace(workspace)
-        .only(*PORTFOLIO_FIELDS)
+        .annotate(**STORED_READINESS)
         .order_by("go_live_date", "name")
+        .values_list(*PORTFOLIO_FIELDS, *STORED_READINESS, named=True)
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from changeready.activity.models import ActivityEvent
 from changeready.common.dates import parse_as_of
 from changeready.core.model import PHASES
+from changeready.engagements.models import Engagement
 from changeready.portfolio import digest, insights, services
 from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
 from changeready.workspaces.tenancy import (
@@ -63,6 +64,8 @@ def _sort_columns(filters: services.PortfolioFilters, extra: dict) -> dict[str, 
 
 
 PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000"
+# Rows are plain tuples, without `get_phase_display`.
+PHASE_LABELS = dict(Engagement.PHASE_CHOICES)
 
 
 def _weeks_text(weeks: int) -> str:
@@ -87,7 +90,7 @@ def _row_views(rows: list[services.PortfolioRow]) -> list[dict]:
             {
                 "name": e.name,
                 "customer": e.customer,
-                "phase": e.get_phase_display(),
+                "phase": PHASE_LABELS[e.phase],
                 "href": engagement_href.replace(PLACEHOLDER_ID, engagement_id),
                 "assessment_href": assessment_href.replace(PLACEHOLDER_ID, engagement_id),
                 "band": row.readiness_band,

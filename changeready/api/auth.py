@@ -26,7 +26,6 @@ from changeready.api.errors import Forbidden, TooManyRequests
 from changeready.api.models import ApiToken
 from changeready.api.tokens import resolve_token
 from changeready.common import throttle
-from changeready.engagements.models import Engagement
 from changeready.workspaces.models import Membership, Workspace
 
 
@@ -133,8 +132,10 @@ def api_get(request: HttpRequest, queryset_with_for_workspace: Any, id, *, write
     return found
 
 
-def api_engagement(request: HttpRequest, engagement_id, *, write: bool = False) -> Engagement:
-    """The engagement of the token's workspace, or 404 (403 for a viewer's write)."""
-    engagement = api_get(request, Engagement, engagement_id, write=write)
+def api_engagement(request: HttpRequest, engagement_id, *, write: bool = False):
+    """The engagement of the token's workspace, or 404 (403 for a viewer's write).
+
+    Reached through the workspace's relation, so this app imports none above it."""
+    engagement = api_get(request, api_workspace(request).engagements, engagement_id, write=write)
     engagement.workspace = api_workspace(request)
     return engagement

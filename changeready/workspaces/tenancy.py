@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from changeready.accounts.mfa import uses_mfa
+from changeready.workspaces.mfa import uses_mfa
 from changeready.workspaces.models import Membership, Role, Workspace
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -76,9 +76,10 @@ def get_workspace_for_member(
 
 
 def get_engagement_for_member(request: HttpRequest, engagement_id):
-    """The engagement and the user's membership of its workspace, or 404/403."""
-    from changeready.engagements.models import Engagement
+    """The engagement and the user's membership of its workspace, or 404/403.
 
+    The engagement is reached through its workspace's relation, so tenancy
+    imports no app above the workspaces (docs/architecture.md)."""
     membership = (
         Membership.objects.select_related("workspace")
         .filter(user=request.user, workspace__engagements__id=engagement_id)
@@ -87,7 +88,7 @@ def get_engagement_for_member(request: HttpRequest, engagement_id):
     if membership is None:
         raise Http404("No such engagement.")
     _bind(request, membership, manage=False)
-    engagement = Engagement.objects.for_workspace(membership.workspace).get(id=engagement_id)
+    engagement = membership.workspace.engagements.get(id=engagement_id)
     engagement.workspace = membership.workspace
     return engagement, membership
 

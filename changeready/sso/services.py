@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from changeready.accounts.models import User
 from changeready.common.mail import send_email_after_commit
 from changeready.sso.models import SsoConnection, SsoDomain
 from changeready.workspaces.models import Membership, Workspace
@@ -174,7 +173,7 @@ def remove_connection(connection: SsoConnection) -> None:
     connection.delete()
 
 
-def join_by_sso(connection: SsoConnection, user: User) -> Membership:
+def join_by_sso(connection: SsoConnection, user) -> Membership:
     """Just-in-time membership: someone the provider vouches for joins with the default role."""
     membership, _ = Membership.objects.get_or_create(
         workspace=connection.workspace, user=user, defaults={"role": connection.default_role}

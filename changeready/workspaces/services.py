@@ -14,9 +14,8 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from changeready.accounts.mfa import uses_mfa
-from changeready.accounts.models import User
 from changeready.common.mail import send_email_after_commit
+from changeready.workspaces.mfa import uses_mfa
 from changeready.workspaces.models import Invitation, Membership, Role, Workspace
 
 INVITATION_SALT = "changeready.invitation"
@@ -39,7 +38,7 @@ def unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_workspace(*, name: str, owner: User, slug: str | None = None) -> Workspace:
+def create_workspace(*, name: str, owner, slug: str | None = None) -> Workspace:
     """Create a workspace with `owner` as its first owner.
 
     With an explicit slug, a taken slug is an error (scripts rely on the slug
@@ -75,7 +74,7 @@ def _save_workspace(name: str, slug: str) -> Workspace | None:
     return workspace
 
 
-def set_require_mfa(workspace: Workspace, *, required: bool, by: User) -> None:
+def set_require_mfa(workspace: Workspace, *, required: bool, by) -> None:
     """Turn "members must use two-factor authentication" on or off. Whoever turns
     it on must use it already, or the setting would lock them out at once."""
     if required and not uses_mfa(by):
@@ -115,7 +114,7 @@ def invitation_for_next_url(next_url: str | None) -> Invitation | None:
 
 
 @transaction.atomic
-def invite_member(*, workspace: Workspace, email: str, role: str, invited_by: User) -> Invitation:
+def invite_member(*, workspace: Workspace, email: str, role: str, invited_by) -> Invitation:
     email = email.strip().lower()
     if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of this workspace."})
@@ -147,7 +146,7 @@ def revoke_invitation(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, user: User) -> Membership:
+def accept_invitation(invitation: Invitation, user) -> Membership:
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(
             f"This invitation was sent to {invitation.email}; you are signed in as {user.email}."

@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from changeready.accounts.mfa import uses_mfa_of
 from changeready.common.forms import apply_validation_error
 from changeready.workspaces import services
 from changeready.workspaces.forms import InvitationForm, RoleForm, SignInRulesForm, WorkspaceForm
+from changeready.workspaces.mfa import uses_mfa_of
 from changeready.workspaces.models import Invitation, Membership
 from changeready.workspaces.tenancy import (
     LAST_WORKSPACE_SESSION_KEY,

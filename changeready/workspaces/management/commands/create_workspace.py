@@ -1,8 +1,8 @@
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from changeready.accounts.models import User
 from changeready.workspaces.services import create_workspace
 
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, slug, name, owner, password, **options):
+        User = get_user_model()
         email = owner.strip().lower()
         user = User.objects.filter(email__iexact=email).first()
         if user is None:

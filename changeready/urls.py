@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 from changeready import views
 from changeready.accounts import views as account_views
+from changeready.assessment import views as assessment_views
 from changeready.engagements import views as engagement_views
 from changeready.portfolio import views as portfolio_views
 from changeready.sso import oidc
@@ -76,7 +77,7 @@ urlpatterns = [
         name="engagement_create",
     ),
     path(
-        "engagements/<uuid:engagement_id>/", engagement_views.engagement_detail, name="engagement"
+        "engagements/<uuid:engagement_id>/", assessment_views.engagement_detail, name="engagement"
     ),
     path(
         "engagements/<uuid:engagement_id>/edit/",

@@ -1,6 +1,9 @@
+from collections import Counter
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from changeready.assessment import services
 from changeready.assessment.charts import (
@@ -18,6 +21,8 @@ from changeready.assessment.presentation import (
     theme_words,
 )
 from changeready.common.dates import parse_as_of
+from changeready.core.findings import FINDING_CATALOGUE
+from changeready.core.weeks import weeks_to_go_live
 from changeready.workspaces.tenancy import get_engagement_for_member
 
 
@@ -82,3 +87,34 @@ def assessment_breakdown(request, engagement_id):
         else "assessment/breakdown.html"
     )
     return render(request, template, {**context, "rows": rows})
+
+
+# The engagement's overview page sits here rather than in the engagements app
+# because it shows the readiness, which the engagements app is below.
+@login_required
+@require_http_methods(["GET"])
+def engagement_detail(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    assessment = services.cached_assessment(engagement, services.today())
+    return render(
+        request,
+        "engagements/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "weeks_to_go_live": weeks_to_go_live(engagement.go_live_date, date.today()),
+            "assessment": assessment,
+            "readiness": assessment.readiness,
+            "gauge_svg": readiness_gauge_svg(assessment.readiness.score, assessment.readiness.band),
+            "top_findings": [
+                (finding, FINDING_CATALOGUE[finding.code].title)
+                for finding in assessment.findings
+                if finding.severity == "critical"
+            ][:OVERVIEW_FINDINGS],
+            "finding_counts": Counter(finding.severity for finding in assessment.findings),
+        },
+    )
+
+
+# The overview names this many critical findings; the assessment tab has them all.
+OVERVIEW_FINDINGS = 3

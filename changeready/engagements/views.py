@@ -1,18 +1,10 @@
-from collections import Counter
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from changeready.assessment.charts import readiness_gauge_svg
-from changeready.assessment.services import cached_assessment
-from changeready.assessment.services import today as assessment_today
 from changeready.common.forms import apply_validation_error, save_through
-from changeready.core.findings import FINDING_CATALOGUE
-from changeready.core.weeks import weeks_to_go_live
 from changeready.engagements import services
 from changeready.engagements.forms import EngagementForm
 from changeready.workspaces.tenancy import get_engagement_for_member, get_workspace_for_member
@@ -41,35 +33,6 @@ def engagement_create(request, slug):
         "engagements/engagement_form.html",
         {"form": form, "workspace": membership.workspace},
     )
-
-
-@login_required
-@require_http_methods(["GET"])
-def engagement_detail(request, engagement_id):
-    engagement, membership = get_engagement_for_member(request, engagement_id)
-    assessment = cached_assessment(engagement, assessment_today())
-    return render(
-        request,
-        "engagements/engagement_detail.html",
-        {
-            "engagement": engagement,
-            "membership": membership,
-            "weeks_to_go_live": weeks_to_go_live(engagement.go_live_date, date.today()),
-            "assessment": assessment,
-            "readiness": assessment.readiness,
-            "gauge_svg": readiness_gauge_svg(assessment.readiness.score, assessment.readiness.band),
-            "top_findings": [
-                (finding, FINDING_CATALOGUE[finding.code].title)
-                for finding in assessment.findings
-                if finding.severity == "critical"
-            ][:OVERVIEW_FINDINGS],
-            "finding_counts": Counter(finding.severity for finding in assessment.findings),
-        },
-    )
-
-
-# The overview names this many critical findings; the assessment tab has them all.
-OVERVIEW_FINDINGS = 3
 
 
 @login_required

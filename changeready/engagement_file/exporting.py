@@ -15,13 +15,10 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 
 from changeready.core.model import ADKAR_ELEMENTS
-from changeready.engagement_file.mapping import (
-    engagement_data,
-    resistance_data,
-    stakeholder_data,
-)
 from changeready.engagement_file.schema import FORMAT
+from changeready.engagements.mapping import engagement_data
 from changeready.engagements.models import Engagement
+from changeready.landscape.mapping import resistance_data, stakeholder_data
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
 from changeready.usage.models import Kpi, KpiValue

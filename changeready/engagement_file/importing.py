@@ -21,17 +21,16 @@ from django.utils import timezone
 from changeready.common.errors import validation_errors
 from changeready.common.text import text_problem
 from changeready.core.kpis import direction_problem, implied_direction
-from changeready.engagement_file.mapping import (
-    ENGAGEMENT_PATHS,
+from changeready.engagement_file.schema import validator
+from changeready.engagements import services as engagement_services
+from changeready.engagements.mapping import ENGAGEMENT_PATHS, engagement_changes
+from changeready.engagements.models import Engagement
+from changeready.landscape.mapping import (
     RESISTANCE_PATHS,
     STAKEHOLDER_PATHS,
-    engagement_changes,
     resistance_changes,
     stakeholder_changes,
 )
-from changeready.engagement_file.schema import validator
-from changeready.engagements import services as engagement_services
-from changeready.engagements.models import Engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
 from changeready.planning.models import AdoptionTarget, PlanItem
 from changeready.usage.models import Kpi, KpiValue

@@ -25,12 +25,12 @@ from changeready.api.schemas import (
     parse_if_match,
 )
 from changeready.core.model import ADOPTION_MODES, PHASES
-from changeready.engagement_file.mapping import (
+from changeready.engagements import services
+from changeready.engagements.mapping import (
     ENGAGEMENT_PATHS,
     engagement_changes,
     engagement_data,
 )
-from changeready.engagements import services
 from changeready.engagements.models import Engagement
 
 router = Router(tags=["engagements"])

@@ -35,7 +35,8 @@ from changeready.core.model import (
     RESISTANCE_SOURCES,
     ROLES,
 )
-from changeready.engagement_file.mapping import (
+from changeready.landscape import services
+from changeready.landscape.mapping import (
     RESISTANCE_PATHS,
     STAKEHOLDER_PATHS,
     resistance_changes,
@@ -43,7 +44,6 @@ from changeready.engagement_file.mapping import (
     stakeholder_changes,
     stakeholder_data,
 )
-from changeready.landscape import services
 from changeready.landscape.models import (
     COMMITMENT_STATUSES,
     LOG_KINDS,

@@ -1,10 +1,10 @@
-"""One mapping between the models and the engagement file's field names.
+"""Stakeholders and resistance points in the shape of the engagement file and the API.
 
-The file and the API use the same names and nesting (DOMAIN.md section 9):
-the stakeholder's `engagement` is the model's `engagement_level`, `adkar` is an
-object, a contact is `{name, email}`, a resistance point's mitigation is a
-nested object. The importer, the exporter and the API handlers all convert
-through here, so the three cannot drift apart.
+The file and the API use the same names and nesting (docs/domain.md): the
+stakeholder's `engagement` is the model's `engagement_level`, `adkar` is an
+object, a resistance point's mitigation is a nested object. The importer, the
+exporter and the API handlers all convert through here (the engagement's own
+fields through `engagements/mapping.py`), so the three cannot drift apart.
 
 `*_changes` take a partial, already type-checked dict in file/API shape and
 return model field values; references (group, stakeholder) are resolved by the
@@ -14,22 +14,15 @@ caller-supplied function, which raises for an unknown reference.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 
 from changeready.core.model import ADKAR_ELEMENTS
-from changeready.engagements.models import Engagement
+from changeready.engagements.mapping import blank_if_null
 from changeready.landscape.models import ResistancePoint, Stakeholder
 
 # Model field -> path inside the file/API object, for error reports.
-ENGAGEMENT_PATHS: dict[str, list] = {
-    "delivery_lead_name": ["delivery_lead", "name"],
-    "delivery_lead_email": ["delivery_lead", "email"],
-    "cs_owner_name": ["cs_owner", "name"],
-    "cs_owner_email": ["cs_owner", "email"],
-}
 STAKEHOLDER_PATHS: dict[str, list] = {
     # The stakeholder's only whole-object check is its unique name.
     NON_FIELD_ERRORS: ["name"],
@@ -39,20 +32,6 @@ STAKEHOLDER_PATHS: dict[str, list] = {
 MITIGATION_FIELDS = ("strategy", "owner", "due_week", "status", "notes")
 RESISTANCE_PATHS: dict[str, list] = {field: ["mitigation", field] for field in MITIGATION_FIELDS}
 
-ENGAGEMENT_DIRECT = (
-    "name",
-    "customer",
-    "product",
-    "kickoff_date",
-    "go_live_date",
-    "phase",
-    "change_summary",
-    "renewal_date",
-    "opposition_reviewed",
-    "adoption_mode",
-    "blackout_periods",
-    "handoff_accepted_at",
-)
 STAKEHOLDER_DIRECT = (
     "kind",
     "name",
@@ -76,75 +55,22 @@ STAKEHOLDER_DIRECT = (
     "notes",
 )
 # Text fields stored as "" when absent; a null from a client clears them.
-_TEXT_FIELDS = {
-    "product",
-    "change_summary",
-    "title",
-    "email",
-    "success_definition",
-    "resistance_triggers",
-    "notes",
-    "owner",
-    "description",
-    "strategy",
-}
+_TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "email",
+        "success_definition",
+        "resistance_triggers",
+        "notes",
+        "owner",
+        "description",
+        "strategy",
+    }
+)
 
 
 def _text(field: str, value: Any) -> Any:
-    return "" if value is None and field in _TEXT_FIELDS else value
-
-
-def _contact(prefix: str, value: Mapping | None) -> dict:
-    if value is None:
-        return {f"{prefix}_name": "", f"{prefix}_email": ""}
-    return {f"{prefix}_name": value.get("name") or "", f"{prefix}_email": value.get("email") or ""}
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def engagement_changes(data: Mapping[str, Any]) -> dict:
-    changes = {field: _text(field, data[field]) for field in ENGAGEMENT_DIRECT if field in data}
-    for contact in ("delivery_lead", "cs_owner"):
-        if contact in data:
-            changes.update(_contact(contact, data[contact]))
-    if "arr" in data:
-        changes["arr"] = _decimal(data["arr"])
-    if "blackout_periods" in data:
-        # Dates arrive as text from a file and as dates from the API.
-        changes["blackout_periods"] = [
-            {
-                "start": str(period["start"]),
-                "end": str(period["end"]),
-                "label": period.get("label") or "",
-            }
-            for period in data["blackout_periods"]
-        ]
-    return changes
-
-
-def _contact_data(name: str, email: str) -> dict | None:
-    if not name and not email:
-        return None
-    return {"name": name, "email": email or None}
-
-
-def _number(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def engagement_data(engagement: Engagement) -> dict:
-    """Every field of the engagement in file/API shape (absent values are None or "")."""
-    data = {field: getattr(engagement, field) for field in ENGAGEMENT_DIRECT}
-    data["delivery_lead"] = _contact_data(
-        engagement.delivery_lead_name, engagement.delivery_lead_email
-    )
-    data["cs_owner"] = _contact_data(engagement.cs_owner_name, engagement.cs_owner_email)
-    data["arr"] = _number(engagement.arr)
-    return data
+    return blank_if_null(field, value, _TEXT_FIELDS)
 
 
 def stakeholder_changes(

@@ -11,12 +11,12 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils import timezone
 
+from changeready.assessment.events import publish_assessment_changes
 from changeready.assessment.models import AssessmentSnapshot, StoredReadiness
 from changeready.core.assessment import Assessment, assess
 from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_data_committed
-from changeready.integrations.events import publish_assessment_changes
 
 
 def today() -> date:

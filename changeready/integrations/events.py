@@ -1,9 +1,9 @@
 """Emitting events: what the rest of the app calls, one line per emission point
 (when each event fires: docs/domain.md, section 7).
 
-`publish(engagement, event_type, **details)` and
-`publish_assessment_changes(engagement, on, assessment)` create one delivery
-per enabled endpoint that subscribes, inside the caller's transaction (a
+`publish(engagement, event_type, **details)` creates one delivery per enabled
+endpoint that subscribes (the assessment's events are decided in
+`assessment/events.py`, which sends them through `publish_to`), inside the caller's transaction (a
 rolled-back write sends nothing), and queue them once it commits. The body is
 rendered here, once, so every retry signs and sends the same bytes.
 
@@ -34,7 +34,6 @@ _PAGES = {
     EventType.HANDOFF_ACCEPTED: "handoff",
     EventType.ADOPTION_BEHIND_TARGET: "adoption",
 }
-ADOPTION_FINDING = "adoption_behind_target"
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -75,11 +74,12 @@ def deliver_to(endpoints, event_type: str, data: dict) -> list[WebhookDelivery]:
     return deliveries
 
 
-def _enabled_endpoints(engagement) -> list[WebhookEndpoint]:
+def enabled_endpoints(engagement) -> list[WebhookEndpoint]:
     return list(WebhookEndpoint.objects.filter(workspace_id=engagement.workspace_id, enabled=True))
 
 
-def _send(endpoints, engagement, event_type: str, details: dict) -> None:
+def publish_to(endpoints, engagement, event_type: str, **details) -> None:
+    """Send the event to those of `endpoints` that subscribe to it."""
     subscribed = [endpoint for endpoint in endpoints if event_type in endpoint.events]
     if subscribed:
         data = {"engagement": engagement_reference(engagement, _PAGES[event_type]), **details}
@@ -88,59 +88,4 @@ def _send(endpoints, engagement, event_type: str, details: dict) -> None:
 
 def publish(engagement, event_type: str, **details) -> None:
     """Send an event about `engagement` to the workspace's subscribed endpoints."""
-    _send(_enabled_endpoints(engagement), engagement, event_type, details)
-
-
-def _critical_subjects(body: dict) -> dict[str, set]:
-    subjects: dict[str, set] = {}
-    for finding in body.get("findings", []):
-        if finding["severity"] == "critical":
-            subjects.setdefault(finding["code"], set()).update(finding["subject_ids"])
-    return subjects
-
-
-def _is_new(finding: dict, before: dict[str, set]) -> bool:
-    if finding["code"] not in before:
-        return True
-    return not set(finding["subject_ids"]) <= before[finding["code"]]
-
-
-def publish_assessment_changes(engagement, on, assessment: dict) -> None:
-    """Compare a new assessment (the API's shape) with the latest snapshot before it.
-
-    Call it before the snapshot of `on` is stored. A changed readiness band is
-    `engagement.readiness_changed`; a critical finding whose code was not
-    critical before, or that names a stakeholder it did not name, is
-    `finding.raised`; `adoption_behind_target` raised that way is also
-    `adoption.behind_target`. An engagement's first snapshot is the baseline
-    and sends nothing: there is nothing it changed from.
-    """
-    from changeready.assessment.models import AssessmentSnapshot
-
-    endpoints = _enabled_endpoints(engagement)
-    if not endpoints:
-        return
-    previous = (
-        AssessmentSnapshot.objects.filter(engagement=engagement, taken_on__lte=on)
-        .order_by("-taken_on")
-        .first()
-    )
-    if previous is None:
-        return
-
-    def send(event_type: str, **details) -> None:
-        _send(endpoints, engagement, event_type, details)
-
-    readiness = assessment["readiness"]
-    if readiness["band"] != previous.readiness_band:
-        send(
-            EventType.READINESS_CHANGED,
-            readiness=readiness,
-            previous={"score": previous.readiness_score, "band": previous.readiness_band},
-        )
-    before = _critical_subjects(previous.assessment)
-    for finding in assessment["findings"]:
-        if finding["severity"] == "critical" and _is_new(finding, before):
-            send(EventType.FINDING_RAISED, finding=finding)
-            if finding["code"] == ADOPTION_FINDING:
-                send(EventType.ADOPTION_BEHIND_TARGET, finding=finding)
+    publish_to(enabled_endpoints(engagement), engagement, event_type, **details)

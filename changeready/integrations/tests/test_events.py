@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from changeready.assessment.events import publish_assessment_changes
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.assessment.services import record_snapshot
 from changeready.handoff import services as handoff
-from changeready.integrations.events import publish_assessment_changes
 from changeready.integrations.models import WebhookDelivery
 from changeready.integrations.services import create_endpoint, send_test_event
 from changeready.planning.regeneration import regenerate_plan

@@ -34,7 +34,7 @@ from changeready.accounts.models import User
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.assessment.services import record_snapshot
 from changeready.handoff import services as handoff
-from changeready.integrations.events import publish_assessment_changes
+from changeready.assessment.events import publish_assessment_changes
 from changeready.integrations.services import create_endpoint
 from changeready.planning.regeneration import regenerate_plan
 from changeready.planning.tests.example import create_example_engagement

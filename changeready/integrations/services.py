@@ -160,6 +160,16 @@ def create_calendar_feed(membership, engagement=None) -> IssuedFeed:
     return IssuedFeed(feed, settings.SITE_URL + reverse("calendar_feed", args=[token]))
 
 
+def active_calendar_feed(token: str) -> CalendarFeed | None:
+    """The feed a secret subscription URL names, unless revoked."""
+    return (
+        CalendarFeed.objects.active()
+        .select_related("membership__user", "membership__workspace", "engagement__workspace")
+        .filter(token_hash=hash_feed_token(token))
+        .first()
+    )
+
+
 def revoke_calendar_feed(feed: CalendarFeed) -> None:
     CalendarFeed.objects.filter(id=feed.id, revoked_at__isnull=True).update(
         revoked_at=timezone.now()

@@ -22,5 +22,4 @@ urlpatterns = [
         views.calendar_feed_revoke,
         name="calendar_feed_revoke",
     ),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

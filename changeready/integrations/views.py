@@ -6,15 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from changeready.common.forms import save_through
 from changeready.engagements.models import Engagement
 from changeready.integrations import services
-from changeready.integrations.calendar import feed_calendar
 from changeready.integrations.forms import CalendarFeedForm, EndpointForm
 from changeready.integrations.models import CalendarFeed, WebhookEndpoint
 from changeready.workspaces.tenancy import get_own_membership, get_workspace_for_member
@@ -241,21 +238,3 @@ def calendar_feed_revoke(request, slug, feed_id):
         "integrations/calendar_feed_revoke.html",
         {"workspace": membership.workspace, "feed": feed},
     )
-
-
-@require_GET
-def calendar_feed(request, token):
-    """The feed's ICS. No session: calendar apps fetch it with the secret URL alone."""
-    feed = (
-        CalendarFeed.objects.active()
-        .select_related("membership__user", "membership__workspace", "engagement__workspace")
-        .filter(token_hash=services.hash_feed_token(token))
-        .first()
-    )
-    if feed is None:
-        raise Http404("No such calendar.")
-    response = HttpResponse(
-        feed_calendar(feed, timezone.localdate()), content_type="text/calendar; charset=utf-8"
-    )
-    response["Cache-Control"] = "private, no-cache"
-    return response

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,10 @@ from changeready.activity.models import ActivityEvent
 from changeready.common.dates import parse_as_of
 from changeready.core.model import PHASES
 from changeready.engagements.models import Engagement
+from changeready.integrations import services as integration_services
 from changeready.portfolio import digest, insights, services
 from changeready.portfolio.charts import ScatterPoint, readiness_adoption_svg
+from changeready.portfolio.feeds import feed_calendar
 from changeready.workspaces.tenancy import (
     LAST_WORKSPACE_SESSION_KEY,
     get_engagement_for_member,
@@ -262,3 +265,16 @@ def digest_settings(request, slug):
         "portfolio/digest_settings.html",
         {"workspace": membership.workspace, "membership": membership, "form": form},
     )
+
+
+@require_GET
+def calendar_feed(request, token):
+    """The feed's ICS. No session: calendar apps fetch it with the secret URL alone."""
+    feed = integration_services.active_calendar_feed(token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(
+        feed_calendar(feed, timezone.localdate()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,4 +1,5 @@
-"""Calendar feeds: the ICS a subscription URL serves.
+"""Calendar feeds: the ICS a subscription URL serves (the feeds themselves, their
+secret URLs and revocation, are the integrations app's).
 
 One way to render a calendar: the handoff's ICS renderer. An engagement's
 feed is its playbook's calendar export; a member's feed holds the plan items

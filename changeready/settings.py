@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "changeready.accounts",
     "changeready.workspaces",
     "changeready.engagements",
+    # No models: its upload page's template.
+    "changeready.engagement_file",
     "changeready.landscape",
     "changeready.planning",
     "changeready.assessment",

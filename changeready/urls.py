@@ -98,5 +98,7 @@ urlpatterns = [
     path("", include("changeready.portfolio.urls")),
     path("", include("changeready.usage.urls")),
     path("", include("changeready.integrations.urls")),
+    path("", include("changeready.web.urls")),
     path("", include("changeready.api.urls")),
+    path("", include("changeready.engagement_file.urls")),
 ]

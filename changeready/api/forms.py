@@ -6,7 +6,3 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text="What uses it, e.g. “CRM sync” or “Priya's import script”.",
     )
-
-
-class EngagementFileForm(forms.Form):
-    file = forms.FileField(label="Engagement file (.json)")

@@ -1,7 +1,8 @@
 """The public API, version 1 (DOMAIN.md section 9), served under /api/v1/.
 
 Each app keeps its endpoints in its own `api.py` (a ninja Router) and they are
-registered here. Handlers reach data only through `changeready.api.auth`.
+registered here, at the top of the house, which no app imports. Handlers reach
+data only through `changeready.api.auth`.
 """
 
 from functools import wraps

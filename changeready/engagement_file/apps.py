@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EngagementFileConfig(AppConfig):
+    name = "changeready.engagement_file"
+    label = "engagement_file"

@@ -1,0 +1,5 @@
+from django import forms
+
+
+class EngagementFileForm(forms.Form):
+    file = forms.FileField(label="Engagement file (.json)")

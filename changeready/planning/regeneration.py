@@ -8,12 +8,14 @@ Hand work is never lost: touched items and hand-set targets stay as they are.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
 
+from changeready.common.bulk import insert_rows
 from changeready.core.model import EngagementData
 from changeready.core.plan_merge import (
     REFRESHED_FIELDS,
@@ -94,16 +96,22 @@ def is_touched(item: PlanItem) -> bool:
     return item.edited_by_hand or item.status != "planned"
 
 
-def preview_regeneration(engagement: Engagement, *, as_of=None) -> RegenerationPreview:
+def preview_regeneration(
+    engagement: Engagement, *, as_of=None, state: PlanState | None = None
+) -> RegenerationPreview:
     """What regenerating the plan would add, remove, update and keep; writes nothing.
 
-    `as_of` (today unless given) makes weeks already over unusable to the generator.
+    `as_of` (today unless given) makes weeks already over unusable to the generator;
+    `state` is the plan state when the caller already holds it (locked).
     """
-    state = PlanState.objects.filter(engagement=engagement).first() or PlanState(
-        engagement=engagement
-    )
-    items = list(engagement.plan_items.prefetch_related("audience"))
-    targets = list(engagement.adoption_targets.all())
+    if state is None:
+        state = PlanState.objects.filter(engagement=engagement).first() or PlanState(
+            engagement=engagement
+        )
+    # No audience is read for the generated items: the merge compares keys and
+    # content, and an engagement-wide item names every stakeholder.
+    items = list(engagement.plan_items.all())
+    targets = list(_target_rows(engagement))
     data = _landscape_data(engagement, items, targets)
     plan = generate_plan(
         data,
@@ -157,16 +165,31 @@ def preview_regeneration(engagement: Engagement, *, as_of=None) -> RegenerationP
     )
 
 
+_TargetRow = namedtuple("_TargetRow", "id stakeholder_id week target_pct actual_pct source")
+
+
+def _target_rows(engagement: Engagement) -> Iterable[_TargetRow]:
+    """The stored targets as plain rows: a large landscape has thousands, and the
+    merge only reads their figures (writes fetch the few rows that change)."""
+    return map(_TargetRow._make, engagement.adoption_targets.values_list(*_TargetRow._fields))
+
+
 def _landscape_data(
-    engagement: Engagement, items: Sequence[PlanItem], targets: Sequence[AdoptionTarget]
+    engagement: Engagement, items: Sequence[PlanItem], targets: Sequence[_TargetRow]
 ) -> EngagementData:
     """What generation reads: the landscape, the register, the hand-made items, and the
     adoption targets with their figures (a group behind target gets a `lagging.` step)."""
     data = load_engagement_data([engagement], with_plan=False)[str(engagement.id)]
+    hand_made_ids = [item.id for item in items if not item.is_generated]
+    audiences: dict = defaultdict(list)
+    if hand_made_ids:
+        links = PlanItem.audience.through.objects.filter(planitem__engagement=engagement).exclude(
+            planitem__origin__startswith="generated"
+        )
+        for item_id, stakeholder_id in links.values_list("planitem_id", "stakeholder_id"):
+            audiences[item_id].append(str(stakeholder_id))
     hand_made = tuple(
-        plan_item_data(item, [str(member.pk) for member in item.audience.all()])
-        for item in items
-        if not item.is_generated
+        plan_item_data(item, sorted(audiences[item.id])) for item in items if not item.is_generated
     )
     return replace(
         data,
@@ -181,11 +204,28 @@ def regenerate_plan(engagement: Engagement, *, actor=None, as_of=None) -> Regene
     The engagement row is locked first, so two regenerations of the same
     engagement run one after the other and the second sees the first's items
     (on SQLite the immediate transaction serialises the writers the same way).
+    A regeneration that changes nothing writes nothing: no item, no "last
+    generated" stamp, no snapshot refresh and no history event.
     """
     with transaction.atomic():
         lock_engagement(engagement)
-        preview = preview_regeneration(engagement, as_of=as_of)
+        state = plan_state(engagement, for_update=True)
+        preview = preview_regeneration(engagement, as_of=as_of, state=state)
         changes, target_changes = preview.changes, preview.target_changes
+        summary = RegenerationSummary(
+            added=len(changes.to_add),
+            removed=len(changes.to_remove),
+            refreshed=len(preview.items_to_refresh),
+            kept=len(changes.kept) - len(preview.items_to_refresh),
+            targets_added=len(target_changes.to_add),
+            targets_updated=len(target_changes.to_update),
+            targets_removed=len(target_changes.to_remove),
+        )
+        if not preview.changes_anything:
+            if state.generated_at is None:
+                # The first generation of an empty plan still says when it ran.
+                _stamp(state, actor)
+            return summary
         if changes.to_remove:
             engagement.plan_items.filter(id__in=changes.to_remove).delete()
         _create_generated_items(engagement, changes.to_add)
@@ -199,81 +239,56 @@ def regenerate_plan(engagement: Engagement, *, actor=None, as_of=None) -> Regene
                 [refresh.item for refresh in preview.items_to_refresh], REFRESHED_FIELDS
             )
         _apply_target_changes(engagement, target_changes)
-        state = plan_state(engagement, for_update=True)
-        state.generated_at = timezone.now()
-        state.generated_by = actor
-        state.save(update_fields=["generated_at", "generated_by"])
+        _stamp(state, actor)
         engagement_changed(engagement)
-        summary = RegenerationSummary(
-            added=len(changes.to_add),
-            removed=len(changes.to_remove),
-            refreshed=len(preview.items_to_refresh),
-            kept=len(changes.kept) - len(preview.items_to_refresh),
-            targets_added=len(target_changes.to_add),
-            targets_updated=len(target_changes.to_update),
-            targets_removed=len(target_changes.to_remove),
-        )
         # One event for the whole regeneration: hundreds of item events would
         # bury every hand edit in the history.
-        if preview.changes_anything:
-            record_plan_activity(engagement, actor, verb="generated", detail=str(summary))
-            events.publish(engagement, events.EventType.PLAN_GENERATED, plan=summary)
+        record_plan_activity(engagement, actor, verb="generated", detail=str(summary))
+        events.publish(engagement, events.EventType.PLAN_GENERATED, plan=summary)
     return summary
 
 
+def _stamp(state: PlanState, actor) -> None:
+    state.generated_at = timezone.now()
+    state.generated_by = actor
+    state.save(update_fields=["generated_at", "generated_by"])
+
+
 def _create_generated_items(engagement: Engagement, generated: Sequence[GeneratedItem]) -> None:
-    rows = [
-        PlanItem(
-            engagement=engagement,
-            week=item.week,
-            title=item.title,
-            description=item.description,
-            kind=item.kind,
-            workstream=item.workstream,
-            format=item.format,
-            owner_role=item.owner_role,
-            owner=item.owner,
-            adkar_target=item.adkar_target or "",
-            resistance_point_id=item.resistance_point_id,
-            origin=item.origin,
-            generation_key=item.generation_key,
-            reason=item.reason,
-        )
-        for item in generated
-    ]
-    PlanItem.objects.bulk_create(rows, batch_size=500)
-    _insert_audience(
-        (row.id, stakeholder_id)
-        for row, item in zip(rows, generated, strict=True)
-        for stakeholder_id in item.audience_ids
+    # An engagement-wide item names every stakeholder it addresses, so a large
+    # landscape gives tens of thousands of audience rows.
+    ids = [uuid.uuid4() for _ in generated]
+    insert_rows(
+        PlanItem,
+        (
+            {
+                "id": item_id,
+                "engagement_id": engagement.id,
+                "week": item.week,
+                "title": item.title,
+                "description": item.description,
+                "kind": item.kind,
+                "workstream": item.workstream,
+                "format": item.format,
+                "owner_role": item.owner_role,
+                "owner": item.owner,
+                "adkar_target": item.adkar_target or "",
+                "resistance_point_id": item.resistance_point_id,
+                "origin": item.origin,
+                "generation_key": item.generation_key,
+                "reason": item.reason,
+            }
+            for item_id, item in zip(ids, generated, strict=True)
+        ),
     )
-
-
-def _insert_audience(pairs: Iterable[tuple]) -> None:
-    """Audience rows in one prepared statement.
-
-    An engagement-wide item names every stakeholder it addresses, so a large
-    landscape gives tens of thousands of rows; building a model instance for
-    each (the ORM's bulk_create) costs more than all the other writes together.
-    """
-    through = PlanItem.audience.through
-    item_field = through._meta.get_field("planitem")
-    stakeholder_field = through._meta.get_field("stakeholder")
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(through._meta.db_table)} "
-        f"({quote(item_field.column)}, {quote(stakeholder_field.column)}) VALUES (%s, %s)"
+    insert_rows(
+        PlanItem.audience.through,
+        (
+            {"planitem_id": item_id, "stakeholder_id": stakeholder_id}
+            for item_id, item in zip(ids, generated, strict=True)
+            for stakeholder_id in item.audience_ids
+        ),
     )
-    # Both columns are UUIDs; their database form differs between backends.
-    prepare = item_field.target_field.get_db_prep_value
-    params = [
-        (prepare(item_id, connection), prepare(uuid.UUID(str(stakeholder_id)), connection))
-        for item_id, stakeholder_id in pairs
-    ]
-    if params:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
 
 
 def _apply_target_changes(engagement: Engagement, changes: TargetChanges) -> None:
@@ -289,15 +304,15 @@ def _apply_target_changes(engagement: Engagement, changes: TargetChanges) -> Non
         for update in changes.to_update:
             rows[update.id].target_pct = update.target_pct
         AdoptionTarget.objects.bulk_update(rows.values(), ["target_pct"])
-    AdoptionTarget.objects.bulk_create(
-        [
-            AdoptionTarget(
-                engagement=engagement,
-                stakeholder_id=target.stakeholder_id,
-                week=target.week,
-                target_pct=target.target_pct,
-            )
+    insert_rows(
+        AdoptionTarget,
+        (
+            {
+                "engagement_id": engagement.id,
+                "stakeholder_id": target.stakeholder_id,
+                "week": target.week,
+                "target_pct": target.target_pct,
+            }
             for target in changes.to_add
-        ],
-        batch_size=1000,
+        ),
     )

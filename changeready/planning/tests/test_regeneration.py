@@ -427,3 +427,79 @@ def test_an_untouched_item_can_follow_its_rule_into_go_live_week(example):
 
     notice.refresh_from_db()
     assert notice.week == 0
+
+
+# --- cost: a fixed number of queries, and nothing written when nothing changes ---
+
+# Generation reads each table once and writes each kind of row in one statement,
+# whatever the size of the landscape: the bound is the same for the example and
+# for one with twenty more groups and their resistance points.
+GENERATE_MAX_QUERIES = 20
+NO_OP_MAX_QUERIES = 10
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _grow(engagement, groups):
+    for number in range(groups):
+        group = StakeholderFactory(
+            engagement=engagement,
+            name=f"Extra group {number}",
+            headcount=60,
+            resistance_triggers="Fear that pick rates will be used against them",
+        )
+        ResistancePoint.objects.create(
+            engagement=engagement,
+            stakeholder=group,
+            source="workload_increase",
+            severity=3,
+            description="Double entry at month-end",
+        )
+
+
+@pytest.mark.parametrize("extra_groups", [0, 20])
+def test_generation_takes_a_fixed_number_of_queries(
+    example, extra_groups, django_assert_max_num_queries
+):
+    _grow(example, extra_groups)
+
+    with django_assert_max_num_queries(GENERATE_MAX_QUERIES):
+        summary = regeneration.regenerate_plan(example, as_of=AS_OF)
+
+    assert summary.added == example.plan_items.count() > 0
+    assert summary.targets_added == example.adoption_targets.count() > 0
+
+
+@pytest.mark.parametrize("extra_groups", [0, 20])
+def test_a_regeneration_that_changes_nothing_writes_nothing(
+    example, extra_groups, django_assert_max_num_queries
+):
+    _grow(example, extra_groups)
+    regeneration.regenerate_plan(example, as_of=AS_OF)
+    first = plan_snapshot(example)
+    state = PlanState.objects.get(engagement=example)
+    events = example.activity.count()
+
+    with django_assert_max_num_queries(NO_OP_MAX_QUERIES) as queries:
+        summary = regeneration.regenerate_plan(example, as_of=AS_OF)
+
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(WRITES)]
+    assert writes == []
+    assert (summary.added, summary.removed, summary.refreshed, summary.targets_added) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert plan_snapshot(example) == first
+    assert PlanState.objects.get(engagement=example).generated_at == state.generated_at
+    assert example.activity.count() == events
+
+
+def test_a_plan_never_generated_is_stamped_even_when_nothing_changes(example):
+    # Items loaded from an engagement file carry generation keys but no stamp.
+    regeneration.regenerate_plan(example, as_of=AS_OF)
+    PlanState.objects.filter(engagement=example).update(generated_at=None)
+
+    regeneration.regenerate_plan(example, as_of=AS_OF)
+
+    assert PlanState.objects.get(engagement=example).generated_at is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -186,10 +187,12 @@ def _unique(name: str, used: set[str]) -> str:
 
 
 def _replace_names(text: str, names: dict[str, str]) -> str:
-    # Longest first, so "Anna Berg-Lund" is replaced before "Anna Berg".
+    # Longest first, so "Anna Berg-Lund" is replaced before "Anna Berg"; whole
+    # words only, so a person called "Al" leaves "alerts" alone.
     for old in sorted(names, key=len, reverse=True):
         if old:
-            text = text.replace(old, names[old])
+            new = names[old]  # a function, so a backslash in a name is not an escape
+            text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", lambda _, new=new: new, text)
     return text
 
 
@@ -198,8 +201,9 @@ def strip_customer(document: dict, *, plan_settings: dict | None = None) -> dict
 
     People become role placeholders (their title, or their role), and their
     names are replaced wherever the text mentions them; the customer's name
-    becomes "the customer". Emails, scores, headcounts, notes, progress, the
-    plan's items, targets and KPIs stay with the engagement.
+    becomes "the customer". Emails, scores, headcounts, notes, how far a
+    mitigation got (past "open" it is "planned"), the plan's items, targets and
+    KPIs stay with the engagement.
     """
     engagement = document["engagement"]
     stakeholders = document.get("stakeholders", [])
@@ -257,6 +261,10 @@ def strip_customer(document: dict, *, plan_settings: dict | None = None) -> dict
         owner = text(point.get("mitigation", {}).get("owner", ""))
         if owner in known:
             mitigation["owner"] = owner
+        # A mitigation someone decided on is planned in the next engagement too;
+        # how far this customer got with it is theirs.
+        if point.get("mitigation", {}).get("status", "open") != "open":
+            mitigation["status"] = "planned"
         notes = point.get("mitigation", {}).get("notes")
         if notes:
             mitigation["notes"] = text(notes)

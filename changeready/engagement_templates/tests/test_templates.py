@@ -157,7 +157,8 @@ def test_save_as_template_takes_out_the_customer_and_round_trips(workspace, owne
     assert stakeholders["Pickers and packers"]["success_definition"] == (
         "Vice President, Operations wants paper gone at the customer."
     )
-    assert all("status" not in p.get("mitigation", {}) for p in template.content["resistance"])
+    statuses = {p["mitigation"].get("status") for p in template.content["resistance"]}
+    assert statuses == {"planned"}  # the one in progress at Northwind too
     assert template.content["plan_settings"] == wms.content["plan_settings"]
     assert template.content["engagement"]["adoption_mode"] == "mandatory"
 
@@ -169,6 +170,20 @@ def test_save_as_template_takes_out_the_customer_and_round_trips(workspace, owne
     assert ActivityEvent.objects.filter(
         obj_type="engagement_template", verb="created", label="Northwind-style WMS"
     ).exists()
+
+
+def test_names_are_replaced_as_whole_words_only():
+    document = {
+        "engagement": {"name": "X", "customer": "Acme", "go_live_date": "2027-01-04"},
+        "stakeholders": [
+            {"key": "a", "kind": "person", "name": "Al", "role": "product_admin",
+             "success_definition": "Al tunes the alerts for Acme's Alabama site."},
+        ],
+    }  # fmt: skip
+    content = strip_customer(document)
+    assert content["stakeholders"][0]["success_definition"] == (
+        "Product administrator tunes the alerts for the customer's Alabama site."
+    )
 
 
 def test_two_people_with_one_title_get_distinct_placeholders():
@@ -224,6 +239,7 @@ def test_two_people_with_one_title_get_distinct_placeholders():
     assert content["resistance"][0]["mitigation"] == {
         "strategy": "coach",
         "owner": "Ward manager 2",
+        "status": "planned",
     }
     # An owner who is nobody in the landscape is the customer's specific: left out.
     assert "mitigation" not in content["resistance"][1]

@@ -17,6 +17,8 @@ class ChecklistItem:
     details: tuple[str, ...] = ()
     # Acceptance comes after sending: only the others should be done before.
     before_sending: bool = True
+    # Names the item for the pages that link to where it is fixed.
+    key: str = ""
 
 
 def handoff_checklist(playbook: Playbook) -> list[ChecklistItem]:
@@ -40,19 +42,27 @@ def handoff_checklist(playbook: Playbook) -> list[ChecklistItem]:
             (f"{cover.cs_owner_name} {cover.cs_owner_email}".strip(),)
             if cover.cs_owner_name
             else (),
+            key="cs_owner",
         ),
-        ChecklistItem("No open critical findings", not critical, critical),
-        ChecklistItem("Every action of the next weeks has a named owner", not ownerless, ownerless),
+        ChecklistItem("No open critical findings", not critical, critical, key="critical_findings"),
+        ChecklistItem(
+            "Every action of the next weeks has a named owner",
+            not ownerless,
+            ownerless,
+            key="owners",
+        ),
         ChecklistItem(
             "Every daily-user group has adoption targets",
             not playbook.daily_user_groups_without_targets,
             playbook.daily_user_groups_without_targets,
+            key="adoption_targets",
         ),
         ChecklistItem(
             "Customer Success accepted the handoff",
             bool(cover.accepted_at),
             accepted,
             before_sending=False,
+            key="accepted",
         ),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -16,12 +17,14 @@ from changeready.activity.services import record_activity
 from changeready.assessment.services import today
 from changeready.common.concurrency import save_versioned
 from changeready.common.mail import send_email_after_commit
+from changeready.core.model import OWNER_ROLES
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed, update_engagement
 from changeready.handoff.checklist import ChecklistItem, handoff_checklist, open_before_sending
 from changeready.handoff.models import ShareLink
-from changeready.handoff.playbook import VERSIONS, build_playbook
+from changeready.handoff.playbook import VERSIONS, build_playbook, label
 from changeready.integrations import events
+from changeready.planning.item_edits import assign_owner
 
 SHARE_SALT = "changeready.handoff.share"
 SHARE_LINK_DAYS = 30
@@ -225,4 +228,83 @@ def set_cs_owner(
         expected_version=expected_version,
         cs_owner_name=name.strip(),
         cs_owner_email=email.strip().lower(),
+    )
+
+
+# --- the review before sending: owners ------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnerlessGroup:
+    """The planned items of one owner role that nobody owns, and who could."""
+
+    owner_role: str
+    suggestion: str
+    items: tuple
+
+
+def _suggested_owners(engagement: Engagement) -> dict[str, str]:
+    """Who usually owns each role's items: the people the engagement names."""
+    people = list(
+        engagement.stakeholders.filter(kind="person").order_by("created_at", "name", "id")
+    )
+
+    def first(test) -> str:
+        return next((person.name for person in people if test(person)), "")
+
+    return {
+        "delivery": engagement.delivery_lead_name,
+        "customer_success": engagement.cs_owner_name,
+        "sponsor": first(lambda p: p.role == "executive_sponsor"),
+        "customer_manager": first(lambda p: p.role == "people_manager"),
+        "customer_admin": first(lambda p: p.role == "product_admin"),
+        "champion": first(lambda p: p.is_champion),
+    }
+
+
+def ownerless_groups(engagement: Engagement) -> list[OwnerlessGroup]:
+    """Planned items without a named owner, by owner role, each with a suggested owner."""
+    items = engagement.plan_items.filter(owner="", status="planned").order_by(
+        "week", "created_at", "id"
+    )
+    suggestions = _suggested_owners(engagement)
+    by_role: dict[str, list] = {}
+    for item in items:
+        by_role.setdefault(item.owner_role, []).append(item)
+    return [
+        OwnerlessGroup(role, suggestions.get(role, ""), tuple(by_role[role]))
+        for role in OWNER_ROLES
+        if role in by_role
+    ]
+
+
+@transaction.atomic
+def name_owners(engagement: Engagement, item_ids, owners: dict[str, str], *, actor=None) -> int:
+    """Name an owner for the ticked items of each role at once; returns how many changed.
+
+    `owners` maps an owner role to the name given for its items. Every ticked
+    item needs a name for its role; ids of another engagement are refused.
+    """
+    ids = {str(item_id) for item_id in item_ids}
+    if not ids:
+        raise ValidationError("Tick at least one item to give it an owner.")
+    try:
+        roles = dict(engagement.plan_items.filter(id__in=ids).values_list("id", "owner_role"))
+    except ValidationError:
+        roles = {}
+    if len(roles) != len(ids):
+        raise ValidationError("Every ticked item must belong to this plan.")
+    by_role: dict[str, list] = {}
+    for item_id, role in roles.items():
+        by_role.setdefault(role, []).append(item_id)
+    missing = [role for role in by_role if not (owners.get(role) or "").strip()]
+    if missing:
+        raise ValidationError(
+            "Name an owner for the ticked items of: "
+            + ", ".join(label(role).lower() for role in missing)
+            + "."
+        )
+    return sum(
+        assign_owner(engagement, role_ids, owners[role], actor=actor)
+        for role, role_ids in by_role.items()
     )

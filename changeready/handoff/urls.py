@@ -25,6 +25,16 @@ urlpatterns = [
         name="handoff_cs_owner",
     ),
     path(
+        "engagements/<uuid:engagement_id>/handoff/review/",
+        views.handoff_review,
+        name="handoff_review",
+    ),
+    path(
+        "engagements/<uuid:engagement_id>/handoff/review/owners/",
+        views.review_owners,
+        name="handoff_review_owners",
+    ),
+    path(
         "engagements/<uuid:engagement_id>/handoff/send/",
         views.send_handoff,
         name="handoff_send",

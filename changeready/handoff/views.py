@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from changeready.assessment.services import today
 from changeready.common.forms import save_through
+from changeready.core.model import OWNER_ROLES
 from changeready.handoff import documents, services
-from changeready.handoff.checklist import handoff_checklist
+from changeready.handoff.checklist import handoff_checklist, open_before_sending
 from changeready.handoff.exports import (
     EXPORT_FORMATS,
     ExportFile,
@@ -21,6 +22,7 @@ from changeready.handoff.exports import (
 from changeready.handoff.forms import CsOwnerForm, ShareLinkForm
 from changeready.handoff.models import PlaybookDocument, ShareLink
 from changeready.handoff.playbook import build_playbook
+from changeready.planning import presentation
 from changeready.planning.views import is_htmx
 from changeready.workspaces.models import Membership
 from changeready.workspaces.tenancy import get_engagement_for_member, require_writer
@@ -198,6 +200,8 @@ def handoff_document_download(request, engagement_id, document_id):
 def cs_owner(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
     form = CsOwnerForm(request.POST, memberships=_memberships(membership.workspace))
+    # The review before sending names the CS owner too, and stays on its page.
+    from_review = request.POST.get("next") == "review"
     if form.is_valid():
         saved = save_through(
             form,
@@ -210,8 +214,93 @@ def cs_owner(request, engagement_id):
         )
         if saved:
             messages.success(request, "Customer Success owner saved.")
+            if from_review:
+                return redirect(reverse("handoff_review", args=[engagement.id]) + "#owners")
             return redirect("handoff", engagement.id)
+    if from_review:
+        return _review_page(request, engagement, membership, cs_form=form, status=422)
     return _handoff_page(request, engagement, membership, cs_form=form, status=422)
+
+
+# --- review the plan, then send: one page ---------------------------------------------
+
+# Where each open checklist item is fixed, seen from the review page.
+_FIXES = {
+    "cs_owner": ("#cs-owner", "Name the CS owner above"),
+    "owners": ("#owners", "Name the owners above"),
+    "critical_findings": ("assessment", "Open the findings in the assessment"),
+    "adoption_targets": ("adoption", "Set the adoption targets"),
+}
+
+
+def _fix(engagement, key: str):
+    target, text = _FIXES.get(key, ("", ""))
+    if not target:
+        return None
+    url = target if target.startswith("#") else reverse(target, args=[engagement.id])
+    return url, text
+
+
+def _review_page(
+    request, engagement, membership, *, cs_form=None, typed=None, ticked=None, status=200
+):
+    playbook = build_playbook(engagement, as_of=today())
+    checklist = handoff_checklist(playbook)
+    still_open = open_before_sending(checklist)
+    groups = services.ownerless_groups(engagement)
+    typed = typed or {}
+    return render(
+        request,
+        "handoff/review.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "has_items": engagement.plan_items.exists(),
+            "checklist": [(item, _fix(engagement, item.key)) for item in checklist],
+            "still_open": still_open,
+            "cs_form": cs_form or _cs_owner_form(engagement, _memberships(membership.workspace)),
+            "owner_groups": [
+                (group, typed.get(group.owner_role, group.suggestion)) for group in groups
+            ],
+            "ticked": ticked,
+            "owners": sorted(
+                {group.suggestion for group in groups if group.suggestion}
+                | set(presentation.named_owners(engagement)),
+                key=str.lower,
+            ),
+            "may_send": bool(engagement.cs_owner_email) and not still_open,
+            "sent_link_expires_at": services.share_link_expiry(
+                engagement, services.SHARE_LINK_DAYS, timezone.now()
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def handoff_review(request, engagement_id):
+    """Review the plan and send the handoff: owners, CS owner, checklist, send."""
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
+    return _review_page(request, engagement, membership)
+
+
+@login_required
+@require_POST
+def review_owners(request, engagement_id):
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    owners = {role: request.POST.get(f"owner_{role}", "") for role in OWNER_ROLES}
+    ticked = request.POST.getlist("items")
+    try:
+        changed = services.name_owners(engagement, ticked, owners, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _review_page(
+            request, engagement, membership, typed=owners, ticked=set(ticked), status=422
+        )
+    messages.success(request, f"Owner named for {changed} item{'s' * (changed != 1)}.")
+    return redirect(reverse("handoff_review", args=[engagement.id]) + "#checklist")
 
 
 @login_required

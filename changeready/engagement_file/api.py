@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from django.conf import settings
-from ninja import Query, Router, Status
+from django.http import HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
 
 from changeready.api.auth import api_engagement, api_membership, api_workspace, require_write
 from changeready.api.errors import InvalidInput, PayloadTooLarge, invalid, responses
-from changeready.engagement_file.formats import export_format, export_formats, export_response
+from changeready.engagement_file.formats import (
+    BackgroundExport,
+    export_format,
+    export_formats,
+    export_response,
+    file_response,
+)
 from changeready.engagement_file.importing import EngagementFileInvalid, import_engagement, parse
 from changeready.engagements.api import EngagementOut, engagement_out
 
@@ -61,14 +71,53 @@ def import_engagement_file(request):
     return Status(201, engagement_out(engagement))
 
 
+class BackgroundExportOut(Schema):
+    id: UUID
+    format: str
+    status: Literal["queued", "running", "ready", "failed"]
+    progress: int = Field(ge=0, le=100, description="How far the worker is, in percent.")
+    as_of: date
+    requested_at: datetime
+    finished_at: datetime | None
+    expires_at: datetime = Field(description="After this the document is gone; ask again.")
+    status_url: str = Field(description="This status, to poll.")
+    download_url: str | None = Field(description="The file, once `status` is `ready`.")
+
+
+def background_export_out(request, engagement_id, export: BackgroundExport) -> dict:
+    """The status body of a document the worker produces (also `GET …/documents/{id}`)."""
+    args = [engagement_id, export.id]
+    return {
+        "id": export.id,
+        "format": export.format,
+        "status": export.status,
+        "progress": export.progress,
+        "as_of": export.as_of,
+        "requested_at": export.requested_at,
+        "finished_at": export.finished_at,
+        "expires_at": export.expires_at,
+        "status_url": request.build_absolute_uri(reverse("api-v1:export_document", args=args)),
+        "download_url": (
+            request.build_absolute_uri(reverse("api-v1:export_document_download", args=args))
+            if export.ready
+            else None
+        ),
+    }
+
+
 @router.get(
     EXPORT_PATH,
-    response=responses({200: None}, 404),
+    response=responses({200: None, 202: BackgroundExportOut}, 404),
     summary="Export an engagement",
-    description="`format=json` gives the engagement file, which the import accepts.",
+    description="`format=json` gives the engagement file, which the import accepts. "
+    "The PDF and Word playbooks of a large engagement (over 100 stakeholders or plan "
+    "items) are made by the background worker: the answer is 202 with the document's "
+    "status and a `Location` to poll, until a current one is ready; then this URL (or "
+    "the status's `download_url`) gives the file. Asking again never queues twice.",
 )
 def export_engagement_file(
     request,
+    response: HttpResponse,
     engagement_id: UUID,
     format_name: str = Query("json", alias="format", max_length=20, description="Export format."),
 ):
@@ -77,6 +126,14 @@ def export_engagement_file(
     if chosen is None:
         known = ", ".join(f.name for f in export_formats())
         raise invalid(["query", "format"], f"Unknown format; choose one of: {known}.")
+    if chosen.background is not None:
+        export = chosen.background(engagement, api_membership(request).user)
+        if export is not None and export.ready:
+            return file_response(export.content, export.content_type, export.filename)
+        if export is not None:
+            body = background_export_out(request, engagement.id, export)
+            response["Location"] = body["status_url"]
+            return Status(202, body)
     return export_response(engagement, chosen)
 
 

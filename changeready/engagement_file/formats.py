@@ -17,6 +17,12 @@ typically from their app's `AppConfig.ready()`:
 
 The API's export endpoint and its OpenAPI description (the `format` values
 and the response media types) follow this registry; an unknown name is a 422.
+
+A format whose large files take seconds to make (the playbook's PDF and Word)
+also gives `background`: for an engagement and the person asking, either
+None (render in the request) or the `BackgroundExport` the worker produces,
+which the endpoint serves once ready and otherwise answers with 202 and where
+to follow it.
 """
 
 from __future__ import annotations
@@ -24,12 +30,34 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.http import HttpResponse
 from django.utils.text import slugify
 
 from changeready.engagement_file.exporting import export_engagement
 from changeready.engagements.models import Engagement
+
+
+@dataclass(frozen=True)
+class BackgroundExport:
+    """An export the background worker produces, as it stands now."""
+
+    id: str
+    format: str
+    status: str  # queued, running, ready or failed
+    progress: int  # 0–100
+    as_of: date
+    requested_at: datetime
+    finished_at: datetime | None
+    expires_at: datetime
+    filename: str
+    content_type: str
+    content: bytes | None  # once ready
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
 
 
 @dataclass(frozen=True)
@@ -43,6 +71,10 @@ class ExportFormat:
     openapi_schema: dict | None = field(default=None, compare=False)
     # The download's file name; None means the engagement's name and the extension.
     filename: Callable[[Engagement], str] | None = field(default=None, compare=False)
+    # (engagement, user) → the worker's export of a large engagement, or None to render here.
+    background: Callable[[Engagement, object], BackgroundExport | None] | None = field(
+        default=None, compare=False
+    )
 
 
 _FORMATS: dict[str, ExportFormat] = {}
@@ -66,11 +98,18 @@ def export_filename(engagement: Engagement, export_format: ExportFormat) -> str:
     return f"{slugify(engagement.name) or 'engagement'}.{export_format.extension}"
 
 
-def export_response(engagement: Engagement, export_format: ExportFormat) -> HttpResponse:
-    response = HttpResponse(export_format.render(engagement), content_type=export_format.media_type)
-    filename = export_filename(engagement, export_format)
+def file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_response(engagement: Engagement, export_format: ExportFormat) -> HttpResponse:
+    return file_response(
+        export_format.render(engagement),
+        export_format.media_type,
+        export_filename(engagement, export_format),
+    )
 
 
 def _render_json(engagement: Engagement) -> bytes:

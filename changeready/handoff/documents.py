@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from changeready.assessment.services import today
+from changeready.engagement_file.formats import BackgroundExport
 from changeready.engagements.models import Engagement
 from changeready.handoff.exports import EXPORT_FORMATS
 from changeready.handoff.models import PlaybookDocument
@@ -90,3 +91,34 @@ def request_document(engagement: Engagement, fmt: str, *, requested_by=None) -> 
     )
     transaction.on_commit(partial(produce_playbook_document.enqueue, str(document.id)))
     return document
+
+
+def background_export(document: PlaybookDocument) -> BackgroundExport:
+    """The document as the API's export shows it; its bytes are read only once ready."""
+    ready = document.status == PlaybookDocument.Status.READY
+    return BackgroundExport(
+        id=str(document.id),
+        format=document.fmt,
+        status=document.status,
+        progress=document.progress,
+        as_of=document.as_of,
+        requested_at=document.requested_at,
+        finished_at=document.finished_at,
+        expires_at=document.expires_at,
+        filename=document.filename,
+        content_type=document.content_type,
+        content=bytes(document.content) if ready else None,
+    )
+
+
+def export_in_background(engagement: Engagement, fmt: str, requested_by) -> BackgroundExport | None:
+    """The API's export of a large engagement's PDF or Word file; None for a small one.
+
+    The same path as the Handoff page: a current ready document is served, a
+    pending one followed, otherwise one is queued. Storing a rendering of
+    data the reader may already read changes nothing they can see, and
+    asking again returns the same document, so the API's GET may ask.
+    """
+    if not is_large(engagement):
+        return None
+    return background_export(request_document(engagement, fmt, requested_by=requested_by))

@@ -157,6 +157,15 @@ def register_api_exports() -> None:
         suffix = "-plan" if fmt == "csv" else ""
         return lambda engagement: playbook_filename(engagement, fmt, suffix)
 
+    def background(fmt: str):
+        def export(engagement, user):
+            # Imported here: the documents module reads this one's formats.
+            from changeready.handoff.documents import export_in_background
+
+            return export_in_background(engagement, fmt, user)
+
+        return export
+
     for fmt, playbook_format in EXPORT_FORMATS.items():
         formats.register_export_format(
             formats.ExportFormat(
@@ -166,5 +175,6 @@ def register_api_exports() -> None:
                 render=renderer(fmt),
                 filename=filename(fmt),
                 description=f"The activation playbook as {playbook_format.label}.",
+                background=background(fmt) if fmt in ("pdf", "docx") else None,
             )
         )

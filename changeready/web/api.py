@@ -17,6 +17,7 @@ from changeready.engagement_file import api as engagement_file_api
 from changeready.engagement_file.schema import openapi_components
 from changeready.engagement_templates.api import router as engagement_templates_router
 from changeready.engagements.api import router as engagements_router
+from changeready.handoff.api import router as handoff_router
 from changeready.integrations.api import router as integrations_router
 from changeready.landscape.api import router as landscape_router
 from changeready.planning.api import router as planning_router
@@ -138,6 +139,7 @@ api.add_decorator(reject_unknown_query_parameters, mode="operation")
 
 # The import path must be matched before /engagements/{engagement_id}.
 api.add_router("", engagement_file_api.router)
+api.add_router("", handoff_router)
 api.add_router("", engagements_router)
 api.add_router("", engagement_templates_router)
 api.add_router("", landscape_router)

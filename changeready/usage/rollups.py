@@ -129,21 +129,18 @@ def _upsert_users(engagement, events) -> bool:
             continue
         if before is not None and before[2] != group_id:
             regrouped = True
-        changed.append(
-            UsageUser(
-                engagement=engagement,
-                external_id=external_id,
-                email=email,
-                properties=properties,
-                group_id=group_id,
-            )
-        )
-    UsageUser.objects.bulk_create(
-        changed,
-        update_conflicts=True,
-        unique_fields=["engagement", "external_id"],
-        update_fields=["email", "properties", "group"],
-        batch_size=UPSERT_BATCH,
+        changed.append((external_id, email, properties, group_id))
+    engagement_id = db_value(UsageUser, "engagement", engagement.pk)
+    insert_rows(
+        UsageUser,
+        ("engagement", "external_id", "email", "properties", "group"),
+        (
+            (engagement_id, external_id, email, properties, db_value(UsageUser, "group", group))
+            for external_id, email, properties, group in changed
+        ),
+        adapt=("properties",),
+        conflict=("engagement", "external_id"),
+        set_on_conflict=("email", "properties", "group"),
     )
     return regrouped
 

@@ -67,6 +67,33 @@ def test_control_characters_are_rejected_anywhere_in_an_event(engagement, now):
     assert "`properties`" in result.rejected[2].reason
 
 
+def test_properties_are_checked_in_every_text_and_stored_as_sent(engagement, now):
+    # The check reads the properties' JSON text first: what only looks like a
+    # forbidden escape there (a typed backslash) is still accepted.
+    kept = {
+        "note": "tab\tand two\nlines",
+        "path": "C:\\u0000\\bin",
+        "city": "Zürich ✓",
+        "nested": {"list": [1, 2.5, None, True, "x"]},
+    }
+    result = ingest_events(
+        engagement,
+        [
+            event("u1", at(engagement, 1), properties={"del": "a\x7fb"}),
+            event("u1", at(engagement, 1), properties={"\ud800": "lone surrogate key"}),
+            event("u1", at(engagement, 1), properties={"bell": ["\x07"]}),
+            event("u1", at(engagement, 1), properties=kept),
+        ],
+        now=now,
+    )
+    assert [r.index for r in result.rejected] == [0, 1, 2]
+    assert "control character (U+007F)" in result.rejected[0].reason
+    assert "lone surrogate" in result.rejected[1].reason
+    assert "control character (U+0007)" in result.rejected[2].reason
+    assert result.accepted == 1
+    assert UsageEvent.objects.get(engagement=engagement).properties == kept
+
+
 def test_a_timestamp_in_the_future_or_older_than_kept_is_rejected(engagement, now):
     from datetime import timedelta
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -124,29 +125,38 @@ def store_readiness(assessments: dict, versions: dict, as_of: date) -> None:
     """Keep each engagement's readiness as of a day, for the version it was assessed at.
 
     `assessments` and `versions` (the `updated_at` read before the
-    engagement's data) are keyed by engagement id as text. One statement
-    whatever the number of engagements; a row deleted meanwhile is skipped
-    by the caller's query, never resurrected (the foreign key refuses it).
+    engagement's data) are keyed by engagement id as text. One upsert
+    whatever the number of engagements. An engagement deleted since it was
+    read is skipped: the foreign key would refuse its row, and the daily
+    command or a change's refresh must not fail for it.
     """
-    rows = []
-    for engagement_id, assessment in assessments.items():
-        summary = readiness_summary(assessment)
-        rows.append(
+    summaries = {key: readiness_summary(value) for key, value in assessments.items()}
+
+    def store() -> None:
+        existing = Engagement.objects.filter(pk__in=list(summaries)).values_list("pk", flat=True)
+        rows = [
             StoredReadiness(
-                engagement_id=engagement_id,
+                engagement_id=key,
                 as_of=as_of,
-                version=versions[engagement_id],
+                version=versions[key],
                 score=summary.score,
                 band=summary.band,
                 critical_codes=list(summary.critical_codes),
             )
-        )
-    StoredReadiness.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["engagement"],
-        update_fields=["as_of", "version", "score", "band", "critical_codes"],
-    )
+            for key, summary in ((str(pk), summaries[str(pk)]) for pk in existing)
+        ]
+        with transaction.atomic():
+            StoredReadiness.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["engagement"],
+                update_fields=["as_of", "version", "score", "band", "critical_codes"],
+            )
+
+    try:
+        store()
+    except IntegrityError:  # one was deleted between the check and the write: check again
+        store()
 
 
 # Engagements assessed together by `refresh_stored_readiness`: their parts

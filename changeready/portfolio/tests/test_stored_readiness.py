@@ -191,3 +191,15 @@ def test_stored_readiness_query_budget(client_as, workspace, count, django_asser
     for entry in body["engagements"][:6]:
         own = assess_engagement(Engagement.objects.get(pk=entry["id"]), AS_OF)
         assert entry["readiness"] == {"score": own.readiness.score, "band": own.readiness.band}
+
+
+def test_an_engagement_deleted_meanwhile_is_skipped(workspace):
+    from changeready.assessment.services import store_readiness
+
+    kept = ready_engagement(workspace, "Alpha")
+    gone = not_ready_engagement(workspace, "Zulu")
+    assessments = {str(e.id): assess_engagement(e, AS_OF) for e in (kept, gone)}
+    versions = {str(e.id): e.updated_at for e in (kept, gone)}
+    gone.delete()
+    store_readiness(assessments, versions, AS_OF)
+    assert list(StoredReadiness.objects.values_list("engagement_id", flat=True)) == [kept.id]

@@ -13,11 +13,17 @@ from ninja import Field, Header, Router, Schema, Status
 from pydantic import StringConstraints
 
 from changeready.api.auth import api_engagement, api_get, api_membership
-from changeready.api.errors import InvalidInput, model_validation, responses
+from changeready.api.errors import InvalidInput, invalid, model_validation, responses
 from changeready.api.schemas import InputSchema, choice, omitted, parse_if_match
-from changeready.core.model import ADKAR_ELEMENTS, OWNER_ROLES, PLAN_ITEM_KINDS, PLAN_ITEM_STATUSES
+from changeready.core.model import (
+    ADKAR_ELEMENTS,
+    OWNER_ROLES,
+    PLAN_ITEM_KINDS,
+    PLAN_ITEM_STATUSES,
+    WORKSTREAMS,
+)
 from changeready.core.rules import MAX_WEEK, MIN_WEEK
-from changeready.planning import adoption, item_edits, regeneration
+from changeready.planning import adoption, item_edits, presentation, regeneration
 from changeready.planning.models import AdoptionTarget, PlanItem
 
 router = Router(tags=["plan"])
@@ -26,6 +32,7 @@ Kind = choice(PLAN_ITEM_KINDS)
 OwnerRole = choice(OWNER_ROLES)
 AdkarElement = choice(ADKAR_ELEMENTS)
 Status_ = choice(PLAN_ITEM_STATUSES)
+Workstream = choice(WORKSTREAMS)
 Week = Annotated[int, Field(ge=MIN_WEEK, le=MAX_WEEK)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
@@ -110,6 +117,42 @@ class ActualsIn(InputSchema):
 
 class ActualsOut(Schema):
     updated: int
+
+
+MAX_OWNER_ITEMS = 5000
+
+
+class ItemFilter(InputSchema):
+    """Which items, as the plan page's filters pick them; every given field must match."""
+
+    workstream: Workstream | None = None
+    owner_role: OwnerRole | None = None
+    owner: str | None = Field(
+        None,
+        max_length=200,
+        description='the current named owner; `"-"` for items without one',
+    )
+    audience: UUID | None = Field(
+        None, description="a stakeholder: items addressed to them or to their group"
+    )
+    first_week: Week | None = None
+    last_week: Week | None = None
+
+
+class OwnersIn(InputSchema):
+    owner: str = Field(min_length=1, max_length=200, description="the person to name")
+    items: list[UUID] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_OWNER_ITEMS,
+        description="ids of the items; or give `filter` instead",
+    )
+    filter: ItemFilter | None = Field(None, description="pick the items by filter instead")
+
+
+class OwnersOut(Schema):
+    matched: int = Field(description="items the ids or the filter picked")
+    changed: int = Field(description="items whose owner changed (the others had it already)")
 
 
 ITEM_PATHS = {
@@ -223,6 +266,54 @@ def create_item(request, engagement_id: UUID, payload: PlanItemIn):
             engagement, audience=audience, actor=api_membership(request).user, **changes
         )
     return Status(201, item_out(item))
+
+
+@router.post(
+    "/engagements/{engagement_id}/plan/items/owners",
+    response=responses({200: OwnersOut}, 403, 404, 413),
+    summary="Name one owner for many plan items, by ids or by filter",
+    description=(
+        "Send `items` (ids of this plan's items) or `filter` (the plan page's filters: "
+        "workstream, owner role, current owner, audience, weeks), not both. Generated items "
+        "whose owner changes become hand work, so regeneration keeps them. In `filter`, "
+        '`"owner": "-"` picks the items without a named owner. A filter that matches '
+        "nothing changes nothing."
+    ),
+)
+def assign_owners(request, engagement_id: UUID, payload: OwnersIn):
+    engagement = api_engagement(request, engagement_id, write=True)
+    if (payload.items is None) == (payload.filter is None):
+        raise invalid(["items"], "Send either `items` or `filter`.")
+    if payload.items is not None:
+        ids = payload.items
+    else:
+        ids = list(_filtered(engagement, payload.filter).values_list("id", flat=True))
+        if not ids:
+            return {"matched": 0, "changed": 0}
+    with model_validation({"owner": ["owner"], "items": ["items"]}):
+        changed = item_edits.assign_owner(
+            engagement, ids, payload.owner, actor=api_membership(request).user
+        )
+    return {"matched": len(set(ids)), "changed": changed}
+
+
+def _filtered(engagement, chosen: ItemFilter):
+    audience = None
+    if chosen.audience is not None:
+        audience = engagement.stakeholders.filter(id=chosen.audience).first()
+        if audience is None:
+            raise invalid(
+                ["filter", "audience"], "The audience must be a stakeholder of this engagement."
+            )
+    return presentation.filter_items(
+        engagement,
+        audience=audience,
+        owner=chosen.owner or "",
+        owner_role=chosen.owner_role or "",
+        workstream=chosen.workstream or "",
+        first_week=chosen.first_week,
+        last_week=chosen.last_week,
+    )
 
 
 @router.patch(

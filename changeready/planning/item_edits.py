@@ -182,7 +182,7 @@ def assign_owner(engagement: Engagement, item_ids: Iterable, owner: str, *, acto
     except ValidationError:
         items = []
     if len(items) != len(ids):
-        raise ValidationError({"items": "Every ticked item must belong to this plan."})
+        raise ValidationError({"items": "Every item must belong to this plan."})
     changed = [item for item in items if item.owner != owner]
     for item in changed:
         item.owner = owner

@@ -85,14 +85,26 @@ class PlanSection:
 
 
 def filter_items(
-    engagement, *, audience=None, owner: str = "", owner_role: str = "", workstream: str = ""
+    engagement,
+    *,
+    audience=None,
+    owner: str = "",
+    owner_role: str = "",
+    workstream: str = "",
+    first_week: int | None = None,
+    last_week: int | None = None,
 ):
-    """The engagement's items, narrowed by the plan page's filters.
+    """The engagement's items, narrowed by the plan page's filters (and the API's).
 
     An item reaches a stakeholder when its audience names the stakeholder or
-    the group the stakeholder belongs to (DOMAIN.md section 5).
+    the group the stakeholder belongs to (DOMAIN.md section 5). `owner` "-"
+    means items without a named owner.
     """
     items = engagement.plan_items.all()
+    if first_week is not None:
+        items = items.filter(week__gte=first_week)
+    if last_week is not None:
+        items = items.filter(week__lte=last_week)
     if audience is not None:
         reach = Q(audience=audience)
         if audience.group_id:

@@ -40,6 +40,12 @@ OPERATIONS = [
     ("get", "/api/v1/engagements/{engagement}/plan", None, "read"),
     ("post", "/api/v1/engagements/{engagement}/plan/generate", None, "write"),
     ("post", "/api/v1/engagements/{engagement}/plan/items", NEW_ITEM, "write"),
+    (
+        "post",
+        "/api/v1/engagements/{engagement}/plan/items/owners",
+        {"owner": "Kim Park", "items": ["{item}"]},
+        "write",
+    ),
     ("patch", "/api/v1/plan-items/{item}", {"title": "Renamed"}, "write"),
     ("delete", "/api/v1/plan-items/{item}", None, "write"),
     ("patch", "/api/v1/adoption-targets/{target}", {"actual_pct": 30}, "write"),
@@ -277,3 +283,137 @@ def test_the_plan_is_in_the_openapi_schema(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/engagements/{engagement_id}/plan/generate" in paths
     assert "patch" in paths["/api/v1/plan-items/{item_id}"]
+    assert "post" in paths["/api/v1/engagements/{engagement_id}/plan/items/owners"]
+
+
+# --- bulk owner assignment ------------------------------------------------------
+
+
+def owners_url(engagement):
+    return f"/api/v1/engagements/{engagement.id}/plan/items/owners"
+
+
+def post_json(client, url, body):
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+def test_owners_by_ids_name_the_owner_and_make_the_items_hand_work(api_client_as, workspace):
+    example = create_example_engagement(workspace)
+    regeneration.regenerate_plan(example)
+    first, second, untouched = example.plan_items.order_by("week", "title")[:3]
+    PlanItem.objects.filter(pk=second.pk).update(owner="Kim Park")
+
+    response = post_json(
+        api_client_as("member"),
+        owners_url(example),
+        {"owner": "Kim Park", "items": [str(first.id), str(second.id), str(first.id)]},
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {"matched": 2, "changed": 1}
+    first.refresh_from_db()
+    assert (first.owner, first.edited_by_hand, first.version) == ("Kim Park", True, 2)
+    untouched.refresh_from_db()
+    assert untouched.owner != "Kim Park" and not untouched.edited_by_hand
+    # Hand work: the next regeneration keeps the named owner.
+    regeneration.regenerate_plan(example)
+    first.refresh_from_db()
+    assert first.owner == "Kim Park"
+
+
+def test_owners_by_filter_pick_what_the_plan_page_would_show(api_client_as, workspace):
+    example = create_example_engagement(workspace)
+    regeneration.regenerate_plan(example)
+    pickers = example.stakeholders.get(name="Pickers and packers")
+    wanted = set(
+        example.plan_items.filter(
+            workstream="enablement", week__gte=-4, week__lte=4, audience=pickers
+        ).values_list("id", flat=True)
+    )
+    assert wanted, "the example plan trains the pickers around go-live"
+
+    response = post_json(
+        api_client_as("owner"),
+        owners_url(example),
+        {
+            "owner": "Dana Whitfield",
+            "filter": {
+                "workstream": "enablement",
+                "audience": str(pickers.id),
+                "first_week": -4,
+                "last_week": 4,
+            },
+        },
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["matched"] == len(wanted)
+    assert set(example.plan_items.filter(owner="Dana Whitfield").values_list("id", flat=True)) == (
+        wanted
+    )
+
+
+def test_owners_for_items_without_one_and_a_filter_matching_nothing(api_client_as, workspace):
+    example = create_example_engagement(workspace)
+    regeneration.regenerate_plan(example)
+    ownerless = set(example.plan_items.filter(owner="").values_list("id", flat=True))
+    before = snapshot(example)
+    client = api_client_as("owner")
+
+    nothing = post_json(
+        client,
+        owners_url(example),
+        {"owner": "Kim Park", "filter": {"owner": "Nobody Here"}},
+    )
+    assert nothing.json() == {"matched": 0, "changed": 0}
+    assert snapshot(example) == before
+
+    response = post_json(client, owners_url(example), {"owner": "Kim", "filter": {"owner": "-"}})
+    assert response.json() == {"matched": len(ownerless), "changed": len(ownerless)}
+    assert not example.plan_items.filter(owner="").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"owner": "Kim"}, ["items"]),
+        ({"owner": "Kim", "items": ["{item}"], "filter": {}}, ["items"]),
+        ({"owner": "Kim", "items": ["{foreign_item}"]}, ["items"]),
+        ({"owner": "Kim", "filter": {"audience": "{foreign_stakeholder}"}}, ["filter", "audience"]),
+        ({"owner": "  ", "items": ["{item}"]}, ["owner"]),
+        ({"owner": "Kim", "items": []}, ["items"]),
+        ({"owner": "Kim", "filter": {"workstream": "gardening"}}, ["filter", "workstream"]),
+        ({"owner": "Kim", "filter": {"colour": "red"}}, ["filter", "colour"]),
+    ],
+)
+def test_owners_refuse_bad_input_with_its_path_and_change_nothing(
+    api_client_as, planned, other_workspace, body, path
+):
+    engagement = planned["engagement"]
+    foreign = create_example_engagement(other_workspace)
+    regeneration.regenerate_plan(foreign)
+    ids = {
+        "item": str(planned["item"].id),
+        "foreign_item": str(foreign.plan_items.first().id),
+        "foreign_stakeholder": str(foreign.stakeholders.first().id),
+    }
+    before = snapshot(engagement), snapshot(foreign)
+
+    response = post_json(api_client_as("owner"), owners_url(engagement), fill(body, ids))
+
+    assert response.status_code == 422, response.content
+    assert path in [error["path"] for error in response.json()["errors"]]
+    assert (snapshot(engagement), snapshot(foreign)) == before
+
+
+def test_owners_take_a_fixed_number_of_queries(
+    api_client_as, workspace, django_assert_max_num_queries
+):
+    example = create_example_engagement(workspace)
+    regeneration.regenerate_plan(example)
+    client = api_client_as("owner")
+
+    with django_assert_max_num_queries(16):
+        response = post_json(client, owners_url(example), {"owner": "Kim", "filter": {}})
+
+    assert response.json()["changed"] == example.plan_items.count() > 20

@@ -35,7 +35,8 @@ The ten guarantees of section 6 are kept here, in this order:
    least important step is left out). Items linked to a resistance point,
    safety-net items and the handoff milestones are never merged, moved or
    dropped for size: they take
-   priority; an item answering a theme is never left out.
+   priority; an item answering a theme is never left out. A repeating rule's
+   occurrences after week 12 become one recurring item.
 5. Owners: every item names the person the engagement knows for its role.
 
 Decisions where the domain reference leaves room:
@@ -69,6 +70,8 @@ from changeready.core.model import (
 )
 from changeready.core.rules import (
     BUILTIN_RULES,
+    PLAN_ITEM_DESCRIPTION_LENGTH,
+    PLAN_ITEM_TITLE_LENGTH,
     POINT_FAMILIES,
     Rule,
     check_unique_keys,
@@ -103,6 +106,9 @@ RESISTOR_REACH_SAFETY_NET_KEY = "safety_net.resistor_reach"
 # Section 6, guarantee 8.
 MAX_GENERATED_ITEMS_PER_WEEK = 12
 MAX_EXECUTIVE_ITEMS_AFTER_GO_LIVE = 3
+# A repeating rule's occurrences after this week (the end of reinforce) become
+# one recurring item.
+RECURRING_AFTER_WEEK = REINFORCE_LAST_WEEK
 ONE_TO_ONE_SPACING_WEEKS = 2
 EXECUTIVE_ROLES = frozenset({"economic_buyer", "executive_sponsor"})
 # Blackouts hold back what asks people to absorb change: announcements,
@@ -229,6 +235,9 @@ class _Draft:
     notes: list[str] = field(default_factory=list)
     # Safety-net items, like linked ones, are never merged, moved or dropped for size.
     guarantee: bool = False
+    # A recurring item: the weeks of the cadence it stands for (guarantee 8).
+    cadence: tuple[int, ...] = ()
+    repeat_every: int | None = None
 
     @property
     def protected(self) -> bool:
@@ -563,8 +572,8 @@ def _drafts(
     reason: str,
     point: ResistancePoint | None,
 ) -> list[_Draft]:
-    return [
-        _Draft(
+    def draft(week: int, cadence: tuple[int, ...] = ()) -> _Draft:
+        return _Draft(
             rule_key=rule.key,
             family=rule.family,
             rank=rank,
@@ -581,9 +590,23 @@ def _drafts(
             adkar_target=rule.adkar_target,
             point=point,
             reason=reason,
+            cadence=cadence,
+            repeat_every=rule.repeat_every if cadence else None,
         )
-        for week in weeks
-    ]
+
+    if not rule.repeat_every:
+        return [draft(week) for week in weeks]
+    # Guarantee 8: through hypercare and reinforce each occurrence is a step of
+    # its own; after that a cadence runs for months, and one recurring item
+    # stands for it instead of one per occurrence.
+    each = [week for week in weeks if week <= RECURRING_AFTER_WEEK]
+    later = tuple(week for week in weeks if week > RECURRING_AFTER_WEEK)
+    drafts = [draft(week) for week in each]
+    if len(later) == 1:
+        drafts.append(draft(later[0]))
+    elif later:
+        drafts.append(draft(later[0], later))
+    return drafts
 
 
 def generation_key(
@@ -1048,11 +1071,15 @@ def _finish(draft: _Draft, context: _Context) -> GeneratedItem:
     when = week_monday(context.data.engagement.go_live_date, draft.week)
     values = {"name": draft.name, "date": f"{when.day} {when:%B %Y}"}
     reason = " ".join([draft.reason, *draft.notes])
+    title = draft.title.format(**values)
+    description = draft.description.format(**values)
+    if draft.cadence:
+        title, description = _recurring(title, description, draft, context)
     return GeneratedItem(
         generation_key=_key(draft),
         week=draft.week,
-        title=draft.title.format(**values),
-        description=draft.description.format(**values),
+        title=title,
+        description=description,
         kind=draft.kind,
         workstream=draft.workstream,
         format=draft.format,
@@ -1064,6 +1091,22 @@ def _finish(draft: _Draft, context: _Context) -> GeneratedItem:
         origin=f"generated:{draft.rule_key}",
         reason=reason,
     )
+
+
+def _recurring(title: str, description: str, draft: _Draft, context: _Context) -> tuple[str, str]:
+    """The title and description of a recurring item: what it repeats, and until when."""
+    first, last = draft.cadence[0], draft.cadence[-1]
+    every = f"every {draft.repeat_every} weeks" if draft.repeat_every != 1 else "every week"
+    until = week_monday(context.data.engagement.go_live_date, last)
+    suffix = f" ({every} to week {last})"
+    title = title[: PLAN_ITEM_TITLE_LENGTH - len(suffix)] + suffix
+    cadence = (
+        f"A recurring step: {every} from week {first} to week {last}, "
+        f"{len(draft.cadence)} times, the last in the week of {until.day} {until:%B %Y}. "
+        "Book the series once; mark it done when the last one has run."
+    )
+    description = f"{description}\n\n{cadence}" if description else cadence
+    return title, description[:PLAN_ITEM_DESCRIPTION_LENGTH]
 
 
 def owner_for(

@@ -39,7 +39,8 @@ When: `weeks` count from the rule's `anchor`: `go_live` (week 0 is go-live
 week), `kickoff` (0 is the kickoff week, the first week of the plan) or
 `value_review` (0 is the value review, ten weeks before the renewal; such a rule
 needs a renewal date). With `repeat_every`, the last listed week repeats every
-that many weeks until the value review (or the end of the plan without one).
+that many weeks until the value review (or the end of the plan without one);
+the occurrences after week 12 become one recurring item (guarantee 8).
 `{date}` in a title or description is the Monday of the item's week.
 
 Conditions (`roles`, `quadrants`, `kinds`, `barriers`, `resistors_only`,

@@ -272,7 +272,11 @@ def test_adoption_reviews_every_four_weeks_from_sixteen_until_the_value_review()
     )
     plan = generate_plan(data)
     assert plan.last_week == 52
-    assert weeks_of(plan, "baseline.adoption_review_cycle") == [16, 20, 24, 28, 32, 36, 40]
+    # One recurring item stands for the seven reviews (guarantee 8).
+    [cycle] = items_of(plan, "baseline.adoption_review_cycle")
+    assert cycle.week == 16
+    assert cycle.title == "Four-weekly adoption review (every 4 weeks to week 40)"
+    assert "every 4 weeks from week 16 to week 40, 7 times" in cycle.description
     assert weeks_of(plan, "role.value_review", "cfo") == [42]
     assert items_of(generate_plan(data, _without("role.value_review")), "role.value_review") == []
 
@@ -426,6 +430,44 @@ def test_switching_a_mandatory_rule_off_removes_its_step(rule_key):
 
 
 # --- 8. sized for people to run -------------------------------------------------
+
+
+def test_a_cadence_after_reinforce_is_one_recurring_item():
+    # New joiners arrive all year: a session a month until the value review in
+    # week 82 would be 21 items; through week 12 each one is a step, then one
+    # recurring item stands for the other 18.
+    data = engagement(
+        group("agency", name="Agency staff", resistance_triggers="A third are new starters."),
+        renewal_date=week_date(92),
+    )
+    plan = generate_plan(data)
+    onboarding = items_of(plan, "theme.staff_turnover.new_joiner_onboarding")
+    assert [item.week for item in onboarding] == [1, 5, 9, 13]
+    recurring = onboarding[-1]
+    assert recurring.title == "Onboard the new joiners of Agency staff (every 4 weeks to week 81)"
+    assert "from week 13 to week 81, 18 times" in recurring.description
+    assert [item.title.endswith(")") for item in onboarding] == [False, False, False, True]
+    # Its identity is its first week, so regenerating finds it again.
+    assert recurring.generation_key.startswith("theme.staff_turnover.new_joiner_onboarding|13|")
+
+
+def test_a_single_occurrence_after_reinforce_is_a_plain_item():
+    rule = Rule(
+        key="baseline.quarterly_check",
+        family="baseline",
+        title="Quarterly check",
+        kind="measurement",
+        owner_role="customer_success",
+        weeks=(4,),
+        repeat_every=12,
+        audience="team",
+    )
+    # The value review in week 20 ends the cadence: one occurrence after week 12.
+    plan = generate_plan(engagement(group("users"), renewal_date=week_date(30)), [rule])
+    assert [(item.week, item.title) for item in items_of(plan, rule.key)] == [
+        (4, "Quarterly check"),
+        (16, "Quarterly check"),
+    ]
 
 
 def test_at_most_one_one_to_one_per_person_every_two_weeks():

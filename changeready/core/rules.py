@@ -1344,7 +1344,30 @@ _CONCERN = (
 
 # What people said gets an answer (section 6, guarantee 5): one family of rules
 # per theme of the lexicon (section 3), keyed `theme.<code>.…`, each addressed
-# to the stakeholder whose own words carry the theme.
+# to the stakeholder whose own words carry the theme. The steps that change how
+# the work is done (devices, shifts, onboarding, extra steps, alerts) go to the
+# people at the work; an executive who raises the same theme is answered with a
+# decision of their own (`_sponsor_answer`), not a walk through the tasks.
+_AT_THE_WORK = tuple(role for role in ROLES if role not in _SPONSORS)
+
+
+def _sponsor_answer(code: str, title: str, description: str, week: int) -> Rule:
+    return Rule(
+        key=f"theme.{code}.sponsor_decision",
+        family="theme",
+        title=title,
+        description=description,
+        kind="checkpoint",
+        workstream="sponsorship",
+        format="one_to_one",
+        owner_role="delivery",
+        weeks=(week,),
+        adkar_target="desire",
+        themes=(code,),
+        roles=_SPONSORS,
+    )
+
+
 _THEME = (
     Rule(
         key="theme.data_use.publish_rules",
@@ -1395,6 +1418,7 @@ _THEME = (
         weeks=(-3,),
         adkar_target="ability",
         themes=("hardware",),
+        roles=_AT_THE_WORK,
     ),
     Rule(
         key="theme.staff_turnover.new_joiner_onboarding",
@@ -1413,6 +1437,7 @@ _THEME = (
         repeat_every=4,
         adkar_target="knowledge",
         themes=("staff_turnover",),
+        roles=_AT_THE_WORK,
     ),
     Rule(
         key="theme.out_of_hours.shift_support",
@@ -1429,6 +1454,7 @@ _THEME = (
         weeks=(0, 1, 2),
         adkar_target="ability",
         themes=("out_of_hours",),
+        roles=_AT_THE_WORK,
     ),
     Rule(
         key="theme.workload.remove_extra_steps",
@@ -1445,6 +1471,7 @@ _THEME = (
         weeks=(-4,),
         adkar_target="desire",
         themes=("workload",),
+        roles=_AT_THE_WORK,
     ),
     Rule(
         key="theme.alerts.tune_notifications",
@@ -1461,6 +1488,7 @@ _THEME = (
         weeks=(-3,),
         adkar_target="ability",
         themes=("alerts",),
+        roles=_AT_THE_WORK,
     ),
     Rule(
         key="theme.business_calendar.avoid_critical_period",
@@ -1493,6 +1521,43 @@ _THEME = (
         weeks=(-2,),
         adkar_target="knowledge",
         themes=("reporting",),
+    ),
+    _sponsor_answer(
+        "hardware",
+        "Agree with {name} what devices and connectivity to buy",
+        "What is missing where the work happens (devices, scanners, printers, wi-fi), what "
+        "it costs and by when it must arrive; ask {name} to approve the order now, not in "
+        "go-live week.",
+        -4,
+    ),
+    _sponsor_answer(
+        "staff_turnover",
+        "Agree with {name} how new joiners learn the new way",
+        "People who start after training ends: who onboards them, how often, and that the "
+        "induction teaches the new system. Ask {name} to make it part of every induction.",
+        -2,
+    ),
+    _sponsor_answer(
+        "out_of_hours",
+        "Agree with {name} support for nights and weekends",
+        "Every shift needs the help the day shift gets: ask {name} to approve floor walkers "
+        "or champions on every shift in go-live week and a support line that answers around "
+        "the clock.",
+        -3,
+    ),
+    _sponsor_answer(
+        "workload",
+        "Show {name} which extra steps were removed",
+        "{name} worries the change adds work. Show, task by task, which steps were removed "
+        "and what is left; ask them to tell their teams what was done about it.",
+        -3,
+    ),
+    _sponsor_answer(
+        "alerts",
+        "Show {name} how alerts were tuned",
+        "Which alerts people will receive, which were switched off and how a noisy one is "
+        "reported; ask {name} to back the rule that an alert nobody acts on is removed.",
+        -2,
     ),
 )
 

@@ -18,6 +18,11 @@ Matching rules:
 - A phrase of several words matches those words in a row, separated by
   spaces, hyphens or slashes: "month-end" matches "month end" and
   "Month-End"; "24/7" matches "24/7".
+- Where phrases of one theme overlap, the longest from the first word is
+  quoted ("month-end close", not also "month-end"). "Close" and "audit" count
+  only in phrases that name the accounting close or an audit period, and
+  "close" never as "closed" or "closing" ("the ward is closed", "the audit
+  trail" are not the business calendar; "closing the books" is).
 - Resistance points that are resolved or accepted no longer count: the
   concern was answered or knowingly left.
 
@@ -173,11 +178,33 @@ THEME_LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
             "month-end",
             "quarter-end",
             "year-end",
-            "close",
+            # "Close" alone is mostly something else ("close to go-live", "work
+            # closely"): only the accounting close, named as such.
+            "month-end close",
+            "quarter-end close",
+            "year-end close",
+            "financial close",
+            "period close",
+            "the close",
+            "close in",
+            "close the books",
+            "closing the books",
+            "books close",
+            "close week",
+            "close period",
+            "close process",
+            "close calendar",
+            "close cycle",
             "peak",
             "season",
             "holiday",
-            "audit",
+            # "Audit" alone is mostly the system's own ("audit trail", "audit log").
+            "audit season",
+            "audit period",
+            "audit week",
+            "audit deadline",
+            "external audit",
+            "statutory audit",
             "busy period",
             "black friday",
         ),
@@ -194,6 +221,9 @@ THEME_LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 THEME_CODES: tuple[str, ...] = tuple(code for code, _ in THEME_LEXICON)
+# Words whose inflections are nearly always meant otherwise keep only these
+# forms: "the ward is closed", "closing the old system down" are not the close.
+_WORD_FORMS: dict[str, frozenset[str]] = {"close": frozenset({"close", "closes"})}
 
 # Statuses whose resistance points no longer speak for the stakeholder.
 _SETTLED_STATUSES = frozenset({"resolved", "accepted"})
@@ -241,7 +271,11 @@ def _compile(lexicon: Iterable[tuple[str, Iterable[str]]]) -> dict[str, tuple[_P
     for code, phrases in lexicon:
         for phrase in phrases:
             compiled = _Phrase(
-                code, tuple(_inflections(word.casefold()) for word in _WORD.findall(phrase))
+                code,
+                tuple(
+                    _WORD_FORMS.get(word.casefold()) or _inflections(word.casefold())
+                    for word in _WORD.findall(phrase)
+                ),
             )
             for form in compiled.words[0]:
                 by_first_form.setdefault(form, []).append(compiled)
@@ -252,13 +286,21 @@ _PHRASES_BY_FIRST_FORM = _compile(THEME_LEXICON)
 
 
 def _matches(text: str) -> Iterator[tuple[str, str]]:
-    """(theme code, phrase as written) for every phrase in `text`, in reading order."""
+    """(theme code, phrase as written) for every phrase in `text`, in reading order.
+
+    Where phrases of one theme overlap, the longest from the first word is the
+    one quoted: "month-end close", not also "month-end"; "audit season", not
+    also "season".
+    """
     words = list(_WORD.finditer(text))
     folded = [word.group().casefold() for word in words]
+    # Theme -> the word after its last match: a phrase inside it is not quoted again.
+    covered: dict[str, int] = {}
     for start, first in enumerate(folded):
+        longest: dict[str, int] = {}
         for phrase in _PHRASES_BY_FIRST_FORM.get(first, ()):
             end = start + len(phrase.words)
-            if end > len(words):
+            if end > len(words) or end <= longest.get(phrase.code, start):
                 continue
             if all(
                 folded[start + offset] in forms for offset, forms in enumerate(phrase.words)
@@ -266,7 +308,11 @@ def _matches(text: str) -> Iterator[tuple[str, str]]:
                 _PHRASE_GAP.fullmatch(text[words[i].end() : words[i + 1].start()])
                 for i in range(start, end - 1)
             ):
-                yield phrase.code, text[words[start].start() : words[end - 1].end()]
+                longest[phrase.code] = end
+        for code, end in longest.items():
+            if start >= covered.get(code, 0):
+                covered[code] = end
+                yield code, text[words[start].start() : words[end - 1].end()]
 
 
 def _own_words(stakeholder: Stakeholder, resistance_points: Iterable[ResistancePoint]) -> list[str]:

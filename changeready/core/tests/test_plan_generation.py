@@ -344,6 +344,44 @@ def test_each_theme_gets_an_item_quoting_their_own_words():
     assert weeks_of(plan, "theme.staff_turnover.new_joiner_onboarding", "agency") == [1, 5, 9]
 
 
+HANDS_ON_THEMES = {
+    "extra clicks": "theme.workload.remove_extra_steps",
+    "too few scanners": "theme.hardware.device_check",
+    "many new starters": "theme.staff_turnover.new_joiner_onboarding",
+    "night shifts": "theme.out_of_hours.shift_support",
+    "too many pop-ups": "theme.alerts.tune_notifications",
+}
+
+
+@pytest.mark.parametrize("words", sorted(HANDS_ON_THEMES))
+@pytest.mark.parametrize(
+    ("role", "at_the_work"),
+    [
+        ("daily_user", True),
+        ("people_manager", True),
+        ("product_admin", True),
+        ("it_security", True),
+        ("downstream", True),
+        ("economic_buyer", False),
+        ("executive_sponsor", False),
+    ],
+)
+def test_hands_on_theme_steps_go_to_the_people_at_the_work_executives_decide(
+    words, role, at_the_work
+):
+    worker_rule = HANDS_ON_THEMES[words]
+    decision_rule = f"theme.{worker_rule.split('.')[1]}.sponsor_decision"
+    plan = generate_plan(engagement(person("them", role=role, success_definition=words)))
+    assert {item.audience_ids for item in items_of(plan, worker_rule)} == (
+        {("them",)} if at_the_work else set()
+    )
+    decisions = items_of(plan, decision_rule)
+    assert [item.audience_ids for item in decisions] == ([] if at_the_work else [("them",)])
+    for item in decisions:
+        assert (item.workstream, item.week < 0) == ("sponsorship", True)
+        assert words in item.reason
+
+
 def test_every_theme_found_is_answered_by_its_rules():
     from changeready.core.themes import themes_of
 

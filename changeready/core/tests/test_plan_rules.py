@@ -301,7 +301,15 @@ def _landscape_where_every_rule_fires():
         )
     )
     stakeholders = [
-        person("buyer", role="economic_buyer", influence=5, interest=4),
+        person(
+            "buyer",
+            role="economic_buyer",
+            influence=5,
+            interest=4,
+            # An executive raising the hands-on themes gets their decisions.
+            success_definition="No extra clicks, enough scanners, new starters trained, "
+            "night shifts covered and fewer pop-ups.",
+        ),
         person("sponsor", role="executive_sponsor", influence=5, interest=1, opposed_purchase=True),
         group("crowd", headcount=200, resistance_triggers=said, interest=4, influence=4),
         group("fans", engagement="supportive"),

@@ -51,7 +51,17 @@ def test_the_lexicon_keeps_the_public_codes_in_order():
         ("too many pop-ups", "alerts", ("pop-ups",)),
         ("during Month-End", "business_calendar", ("Month-End",)),
         ("month end", "business_calendar", ("month end",)),
-        ("closing the books", "business_calendar", ("closing",)),
+        ("closing the books", "business_calendar", ("closing the books",)),
+        ("Month-end close in 5 days", "business_calendar", ("Month-end close",)),
+        ("during the financial close", "business_calendar", ("financial close",)),
+        ("the period closes on day 5", "business_calendar", ("period closes",)),
+        ("books close on the 3rd", "business_calendar", ("books close",)),
+        ("nothing moves in close week", "business_calendar", ("close week",)),
+        ("the external audit in March", "business_calendar", ("external audit",)),
+        ("busy in audit season", "business_calendar", ("audit season",)),
+        ("Close in 5 working days instead of 9", "business_calendar", ("Close in",)),
+        ("One close calendar for all plants", "business_calendar", ("close calendar",)),
+        ("nobody sleeps during the close", "business_calendar", ("the close",)),
         ("lose sight of the team", "reporting", ("lose sight",)),
         ("losing sight of orders", "reporting", ("losing sight",)),
         ("weekly reports", "reporting", ("reports",)),
@@ -81,6 +91,34 @@ def test_a_phrase_never_matches_inside_another_word_or_sense(text, code):
     assert (code in found) == (code == "staff_turnover"), found
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ward is closed at weekends",  # "closed" is not the accounting close
+        "the ticket was closed",
+        "the CQC action on drug charts closed",
+        "audit findings on manual journals closed in the period",
+        "the closed period of the old system",
+        "we are close to go-live",
+        "a close call last time",
+        "closing the old system down",
+        "they want closer involvement",
+        "keep the audit trail",
+        "every change goes to the audit log",
+        "audited by IT",
+    ],
+)
+def test_close_and_audit_alone_are_not_the_business_calendar(text):
+    assert "business_calendar" not in themes(text)
+
+
+def test_the_longest_phrase_of_a_theme_is_the_one_quoted():
+    assert themes("Month-end close, then the quarter-end")["business_calendar"] == (
+        "Month-end close",
+        "quarter-end",
+    )
+
+
 def test_empty_words_have_no_themes():
     assert themes_of(stakeholder("s"), ()) == ()
 
@@ -99,7 +137,7 @@ def test_matches_come_deduplicated_as_first_written_and_in_lexicon_order():
     assert themes_of(person, ()) == (
         ThemeMatch("data_use", ("monitored",)),
         ThemeMatch("workload", ("double entry", "overtime")),
-        ThemeMatch("business_calendar", ("Month-end", "close")),
+        ThemeMatch("business_calendar", ("Month-end close", "month end")),
     )
 
 

@@ -81,13 +81,14 @@ def has_line(kpi: Kpi) -> bool:
 
 def line_at(kpi: Kpi, week: int) -> float | None:
     """Where the KPI should be in `week`: None without a baseline or due week."""
-    if not has_line(kpi):
+    baseline, due_week = kpi.baseline, kpi.due_week
+    if baseline is None or due_week is None:  # not has_line(kpi)
         return None
-    if week >= kpi.due_week or kpi.due_week <= 0:
+    if week >= due_week or due_week <= 0:
         return kpi.target
     if week <= 0:
-        return kpi.baseline
-    return kpi.baseline + (kpi.target - kpi.baseline) * week / kpi.due_week
+        return baseline
+    return baseline + (kpi.target - baseline) * week / due_week
 
 
 def latest_value(kpi: Kpi, current_week: int) -> KpiValue | None:
@@ -99,9 +100,11 @@ def latest_value(kpi: Kpi, current_week: int) -> KpiValue | None:
 def off_track(kpi: Kpi, current_week: int) -> OffTrack | None:
     """The KPI's latest value when it is worse than its line by more than the tolerance."""
     latest = latest_value(kpi, current_week)
-    if latest is None or not has_line(kpi):
+    if latest is None or kpi.baseline is None:
         return None
     expected = line_at(kpi, latest.week)
+    if expected is None:  # no due week, so no line
+        return None
     tolerance = OFF_TRACK_TOLERANCE * abs(kpi.target - kpi.baseline)
     if effective_direction(kpi) == "increase":
         worse_by = expected - latest.value

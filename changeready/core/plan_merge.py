@@ -128,7 +128,8 @@ def merge_plan(
             to_remove.append(item.id)
             continue
         kept.append(item.id)
-        if item.untouched_generated and item.content and _differs(item.content, fresh):
+        # An untouched item without a fresh one was removed above.
+        if item.untouched_generated and item.content and fresh and _differs(item.content, fresh):
             to_refresh.append(ItemRefresh(item.id, fresh))
     blocked = stored_keys | set(dismissed_keys)
     return PlanChanges(

@@ -56,7 +56,7 @@ Decisions where the domain reference leaves room:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -662,7 +662,7 @@ def _one_per_week(drafts: Sequence[_Draft]) -> list[_Draft]:
     Only a late plan brings several weeks of a rule into one week: repeating
     the why four times in the current week helps nobody.
     """
-    latest: dict[tuple, _Draft] = {}
+    latest: dict[tuple[object, ...], _Draft] = {}
     for draft in drafts:
         slot = (draft.week, draft.rule_key, draft.audience, draft.point.id if draft.point else "")
         if slot not in latest or draft.intended_week > latest[slot].intended_week:
@@ -704,7 +704,7 @@ def _avoid_blackout(draft: _Draft, context: _Context) -> None:
     draft.week = week
 
 
-def _nearest_week(week: int, context: _Context, fits) -> int | None:
+def _nearest_week(week: int, context: _Context, fits: Callable[..., bool]) -> int | None:
     """The nearest earlier week that fits, else the nearest later one, within the band."""
     low, high = _band(week)
     low = max(low, context.earliest_week)
@@ -896,7 +896,7 @@ def _reach_safety_net(drafts: Sequence[_Draft], context: _Context, rank: int) ->
 # --- sizing -------------------------------------------------------------------
 
 
-def _priority(draft: _Draft) -> tuple:
+def _priority(draft: _Draft) -> tuple[bool, int, int, tuple[str, ...]]:
     """Lower sorts first: protected items, then library order, then week."""
     return (not draft.protected, draft.rank, draft.week, draft.audience)
 
@@ -1123,7 +1123,7 @@ def owner_for(
         return engagement.delivery_lead_name
     if owner_role == "customer_success":
         return engagement.cs_owner_name
-    eligible = context.eligible_owners[owner_role]
+    eligible: Sequence[_Facts] = context.eligible_owners[owner_role]
     if owner_role in ("customer_manager", "champion"):
         group = _group_of(audience, context)
         eligible = [f for f in eligible if group and f.stakeholder.group_id == group] or eligible
@@ -1174,7 +1174,7 @@ def _conditions(rule: Rule, subject: _Facts | None) -> list[str]:
         facts.append(
             f"{_words(subject.quadrant)} (influence {stakeholder.influence}, "
             f"interest {stakeholder.interest})"
-            if subject
+            if subject and stakeholder
             else f"quadrant {_one_of(rule.quadrants)}"
         )
     if rule.barriers:

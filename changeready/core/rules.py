@@ -213,7 +213,7 @@ class Rule:
         missing = [name for name in _REQUIRED_FIELDS if name not in data]
         if missing:
             raise ValueError(f"rule {label}: field {missing[0]!r} is required")
-        values = {
+        values: dict[str, Any] = {
             name: tuple(value) if name in _TUPLE_FIELDS and isinstance(value, list) else value
             for name, value in data.items()
         }

@@ -28,10 +28,12 @@ run: install var
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	DEBUG=true PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# mypy's Django plugin loads the settings, which need DEBUG (or a SECRET_KEY).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=true $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

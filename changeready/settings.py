@@ -325,7 +325,7 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
-PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": []}
+PERMISSIONS_POLICY: dict[str, list[str]] = {"camera": [], "microphone": [], "geolocation": []}
 # Absolute lifetime: a session ends this long after log-in, however active.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
 # Idle timeout: a session ends after this long without a request.

@@ -91,7 +91,7 @@ Email = Annotated[
 
 
 def choice(values: tuple[str, ...]):
-    return Literal[values]  # type: ignore[valid-type]
+    return Literal[values]
 
 
 def _drop_default(schema: dict[str, Any]) -> None:

@@ -184,7 +184,7 @@ def _engagement_extra(engagement: Engagement, file: dict) -> dict:
     # Generation keys, dismissed keys and snapshots name rows by id; ids change in a restore.
     to_references = _ids_to_references(references)
     # A digest in a key stands for an audience the generator makes now, or an item has.
-    digests = {}
+    digests: dict[str, str] = {}
     for ids in [
         *(generated.audience_ids for generated in preview_regeneration(engagement).plan.items),
         *([s.id for s in item.audience.all()] for item in items),

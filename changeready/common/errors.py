@@ -18,7 +18,7 @@ def validation_errors(error: ValidationError, paths: Mapping[str, Path]) -> list
     """A model's ValidationError as field errors, model field names mapped to input paths."""
     if not hasattr(error, "error_dict"):
         return [{"path": [], "message": message} for message in error.messages]
-    result = []
+    result: list[dict[str, object]] = []
     for field, field_errors in error.message_dict.items():
         default: Path = [] if field == NON_FIELD_ERRORS else [field]
         path = list(paths.get(field, default))

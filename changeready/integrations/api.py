@@ -35,8 +35,8 @@ from changeready.integrations.models import (
 
 router = Router(tags=["webhooks"])
 
-Kind = Literal[tuple(EndpointKind.values)]  # type: ignore[valid-type]
-Event = Literal[tuple(EventType.values)]  # type: ignore[valid-type]
+Kind = Literal[tuple(EndpointKind.values)]
+Event = Literal[tuple(EventType.values)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Description = Annotated[str, StringConstraints(max_length=200)]
 Events = Annotated[list[Event], Field(min_length=1)]
@@ -94,7 +94,7 @@ class AttemptOut(Schema):
 class DeliveryOut(Schema):
     id: UUID = Field(description="The `webhook-id` header: the same over retries and replays.")
     event_type: str
-    status: Literal[tuple(DeliveryStatus.values)]  # type: ignore[valid-type]
+    status: Literal[tuple(DeliveryStatus.values)]
     attempts: list[AttemptOut]
     next_attempt_at: datetime | None
     created_at: datetime

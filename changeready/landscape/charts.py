@@ -261,7 +261,7 @@ def power_interest_svg(
     assistive technology, so links inside it could be focused but not read.
     """
     placed = _layout(points)
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for point in points:
         high_influence = _clamp_level(point.influence) >= HIGH_FROM
         high_interest = _clamp_level(point.interest) >= HIGH_FROM

@@ -246,7 +246,7 @@ def detect_crm_format(header_row: list[str]) -> CrmFormat | None:
 def parse_crm_table(table: list[list[str]], crm: CrmFormat) -> ParsedFile:
     """A CRM export's contacts into person rows, with a problem per unreadable cell."""
     parsed = ParsedFile(crm_label=crm.label)
-    index = {}
+    index: dict[str, int] = {}
     for position, cell in enumerate(table[0]):
         index.setdefault(_crm_code(cell), position)
 
@@ -320,7 +320,7 @@ def _parse_template_table(table: list[list[str]]) -> ParsedFile:
     data = table[1:]
     if not any(any(cell.strip() for cell in row) for row in data):
         raise ImportFileError("The file has a header row but no stakeholders.")
-    seen = {}
+    seen: dict[str, int] = {}
     for index, header in enumerate(headers):
         if not header:
             continue

@@ -279,7 +279,7 @@ IMPORT_META_KEYS = ("row", "key", "group")
 
 
 def _problems_from(error: ValidationError, row_number: int) -> list[ImportProblem]:
-    problems = []
+    problems: list[ImportProblem] = []
     for field, messages in error.message_dict.items():
         column = MODEL_FIELD_TO_IMPORT.get(field, field)
         if column == "__all__":
@@ -337,7 +337,7 @@ def import_stakeholders(engagement, rows: list[dict]) -> list[Stakeholder]:
         else:
             first_row_by_name[folded] = row["row"]
 
-    file_group_refs = {}
+    file_group_refs: dict[str, dict] = {}
     for row in rows:
         if row.get("kind") == "group":
             for ref in (row.get("key"), row.get("name")):

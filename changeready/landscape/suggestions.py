@@ -131,7 +131,7 @@ def phrase_offers(workspace_phrases, role: str) -> dict[str, list[tuple[Phrase, 
     Each comes with whether it fits `role` (a phrase for any role always does);
     the form shows those and keeps the rest hidden until the role changes to theirs.
     """
-    offered = {field: [] for field in PHRASE_FIELD_LABELS}
+    offered: dict[str, list[tuple[Phrase, bool]]] = {field: [] for field in PHRASE_FIELD_LABELS}
     seen = set()
     for phrase in [*workspace_phrases, *BUILT_IN_PHRASES]:
         key = (phrase.field, phrase.role, phrase.text)

@@ -137,7 +137,7 @@ def parse_actuals_csv(raw: bytes) -> list[tuple[int, ActualRow]]:
     if table.undecodable_rows:
         raise ActualsImportError([RowError(line, NOT_UTF8) for line in table.undecodable_rows])
     header, *records = table.rows
-    columns = {}
+    columns: dict[str, int] = {}
     for position, name in enumerate(header):
         normalised = " ".join(name.strip().lower().replace("_", " ").split())
         for column, aliases in _HEADER_ALIASES.items():
@@ -232,7 +232,8 @@ def record_actuals(
         (target.stakeholder_id, target.week): target
         for target in engagement.adoption_targets.select_for_update()
     }
-    errors, seen, updated = [], {}, []
+    errors, updated = [], []
+    seen: dict[tuple, int] = {}
     for line, actual in actuals:
         stakeholder = stakeholders.get(actual.stakeholder_id)
         if stakeholder is None:

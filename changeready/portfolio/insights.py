@@ -91,9 +91,9 @@ class Insights:
 
 def resistance_insights(workspace) -> tuple[list[SourceRecurrence], list]:
     engagements_per_source = defaultdict(set)
-    points = defaultdict(int)
-    resolved = defaultdict(int)
-    per_strategy = defaultdict(lambda: [0, 0])
+    points: defaultdict[str, int] = defaultdict(int)
+    resolved: defaultdict[str, int] = defaultdict(int)
+    per_strategy: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     rows = ResistancePoint.objects.for_workspace(workspace).values_list(
         "engagement_id", "source", "strategy", "status"
     )

@@ -25,7 +25,7 @@ class StandardLibraryOnlyContract(Contract):
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         sources = list(self.source_modules)  # type: ignore[call-overload]
-        exempt = tuple(self.exempt_modules or ())  # type: ignore[arg-type]
+        exempt = tuple(self.exempt_modules or ())
         violations = []
         for source in sources:
             for module in sorted({source} | graph.find_descendants(source)):

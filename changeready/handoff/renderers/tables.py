@@ -110,7 +110,7 @@ KPI_COLUMNS = (
 
 def kpi_rows(playbook: Playbook) -> list[tuple]:
     """One row per KPI and week with a value (one row without a week for a KPI without values)."""
-    rows = []
+    rows: list[tuple] = []
     for kpi in playbook.kpis:
         fields = (
             kpi.name,

@@ -47,6 +47,8 @@ from changeready.engagement_file.importing import (
     parse,
 )
 from changeready.engagement_file.schema import format_checker
+from changeready.engagement_templates.content import content_errors
+from changeready.engagement_templates.models import EngagementTemplate
 from changeready.engagements.models import Engagement
 from changeready.planning.models import PlanState, WorkspaceRule
 from changeready.planning.regeneration import preview_regeneration
@@ -300,6 +302,15 @@ def export_workspace(workspace: Workspace) -> dict:
             }
             for row in WorkspaceRule.objects.for_workspace(workspace).order_by("position", "key")
         ],
+        "templates": [
+            {
+                "name": template.name,
+                "description": template.description,
+                "industry": template.industry,
+                "content": template.content,
+            }
+            for template in EngagementTemplate.objects.for_workspace(workspace).order_by("name")
+        ],
         "engagements": sorted(entries, key=_engagement_order),
     }
 
@@ -329,6 +340,22 @@ def _schema_errors(document: Any) -> list[dict]:
     for index, entry in enumerate(engagements if isinstance(engagements, list) else []):
         if isinstance(entry, dict) and isinstance(entry.get("file"), dict):
             errors += _prefixed(check_document(entry["file"]), ["engagements", index, "file"])
+    templates = document.get("templates") if isinstance(document, dict) else None
+    for index, entry in enumerate(templates if isinstance(templates, list) else []):
+        if isinstance(entry, dict) and isinstance(entry.get("content"), dict):
+            errors += _prefixed(content_errors(entry["content"]), ["templates", index, "content"])
+    return errors
+
+
+def _template_errors(templates: list[dict]) -> list[dict]:
+    errors = []
+    seen: dict[str, int] = {}
+    for index, template in enumerate(templates):
+        name = template["name"]
+        if name in seen:
+            message = f"Duplicate name: templates[{seen[name]}] has it."
+            errors.append({"path": ["templates", index, "name"], "message": message})
+        seen.setdefault(name, index)
     return errors
 
 
@@ -417,6 +444,7 @@ def check_backup(document: Any) -> list[dict]:
         errors.append({"path": ["workspace", "slug"], "message": message})
     errors += _member_errors(document["members"])
     errors += _rule_errors(document["rules"])
+    errors += _template_errors(document.get("templates", []))
     for index, entry in enumerate(document["engagements"]):
         errors += _prefixed(_extra_errors(entry), ["engagements", index])
     return sorted(errors, key=_path_key)
@@ -459,6 +487,16 @@ def _restore(document: dict) -> RestoreSummary:
     users, existing = _restore_members(workspace, document["members"])
     WorkspaceRule.objects.bulk_create(
         WorkspaceRule(workspace=workspace, **row) for row in document["rules"]
+    )
+    EngagementTemplate.objects.bulk_create(
+        EngagementTemplate(
+            workspace=workspace,
+            name=entry["name"],
+            description=entry.get("description", ""),
+            industry=entry.get("industry", ""),
+            content=entry["content"],
+        )
+        for entry in document.get("templates", [])
     )
     errors = []
     for index, entry in enumerate(document["engagements"]):

@@ -22,6 +22,8 @@ from changeready.backup.services import (
     import_workspace,
 )
 from changeready.engagement_file.importing import import_engagement, parse
+from changeready.engagement_templates.models import EngagementTemplate
+from changeready.engagement_templates.services import save_as_template
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import update_engagement
 from changeready.landscape.models import ResistancePoint, Stakeholder
@@ -53,6 +55,7 @@ TABLES = (
     Membership,
     DigestPreference,
     WorkspaceRule,
+    EngagementTemplate,
     Engagement,
     Stakeholder,
     ResistancePoint,
@@ -125,6 +128,8 @@ def acme():
         adkar_desire=2.5, adkar_ability=3.25, adkar_measured_on=date(2027, 3, 1), adkar_responses=7
     )
 
+    save_as_template(northwind, name="Warehouse, Northwind style", industry="warehousing")
+
     harbor = Engagement.objects.get(workspace=workspace, name__icontains="close")
     update_engagement(
         harbor,
@@ -179,6 +184,10 @@ def test_the_backup_holds_members_rules_and_every_engagement(acme):
         (PULSE, False),
         ("team.weekly_standup", True),
     }
+    assert [(t["name"], t["industry"]) for t in document["templates"]] == [
+        ("Warehouse, Northwind style", "warehousing")
+    ]
+    assert "Northwind" not in json.dumps(document["templates"][0]["content"])
     assert len(document["engagements"]) == 3
     northwind = next(e["extra"] for e in document["engagements"] if e["extra"]["plan_state"])
     # Generation keys name stakeholders by the file's keys, not by ids a restore changes.
@@ -280,6 +289,45 @@ def test_every_broken_engagement_file_is_reported_with_its_path(acme):
         "members[0].role",
     ]
     assert all(not model.objects.exists() for model in TABLES)
+
+
+def test_a_broken_template_is_reported_with_its_path(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    document["templates"][0]["content"]["stakeholders"][0]["influence"] = 9
+    document["templates"].append(document["templates"][0])
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    assert [line.split(":")[0] for line in raised.value.lines()] == [
+        "templates[0].content.stakeholders[0].influence",
+        "templates[1].content.stakeholders[0].influence",
+    ]
+    assert all(not model.objects.exists() for model in TABLES)
+
+
+def test_two_templates_of_one_name_are_refused(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    document["templates"].append(document["templates"][0])
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    assert raised.value.lines() == ["templates[1].name: Duplicate name: templates[0] has it."]
+    assert all(not model.objects.exists() for model in TABLES)
+
+
+def test_a_backup_from_before_templates_restores(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    del document["templates"]
+
+    summary = import_workspace(document)
+
+    assert summary.engagements == 3
+    assert not EngagementTemplate.objects.exists()
 
 
 def test_an_engagement_the_models_refuse_rolls_the_whole_restore_back(acme):

@@ -209,6 +209,15 @@
     }
   }
 
+  // The row a pasted line goes to after `row`. Names pasted over several rows
+  // are new stakeholders: they never rename the stored ones below, but fill
+  // new rows. Other columns fill downwards, as in a spreadsheet.
+  function below(row, names) {
+    var next = row.nextElementSibling;
+    while (names && next && !next.hasAttribute("data-new")) next = next.nextElementSibling;
+    return next || addRow(false);
+  }
+
   // Rows copied from a spreadsheet arrive as lines of tab-separated cells.
   table.addEventListener("paste", function (event) {
     var field = event.target;
@@ -224,7 +233,7 @@
     }
     var pasted = [];
     lines.forEach(function (line, index) {
-      var target = index === 0 ? row : row.nextElementSibling || addRow(false);
+      var target = index === 0 ? row : below(row, start === 0);
       line.split("\t").forEach(function (cell, offset) {
         var name = columns[start + offset];
         if (name) setCell(target, name, cell);

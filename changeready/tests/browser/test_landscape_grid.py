@@ -135,6 +135,30 @@ def test_rows_pasted_from_a_spreadsheet_become_stakeholders(page, member, engage
     assert_accessible(page)
 
 
+def test_names_pasted_over_stored_rows_never_rename_the_ones_below(page, member, engagement):
+    StakeholderFactory(engagement=engagement, name="Pickers", headcount=40)
+    StakeholderFactory(engagement=engagement, name="Packers", headcount=12)
+    log_in(page, member)
+    page.goto(f"/engagements/{engagement.id}/landscape/grid/")
+    cell(grid_row(page, 1), "Name").focus()
+    paste(page, "Pickers\tgroup\tUses it daily\nLoaders\tgroup\tUses it daily\n")
+    expect(page.get_by_role("status")).to_have_text(re.compile("Row 3 saved: “Loaders”"))
+    assert sorted(Stakeholder.objects.values_list("name", flat=True)) == [
+        "Loaders",
+        "Packers",
+        "Pickers",
+    ]
+    # Other columns fill the rows below, as in a spreadsheet.
+    cell(grid_row(page, 1), "People").focus()
+    paste(page, "41\n13\n")
+    expect(page.get_by_role("status")).to_have_text(re.compile("Row 2 saved: “Packers”"))
+    assert dict(Stakeholder.objects.values_list("name", "headcount")) == {
+        "Pickers": 41,
+        "Packers": 13,
+        "Loaders": None,
+    }
+
+
 def test_a_viewer_reads_the_grid(page, viewer, engagement):
     StakeholderFactory(engagement=engagement, name="Pickers", headcount=40)
     log_in(page, viewer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -14,32 +14,61 @@ from pydantic import (
     ConfigDict,
     StrictBool,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
 from changeready.api.errors import invalid
 from changeready.common.dates import EARLIEST, LATEST, checked_date
-from changeready.common.text import text_problem
+from changeready.common.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, text_problem
 
 
-def _refuse_control_characters(value: Any) -> Any:
-    # Checked for every text in a body, nested ones included; a single-line
-    # field's line breaks are refused by its model (`common/models.py`).
-    texts = value if isinstance(value, list | tuple) else [value]
-    for text in texts:
-        problem = isinstance(text, str) and text_problem(text, multiline=True)
-        if problem:
-            raise ValueError(problem)
-    return value
+def with_text_patterns(node: Any, pattern: str) -> None:
+    """Write into a JSON schema what its text may hold, so that clients and
+    fuzzers see the rule the input check applies: every plain string (not a
+    date, an email, an enum or one with a pattern of its own) gets `pattern`."""
+    if not isinstance(node, dict):
+        return
+    types = node.get("type")
+    is_text = "string" in (types if isinstance(types, list) else [types])
+    if is_text and not {"format", "pattern", "enum", "const"} & set(node):
+        node["pattern"] = pattern
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in node.get(key, ()):
+            with_text_patterns(option, pattern)
+    with_text_patterns(node.get("items"), pattern)
+
+
+def _text_patterns(schema: dict[str, Any], model: type[InputSchema]) -> None:
+    for name, field_schema in schema.get("properties", {}).items():
+        multiline = name in model.multiline_fields
+        with_text_patterns(field_schema, MULTI_LINE_PATTERN if multiline else SINGLE_LINE_PATTERN)
 
 
 class InputSchema(Schema):
     """A request body: unknown fields are refused (a typo must not be silently
-    ignored), and so is text with control characters, NUL or lone surrogates."""
+    ignored), and so is text with control characters, NUL or lone surrogates.
 
-    model_config = ConfigDict(extra="forbid")
+    Text is single-line (a name, a title) unless its field is listed in
+    `multiline_fields` (notes, descriptions: tab and line breaks allowed), as in
+    the model that stores it (`common/models.py`); the schema says the same
+    with a `pattern` on every such string."""
 
-    _text = field_validator("*", mode="before")(_refuse_control_characters)
+    multiline_fields: ClassVar[frozenset[str]] = frozenset()
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_text_patterns)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked for every text in a body, nested ones included.
+        multiline = info.field_name in cls.multiline_fields
+        texts = value if isinstance(value, list | tuple) else [value]
+        for text in texts:
+            problem = isinstance(text, str) and text_problem(text, multiline=multiline)
+            if problem:
+                raise ValueError(problem)
+        return value
 
 
 def _json_number(value: Any) -> Any:
@@ -58,7 +87,10 @@ def _json_string(value: Any) -> Any:
     return value
 
 
-# Dates outside the ones the app computes with are refused (docs in `common/dates.py`).
+# Dates outside the ones the app computes with are refused (docs in `common/dates.py`);
+# the schema says so with YEARS_PATTERN on every date (`api.api`).
+assert (EARLIEST.year, LATEST.year) == (1970, 2199), "update YEARS_PATTERN"
+YEARS_PATTERN = r"^(19[7-9][0-9]|2[01][0-9][0-9])-"
 JsonDate = Annotated[date, BeforeValidator(_json_string), AfterValidator(checked_date)]
 AsOf = Annotated[
     date,
@@ -98,9 +130,17 @@ def _drop_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
-def omitted(**constraints: Any) -> Any:
-    """A PATCH field that may be left out but, when given, must not be null."""
-    return Field(None, json_schema_extra=_drop_default, **constraints)
+def omitted(schema_extra: dict[str, Any] | None = None, **constraints: Any) -> Any:
+    """A PATCH field that may be left out but, when given, must not be null.
+
+    `schema_extra` adds to its JSON schema (pydantic cannot combine a field's
+    schema dict with this callable)."""
+
+    def without_default(schema: dict[str, Any]) -> None:
+        _drop_default(schema)
+        schema.update(schema_extra or {})
+
+    return Field(None, json_schema_extra=without_default, **constraints)
 
 
 class Contact(InputSchema):

@@ -20,6 +20,12 @@ _SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
+# The same rules as JSON Schema patterns, for the API's schema (lone surrogates
+# cannot be written in a JSON Schema pattern; JSON text does not produce them).
+SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"
+MULTI_LINE_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+
+
 def text_problem(value: str, *, multiline: bool) -> str | None:
     """Why `value` cannot be stored as user text, in words; None when it can."""
     forbidden = _MULTI_LINE_FORBIDDEN if multiline else _SINGLE_LINE_FORBIDDEN

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AfterValidator
 
 from changeready.api.auth import api_engagement, api_membership, api_workspace, require_write
 from changeready.api.errors import model_validation, responses
@@ -51,7 +53,17 @@ class BlackoutPeriodOut(Schema):
     label: str
 
 
-Arr = Field(None, ge=0, allow_inf_nan=False, description="Annual contract value.")
+ARR_MAX = 999_999_999_999.99
+
+
+def _to_cents(value: float | None) -> float | None:
+    # Money: the model keeps 14 digits, two of them after the point; a JSON
+    # number may carry more decimals than that (452354871226.49005).
+    return None if value is None else min(round(value, 2), ARR_MAX)
+
+
+Money = Annotated[JsonFloat, AfterValidator(_to_cents)]
+Arr = Field(None, ge=0, le=ARR_MAX, allow_inf_nan=False, description="Annual contract value.")
 
 
 class EngagementOut(Schema):
@@ -82,6 +94,8 @@ class EngagementPage(Schema):
 
 
 class EngagementIn(InputSchema):
+    multiline_fields = frozenset({"change_summary"})
+
     name: Name200
     customer: Name200
     product: Text200 = ""
@@ -91,7 +105,7 @@ class EngagementIn(InputSchema):
     change_summary: str = Field("", max_length=10000)
     delivery_lead: Contact | None = None
     cs_owner: Contact | None = None
-    arr: JsonFloat | None = Arr
+    arr: Money | None = Arr
     renewal_date: JsonDate | None = None
     opposition_reviewed: Bool = False
     adoption_mode: AdoptionMode = "voluntary"
@@ -100,6 +114,8 @@ class EngagementIn(InputSchema):
 
 class EngagementPatch(InputSchema):
     """Any subset of the writable fields; null clears an optional one."""
+
+    multiline_fields = frozenset({"change_summary"})
 
     name: Name200 = omitted()
     customer: Name200 = omitted()
@@ -110,7 +126,7 @@ class EngagementPatch(InputSchema):
     change_summary: str = omitted(max_length=10000)
     delivery_lead: Contact | None = None
     cs_owner: Contact | None = None
-    arr: JsonFloat | None = Arr
+    arr: Money | None = Arr
     renewal_date: JsonDate | None = None
     opposition_reviewed: Bool = omitted()
     adoption_mode: AdoptionMode = omitted()

@@ -15,7 +15,8 @@ from typing import Any
 from changeready.core.model import BlackoutPeriod
 
 MAX_PERIODS = 20
-MAX_LABEL_LENGTH = 100
+# As the engagement file's schema allows (`blackout_periods[].label`).
+MAX_LABEL_LENGTH = 200
 _LINE = re.compile(
     r"^\s*(?P<start>\d{4}-\d{2}-\d{2})\s*(?:to|–|-|—)\s*(?P<end>\d{4}-\d{2}-\d{2})\s*(?P<label>.*)$"
 )
@@ -42,7 +43,9 @@ def blackout_errors(value: Any) -> list[str]:
             errors.append(f"Period {position}: the end ({end}) is before the start ({start}).")
         label = period.get("label", "")
         if not isinstance(label, str) or len(label) > MAX_LABEL_LENGTH:
-            errors.append(f"Period {position}: the label is text of at most 100 characters.")
+            errors.append(
+                f"Period {position}: the label is text of at most {MAX_LABEL_LENGTH} characters."
+            )
     return errors
 
 

@@ -38,6 +38,8 @@ router = Router(tags=["webhooks"])
 Kind = Literal[tuple(EndpointKind.values)]
 Event = Literal[tuple(EventType.values)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+# The pattern is for the schema's readers; the model says why a URL is refused.
+URL_SCHEMA = {"pattern": r"^https://[^\u0000-\u0020\u007f]+$"}
 Description = Annotated[str, StringConstraints(max_length=200)]
 Events = Annotated[list[Event], Field(min_length=1)]
 URL_DESCRIPTION = (
@@ -66,7 +68,7 @@ class WebhookCreatedOut(WebhookOut):
 
 class WebhookIn(InputSchema):
     kind: Kind = "webhook"
-    url: Url = Field(description=URL_DESCRIPTION)
+    url: Url = Field(description=URL_DESCRIPTION, json_schema_extra=URL_SCHEMA)
     description: Description = ""
     events: Events
     enabled: Bool = True
@@ -76,7 +78,7 @@ class WebhookPatch(InputSchema):
     """Any subset of the writable fields. `enabled: true` also clears `disabled_reason`."""
 
     kind: Kind = omitted()
-    url: Url = omitted(description=URL_DESCRIPTION)
+    url: Url = omitted(URL_SCHEMA, description=URL_DESCRIPTION)
     description: Description = omitted()
     events: Events = omitted()
     enabled: Bool = omitted()

@@ -127,6 +127,8 @@ class StakeholderPage(Schema):
 
 
 class StakeholderIn(InputSchema):
+    multiline_fields = frozenset({"success_definition", "resistance_triggers", "notes"})
+
     kind: Kind = "group"
     name: Name200
     title: Text200 = ""
@@ -139,7 +141,9 @@ class StakeholderIn(InputSchema):
     impact: Level = 3
     engagement: EngagementLevel = "neutral"
     desired_engagement: EngagementLevel = "supportive"
-    involvement: list[Involvement] = Field(default_factory=list, max_length=6)
+    involvement: list[Involvement] = Field(
+        default_factory=list, max_length=6, json_schema_extra={"uniqueItems": True}
+    )
     success_definition: str = LongText
     resistance_triggers: str = LongText
     job_gets_harder: Bool = False
@@ -155,6 +159,8 @@ class StakeholderIn(InputSchema):
 class StakeholderPatch(InputSchema):
     """Any subset of the writable fields. In `adkar`, only the elements given change."""
 
+    multiline_fields = frozenset({"success_definition", "resistance_triggers", "notes"})
+
     kind: Kind = omitted()
     name: Name200 = omitted()
     title: Text200 | None = None
@@ -167,7 +173,9 @@ class StakeholderPatch(InputSchema):
     impact: Level = omitted()
     engagement: EngagementLevel = omitted()
     desired_engagement: EngagementLevel = omitted()
-    involvement: list[Involvement] | None = Field(None, max_length=6)
+    involvement: list[Involvement] | None = Field(
+        None, max_length=6, json_schema_extra={"uniqueItems": True}
+    )
     success_definition: str | None = Field(None, max_length=5000)
     resistance_triggers: str | None = Field(None, max_length=5000)
     job_gets_harder: Bool = omitted()
@@ -181,6 +189,8 @@ class StakeholderPatch(InputSchema):
 
 
 class Mitigation(InputSchema):
+    multiline_fields = frozenset({"notes"})
+
     strategy: Strategy | None = None
     owner: Text200 | None = None
     due_week: JsonInt | None = DueWeek
@@ -215,6 +225,8 @@ class ResistancePage(Schema):
 
 
 class ResistanceIn(InputSchema):
+    multiline_fields = frozenset({"description"})
+
     stakeholder: UUID
     source: Source
     description: str = LongText
@@ -224,6 +236,8 @@ class ResistanceIn(InputSchema):
 
 class ResistancePatch(InputSchema):
     """Any subset of the writable fields. In `mitigation`, only the fields given change."""
+
+    multiline_fields = frozenset({"description"})
 
     stakeholder: UUID = omitted()
     source: Source = omitted()

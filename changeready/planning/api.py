@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import StringConstraints
 
 from changeready.api.auth import api_engagement, api_get, api_membership
 from changeready.api.errors import InvalidInput, invalid, model_validation, responses
-from changeready.api.schemas import InputSchema, choice, omitted, parse_if_match
+from changeready.api.schemas import IfMatch, InputSchema, choice, omitted, parse_if_match
 from changeready.core.model import (
     ADKAR_ELEMENTS,
     OWNER_ROLES,
@@ -73,6 +73,8 @@ class PlanOut(Schema):
 
 
 class PlanItemIn(InputSchema):
+    multiline_fields = frozenset({"description"})
+
     week: Week
     title: Title
     description: str = Field("", max_length=10000)
@@ -87,6 +89,8 @@ class PlanItemIn(InputSchema):
 
 class PlanItemPatch(InputSchema):
     """Any subset of the writable fields; a generated item changed here is kept by regeneration."""
+
+    multiline_fields = frozenset({"description"})
 
     week: Week = omitted()
     title: Title = omitted()
@@ -327,7 +331,7 @@ def update_item(
     request,
     item_id: UUID,
     payload: PlanItemPatch,
-    if_match: str | None = Header(None, alias="If-Match"),
+    if_match: str = IfMatch,
 ):
     expected_version = parse_if_match(if_match)
     item = api_get(request, PlanItem.objects.select_related("engagement"), item_id, write=True)
@@ -349,7 +353,7 @@ def update_item(
     response=responses({204: None}, 403, 404, 409),
     summary="Delete a plan item (a deleted generated item is not generated again)",
 )
-def delete_item(request, item_id: UUID, if_match: str | None = Header(None, alias="If-Match")):
+def delete_item(request, item_id: UUID, if_match: str = IfMatch):
     expected_version = parse_if_match(if_match)
     item = api_get(request, PlanItem.objects.select_related("engagement"), item_id, write=True)
     item_edits.delete_item(
@@ -369,7 +373,7 @@ def update_target(
     request,
     target_id: UUID,
     payload: AdoptionTargetPatch,
-    if_match: str | None = Header(None, alias="If-Match"),
+    if_match: str = IfMatch,
 ):
     expected_version = parse_if_match(if_match)
     target = api_get(

@@ -32,6 +32,8 @@ class RespondentIn(InputSchema):
 
 
 class SurveyIn(InputSchema):
+    multiline_fields = frozenset({"intro"})
+
     stakeholders: list[UUID] = Field(..., min_length=1, description="Stakeholder ids it is for.")
     respondents: list[RespondentIn] = Field(
         default_factory=list,

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from changeready.api.auth import (
     ApiAuth,
@@ -27,6 +27,7 @@ from changeready.api.errors import (
     responses,
 )
 from changeready.api.schemas import (
+    IfMatch,
     InputSchema,
     JsonFloat,
     JsonInt,
@@ -548,9 +549,7 @@ def get_kpi(request, kpi_id: UUID):
     description="`values` replaces a typed KPI's values. Send `If-Match: <version>` to refuse "
     "the change (409) if someone else saved the KPI since you read it.",
 )
-def update_kpi(
-    request, kpi_id: UUID, payload: KpiPatch, if_match: str | None = Header(None, alias="If-Match")
-):
+def update_kpi(request, kpi_id: UUID, payload: KpiPatch, if_match: str = IfMatch):
     expected_version = parse_if_match(if_match)
     kpi = api_get(request, Kpi.objects.select_related("engagement"), kpi_id, write=True)
     data = _kpi_fields(kpi.engagement, payload.model_dump(exclude_unset=True))
@@ -564,7 +563,7 @@ def update_kpi(
 @router.delete(
     "/kpis/{kpi_id}", response=responses({204: None}, 403, 404, 409), summary="Delete a KPI"
 )
-def delete_kpi(request, kpi_id: UUID, if_match: str | None = Header(None, alias="If-Match")):
+def delete_kpi(request, kpi_id: UUID, if_match: str = IfMatch):
     expected_version = parse_if_match(if_match)
     kpi = api_get(request, Kpi.objects.select_related("engagement"), kpi_id, write=True)
     kpi_services.delete_kpi(

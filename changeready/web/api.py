@@ -12,7 +12,9 @@ from ninja import NinjaAPI, Swagger
 
 from changeready.api.auth import TokenAuth
 from changeready.api.errors import InvalidInput, install_error_handlers
+from changeready.api.schemas import YEARS_PATTERN, with_text_patterns
 from changeready.assessment.api import router as assessment_router
+from changeready.common.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
 from changeready.engagement_file import api as engagement_file_api
 from changeready.engagement_file.schema import openapi_components
 from changeready.engagement_templates.api import router as engagement_templates_router
@@ -59,7 +61,10 @@ RETRY_AFTER_HEADER = {
 class ChangereadyAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema["components"]["schemas"].update(openapi_components())
+        file_components = openapi_components()
+        for component in file_components.values():
+            _engagement_file_input_rules(component)
+        schema["components"]["schemas"].update(file_components)
         prefix = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
         engagement_file_api.describe_formats(schema, prefix)
         for operations in schema["paths"].values():
@@ -73,7 +78,8 @@ class ChangereadyAPI(NinjaAPI):
 
 # pydantic writes a bound it cannot attach to the number schema itself (a
 # number behind a validator, `JsonInt`) under its own name; JSON Schema's are
-# these, and only they are seen by clients and fuzzers.
+# these, and only they are seen by clients and fuzzers. Every date gets the
+# years the app accepts (`YEARS_PATTERN`).
 BOUND_KEYWORDS = {
     "ge": "minimum",
     "le": "maximum",
@@ -88,11 +94,37 @@ def _json_schema_bounds(node) -> None:
             for name, keyword in BOUND_KEYWORDS.items():
                 if name in node:
                     node[keyword] = node.pop(name)
+        if node.get("format") == "date":
+            node["pattern"] = YEARS_PATTERN
         for value in node.values():
             _json_schema_bounds(value)
     elif isinstance(node, list):
         for value in node:
             _json_schema_bounds(value)
+
+
+# The engagement file's text fields that are multi-line in the models that store
+# them; every other text is one line (`common/text.py`).
+ENGAGEMENT_FILE_MULTILINE_FIELDS = frozenset(
+    {"change_summary", "success_definition", "resistance_triggers", "notes", "description"}
+)
+
+
+def _engagement_file_input_rules(node) -> None:
+    """What the import checks beyond the file's own schema, written into its
+    OpenAPI copy: text without control characters, and on one line where the
+    field is."""
+    if isinstance(node, list):
+        for value in node:
+            _engagement_file_input_rules(value)
+        return
+    if not isinstance(node, dict):
+        return
+    for name, field_schema in node.get("properties", {}).items():
+        multiline = name in ENGAGEMENT_FILE_MULTILINE_FIELDS
+        with_text_patterns(field_schema, MULTI_LINE_PATTERN if multiline else SINGLE_LINE_PATTERN)
+    for value in node.values():
+        _engagement_file_input_rules(value)
 
 
 def _query_parameter_names(view_func) -> set[str]:

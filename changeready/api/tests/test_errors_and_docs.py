@@ -1,5 +1,10 @@
+import re
+
 import pytest
 from django.test import Client
+
+from changeready.api.schemas import YEARS_PATTERN
+from changeready.common.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, text_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +168,65 @@ def test_openapi_numeric_bounds_use_json_schema_keywords():
     assert not [n for n in numbers if {"ge", "le", "gt", "lt"} & set(n)]
     influence = schema["components"]["schemas"]["StakeholderIn"]["properties"]["influence"]
     assert (influence["minimum"], influence["maximum"]) == (1, 5)
+
+
+def _openapi():
+    return Client().get("/api/v1/openapi.json").json()
+
+
+def _text_pattern(node):
+    """The pattern of a string property, through `anyOf` (a nullable field)."""
+    options = [node, *node.get("anyOf", [])]
+    return next(o["pattern"] for o in options if o.get("type") == "string" and "pattern" in o)
+
+
+def test_openapi_text_says_single_or_multi_line_as_the_model_stores_it():
+    components = _openapi()["components"]["schemas"]
+    for name in ("StakeholderIn", "StakeholderPatch"):
+        properties = components[name]["properties"]
+        assert _text_pattern(properties["name"]) == SINGLE_LINE_PATTERN
+        for field in ("notes", "success_definition", "resistance_triggers"):
+            assert _text_pattern(properties[field]) == MULTI_LINE_PATTERN, (name, field)
+    file_properties = components["EngagementFile"]["properties"]
+    file_stakeholder = file_properties["stakeholders"]["items"]["properties"]
+    assert _text_pattern(file_stakeholder["name"]) == SINGLE_LINE_PATTERN
+    assert _text_pattern(file_stakeholder["notes"]) == MULTI_LINE_PATTERN
+    # Its own formats stay theirs; dates gain the years the app accepts.
+    assert "pattern" not in components["StakeholderIn"]["properties"]["email"]["anyOf"][0]
+    assert file_stakeholder["adkar_assessed_on"]["pattern"] == YEARS_PATTERN
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [("Line one", True), ("Tab\tand\nbreak", True), ("bell\x07", False), ("del\x7f", False)],
+)
+def test_the_patterns_accept_what_the_input_check_accepts(text, accepted):
+    assert (re.search(MULTI_LINE_PATTERN, text) is not None) is accepted
+    assert (text_problem(text, multiline=True) is None) is accepted
+    one_line = "\t" not in text and "\n" not in text
+    assert (re.search(SINGLE_LINE_PATTERN, text) is not None) is (accepted and one_line)
+    assert (text_problem(text, multiline=False) is None) is (accepted and one_line)
+
+
+def test_a_line_break_is_refused_in_a_name_and_kept_in_notes(api_client_as, engagement):
+    api = api_client_as("owner")
+    url = f"/api/v1/engagements/{engagement.id}/stakeholders"
+    refused = api.post(url, {"name": "Pickers\nnight shift"}, content_type="application/json")
+    assert refused.status_code == 422
+    assert [e["path"] for e in refused.json()["errors"]] == [["name"]]
+    kept = api.post(
+        url, {"name": "Pickers", "notes": "Night shift\nstarts at 22:00"}, "application/json"
+    )
+    assert kept.status_code == 201, kept.content
+    assert kept.json()["notes"] == "Night shift\nstarts at 22:00"
+
+
+def test_an_arr_with_more_than_cents_is_rounded_not_refused(api_client_as, engagement):
+    response = api_client_as("owner").patch(
+        f"/api/v1/engagements/{engagement.id}",
+        {"arr": 452354871226.49005},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    engagement.refresh_from_db()
+    assert str(engagement.arr) == "452354871226.49"

@@ -107,13 +107,14 @@ def use_real_ids(context, path_parameters):
 # alone is right; refused for anything else, it fails the check.
 SEMANTIC_REFUSALS = {
     "a reference to an object that is not in the engagement": (
-        r"^No such (stakeholder|group) in this engagement\.$",
+        r"^No such [a-z ]+ (in this engagement|of this stakeholder)\.$",
         r"^Choose stakeholders of this engagement\.$",
         r"^Unknown (stakeholder|resistance point) '.*'\.$",
         r"^The resistance point must belong to this engagement\.$",
     ),
     "a name or key used twice (among the engagement's objects, or in one list)": (
         r"^A stakeholder with this name already exists in this engagement\.$",
+        r"^The workspace already has a template with this name\.$",
         r"^values\[\d+\] already sets this week\.$",
         r"^Week [+-]?\d+ has two values\.$",
     ),

@@ -54,6 +54,8 @@ class FromTemplateIn(InputSchema):
 
 
 class SaveAsTemplateIn(InputSchema):
+    multiline_fields = frozenset({"description"})
+
     name: Name200
     description: str = Field("", max_length=2000)
     industry: Industry = ""

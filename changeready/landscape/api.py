@@ -500,6 +500,8 @@ class LogEntryPage(Schema):
 
 
 class LogEntryIn(InputSchema):
+    multiline_fields = frozenset({"summary"})
+
     kind: LogKind = "meeting"
     date: JsonDate
     participants: str = Field("", max_length=500)
@@ -508,6 +510,8 @@ class LogEntryIn(InputSchema):
 
 
 class LogEntryPatch(InputSchema):
+    multiline_fields = frozenset({"summary"})
+
     kind: LogKind = omitted()
     date: JsonDate = omitted()
     participants: str = omitted(max_length=500)

@@ -1,9 +1,11 @@
 import re
 
 import pytest
+from django.apps import apps
+from django.db.models import TextField
 from django.test import Client
 
-from changeready.api.schemas import YEARS_PATTERN
+from changeready.api.schemas import YEARS_PATTERN, InputSchema
 from changeready.common.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, text_problem
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +232,31 @@ def test_an_arr_with_more_than_cents_is_rounded_not_refused(api_client_as, engag
     assert response.status_code == 200, response.content
     engagement.refresh_from_db()
     assert str(engagement.arr) == "452354871226.49"
+
+
+def _input_schemas(cls=InputSchema):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _input_schemas(subclass)
+
+
+# Fields named like a multi-line text elsewhere that their own model stores on one line.
+SINGLE_LINE_NAMESAKES = {("WebhookIn", "description"), ("WebhookPatch", "description")}
+
+
+def test_text_the_models_store_multi_line_is_multi_line_in_the_api():
+    import changeready.web.api  # noqa: F401 (every router, so every input schema)
+
+    multi_line = {
+        field.name
+        for model in apps.get_models()
+        if model.__module__.startswith("changeready.")
+        for field in model._meta.concrete_fields
+        if isinstance(field, TextField)
+    }
+    schemas = list(_input_schemas())
+    assert len(schemas) > 20
+    for schema in schemas:
+        for name in schema.model_fields:
+            expected = name in multi_line and (schema.__name__, name) not in SINGLE_LINE_NAMESAKES
+            assert (name in schema.multiline_fields) is expected, (schema.__name__, name)

@@ -8,7 +8,7 @@ endpoint and of the rotation, and nowhere else.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
@@ -39,7 +39,7 @@ Kind = Literal[tuple(EndpointKind.values)]
 Event = Literal[tuple(EventType.values)]
 Url = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 # The pattern is for the schema's readers; the model says why a URL is refused.
-URL_SCHEMA = {"pattern": r"^https://[^\u0000-\u0020\u007f]+$"}
+URL_SCHEMA: dict[str, Any] = {"pattern": r"^https://[^\u0000-\u0020\u007f]+$"}
 Description = Annotated[str, StringConstraints(max_length=200)]
 Events = Annotated[list[Event], Field(min_length=1)]
 URL_DESCRIPTION = (

@@ -128,6 +128,7 @@ SEMANTIC_REFUSALS = {
     "a field that contradicts its neighbour": (
         r"^Name the numeric property to sum",  # a KPI that sums a property
         r"^Name the event this KPI is computed from\.$",
+        r"^Send either `items` or `filter`\.$",
         r"^Period \d+: the end \(.*\) is before the start",
         r"^Champions are people; mark the person, not the group\.$",
     ),

@@ -280,8 +280,8 @@ def create_item(request, engagement_id: UUID, payload: PlanItemIn):
         "Send `items` (ids of this plan's items) or `filter` (the plan page's filters: "
         "workstream, owner role, current owner, audience, weeks), not both. Generated items "
         "whose owner changes become hand work, so regeneration keeps them. In `filter`, "
-        '`"owner": "-"` picks the items without a named owner. A filter that matches '
-        "nothing changes nothing."
+        '`"owner": "-"` picks the items without a named owner, and `{}` every item. A filter '
+        "that matches nothing changes nothing."
     ),
 )
 def assign_owners(request, engagement_id: UUID, payload: OwnersIn):

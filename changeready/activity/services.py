@@ -31,6 +31,9 @@ VERBS = frozenset(
         "revoked",
         "reset",
         "applied",
+        "invited",
+        "commented",
+        "asked",
     }
 )
 OBJECT_TYPES = {
@@ -49,6 +52,7 @@ OBJECT_TYPES = {
     "kpi": ("KPI", "usage.Kpi"),
     "usage_mapping": ("identity mapping", None),
     "ingestion_token": ("ingestion token", "usage.IngestionToken"),
+    "contributor": ("customer contributor", "portal.Contributor"),
 }
 VERB_PHRASES = {
     "created": "added",
@@ -56,6 +60,8 @@ VERB_PHRASES = {
     "reset": "reset to built-in",
     "revoked": "withdrew",
     "applied": "applied the results of",
+    "commented": "commented on",
+    "asked": "asked for help with",
 }
 TEXT_PREVIEW = 60
 
@@ -189,6 +195,7 @@ def record_activity(
     label: str,
     changes=None,
     detail: str = "",
+    actor_name: str | None = None,
 ) -> ActivityEvent:
     """Record one change to `engagement`'s data.
 
@@ -196,8 +203,10 @@ def record_activity(
     `actor` is the user who made the change (None for automatic changes);
     `obj_type` one of OBJECT_TYPES; `changes` {field: [old, new]} for updates
     (see `field_changes`); `detail` a short phrase for what is not a field
-    change ("3 added, 1 removed"). Recording the deletion of the engagement
-    itself keeps the event in the workspace, without the engagement.
+    change ("3 added, 1 removed"); `actor_name` names someone without an
+    account ("Dana Reyes (customer contributor)"), with `actor` None.
+    Recording the deletion of the engagement itself keeps the event in the
+    workspace, without the engagement.
     """
     return _create(
         engagement.workspace_id,
@@ -209,6 +218,7 @@ def record_activity(
         label=label,
         changes=changes,
         detail=detail,
+        actor_name=actor_name,
     )
 
 
@@ -229,7 +239,17 @@ def record_workspace_activity(
 
 
 def _create(
-    workspace_id, engagement_id, *, actor, verb, obj_type, obj_id, label, changes, detail=""
+    workspace_id,
+    engagement_id,
+    *,
+    actor,
+    verb,
+    obj_type,
+    obj_id,
+    label,
+    changes,
+    detail="",
+    actor_name=None,
 ) -> ActivityEvent:
     if verb not in VERBS:
         raise ValueError(f"Unknown activity verb {verb!r}; add it to VERBS.")
@@ -238,7 +258,7 @@ def _create(
         workspace_id=workspace_id,
         engagement_id=engagement_id,
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor_label(actor)[:200],
+        actor_label=(actor_name or actor_label(actor))[:200],
         verb=verb,
         obj_type=obj_type,
         obj_id=obj_id,

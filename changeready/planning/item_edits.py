@@ -10,8 +10,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from changeready.activity.services import field_changes, record_activity, stored_values
+from changeready.activity.services import (
+    actor_label,
+    field_changes,
+    record_activity,
+    stored_values,
+)
 from changeready.common.concurrency import EditConflict, save_versioned
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import engagement_changed
@@ -53,7 +59,9 @@ def _check_week(engagement: Engagement, week: int) -> None:
         raise ValidationError({"week": problem})
 
 
-def _record_item(item: PlanItem, actor, verb: str, changes=None, *, item_id=None) -> None:
+def _record_item(
+    item: PlanItem, actor, verb: str, changes=None, *, item_id=None, actor_name=None
+) -> None:
     record_activity(
         item.engagement,
         actor=actor,
@@ -62,7 +70,19 @@ def _record_item(item: PlanItem, actor, verb: str, changes=None, *, item_id=None
         obj_id=item_id or item.id,
         label=item.title,
         changes=changes,
+        actor_name=actor_name,
     )
+
+
+def _note_who_did_it(item: PlanItem, new_status: str, actor, actor_name) -> None:
+    """Remember who marked the item done (cleared when it is reopened or skipped)."""
+    if new_status == item.status:
+        return
+    if new_status == "done":
+        item.done_by = actor_name or (actor_label(actor) if actor is not None else "")
+        item.done_at = timezone.now()
+    else:
+        item.done_by, item.done_at = "", None
 
 
 @transaction.atomic
@@ -88,11 +108,13 @@ def update_item(
     expected_version: int | None,
     audience: Iterable | None = None,
     actor=None,
+    actor_name: str | None = None,
     **changes,
 ) -> PlanItem:
     """Change an item; a generated item that really changes becomes hand work.
 
-    A new week must be in the plan; an item already outside it may stay there."""
+    A new week must be in the plan; an item already outside it may stay there.
+    `actor_name` names someone without an account (a customer contributor)."""
     engagement = item.engagement
     if "week" in changes and changes["week"] != item.week:
         _check_week(engagement, changes["week"])
@@ -110,6 +132,8 @@ def update_item(
             content_changed = True
             # Counts, not names: an engagement-wide item addresses hundreds.
             audience_change = [len(current), len(wanted)]
+    if "status" in changes:
+        _note_who_did_it(item, changes["status"], actor, actor_name)
     for name, value in changes.items():
         setattr(item, name, value)
     if content_changed and item.is_generated:
@@ -122,7 +146,7 @@ def update_item(
     if audience_change:
         changed["audience"] = audience_change
     if changed:
-        _record_item(item, actor, "updated", changed)
+        _record_item(item, actor, "updated", changed, actor_name=actor_name)
     return item
 
 
@@ -131,11 +155,18 @@ def move_item(item: PlanItem, week: int, *, expected_version: int | None, actor=
 
 
 def set_item_status(
-    item: PlanItem, status: str, *, expected_version: int | None, actor=None
+    item: PlanItem,
+    status: str,
+    *,
+    expected_version: int | None,
+    actor=None,
+    actor_name: str | None = None,
 ) -> PlanItem:
     """Done, skipped or planned again. Progress keeps the item through regeneration
     without marking its content as edited (see `regeneration.is_touched`)."""
-    return update_item(item, expected_version=expected_version, actor=actor, status=status)
+    return update_item(
+        item, expected_version=expected_version, actor=actor, actor_name=actor_name, status=status
+    )
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower, Trim
 
 from changeready.common.concurrency import VersionedModel
 from changeready.common.models import CheckedTextModel, check_same_engagement, choices
@@ -21,9 +22,19 @@ PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 ACTUAL_SOURCES = ("manual", "measured")
 
 
+def owner_keys_of(*names_or_emails: str) -> set[str]:
+    """What a named owner is compared by: each name or address, trimmed, any case."""
+    return {value.strip().casefold() for value in names_or_emails if value and value.strip()}
+
+
 class PlanItemQuerySet(models.QuerySet):
     def for_workspace(self, workspace):
         return self.filter(engagement__workspace=workspace)
+
+    def owned_by(self, keys: set[str]):
+        """Items whose named `owner` is one of `keys` (see owner_keys_of), each
+        annotated with its `owner_key`. A role alone names nobody."""
+        return self.annotate(owner_key=Lower(Trim("owner"))).filter(owner_key__in=keys)
 
 
 class PlanItem(CheckedTextModel, VersionedModel):
@@ -65,6 +76,10 @@ class PlanItem(CheckedTextModel, VersionedModel):
     reason = models.TextField(blank=True)
     # A generated item someone changed by hand is theirs: regeneration keeps it.
     edited_by_hand = models.BooleanField(default=False)
+    # Who marked it done, as the activity history names them (a member, or a
+    # customer contributor through their portal link), and when.
+    done_by = models.CharField(max_length=200, blank=True, editable=False)
+    done_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

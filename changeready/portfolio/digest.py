@@ -22,7 +22,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Lower, Trim
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -31,7 +30,7 @@ from changeready.common.mail import send_email
 from changeready.core.scoring import BAND_ORDER
 from changeready.core.weeks import monday_of, week_monday
 from changeready.engagements.models import Engagement
-from changeready.planning.models import PlanItem
+from changeready.planning.models import PlanItem, owner_keys_of
 from changeready.portfolio.models import DigestPreference
 from changeready.workspaces.models import Membership, Workspace
 
@@ -92,7 +91,7 @@ class Digest:
 
 
 def owner_keys(user) -> set[str]:
-    return {value.strip().casefold() for value in (user.name, user.email) if value.strip()}
+    return owner_keys_of(user.name, user.email)
 
 
 def readiness_drops(workspace: Workspace, as_of: date) -> list[ReadinessDrop]:
@@ -128,8 +127,7 @@ def owned_items(workspace: Workspace, keys: set[str]):
     each annotated with its `owner_key`."""
     return (
         PlanItem.objects.for_workspace(workspace)
-        .annotate(owner_key=Lower(Trim("owner")))
-        .filter(owner_key__in=keys)
+        .owned_by(keys)
         .select_related("engagement")
         .order_by("engagement__go_live_date", "week", "title")
     )

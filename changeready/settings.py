@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "changeready.surveys",
     "changeready.handoff",
     "changeready.engagement_templates",
+    "changeready.portal",
     "changeready.portfolio",
     "changeready.usage",
     "changeready.integrations",
@@ -284,6 +285,15 @@ API_REQUEST_WINDOW = 60
 # address is read that many entries from its right (0: REMOTE_ADDR only).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7, minimum=1)
+# Customer contributors' portal links (changeready.portal): how long a link
+# works after it was sent, requests allowed through one link in a window, and
+# bad links allowed per client address in a window before every link from it
+# is refused until the window ends.
+PORTAL_LINK_MAX_AGE_DAYS = env_int("PORTAL_LINK_MAX_AGE_DAYS", 30, minimum=1)
+PORTAL_REQUESTS_PER_LINK = 60
+PORTAL_REQUEST_WINDOW = 10 * 60
+PORTAL_FAILURES_PER_ADDRESS = 20
+PORTAL_FAILURE_WINDOW = 15 * 60
 
 # --- Email -------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -95,6 +95,7 @@ urlpatterns = [
     path("", include("changeready.surveys.urls")),
     path("", include("changeready.handoff.urls")),
     path("", include("changeready.engagement_templates.urls")),
+    path("", include("changeready.portal.urls")),
     path("", include("changeready.portfolio.urls")),
     path("", include("changeready.usage.urls")),
     path("", include("changeready.integrations.urls")),

@@ -12,6 +12,11 @@ Rules:
 - A member who switched the digest off gets nothing; an empty digest is not
   sent; a digest goes out at most once per member, workspace and week, so a
   second run of the command in the same week sends nothing new.
+- Customer contributors (`changeready.portal`) get one too, per engagement
+  they contribute to: their own planned items due this week or next, as the
+  customer-facing playbook words them (no individual who resists is named),
+  with a fresh link to their page and a link to stop these emails. A revoked
+  contributor, or one who opted out, gets nothing; readiness is not theirs.
 """
 
 from __future__ import annotations
@@ -30,7 +35,12 @@ from changeready.common.mail import send_email
 from changeready.core.scoring import BAND_ORDER
 from changeready.core.weeks import monday_of, week_monday
 from changeready.engagements.models import Engagement
+from changeready.handoff.playbook import PlanItemRow, Playbook, build_playbook
 from changeready.planning.models import PlanItem, owner_keys_of
+from changeready.portal import links as portal_links
+from changeready.portal.models import Contributor
+from changeready.portal.page import customer_rows
+from changeready.portal.services import owned_items as contributor_items
 from changeready.portfolio.models import DigestPreference
 from changeready.workspaces.models import Membership, Workspace
 
@@ -78,6 +88,14 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not (self.this_week or self.next_week or self.drops)
+
+    @property
+    def recipient(self) -> str:
+        return self.membership.user.email
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.membership.workspace
 
     @property
     def subject(self) -> str:
@@ -185,6 +203,91 @@ def workspace_digests(workspace: Workspace, as_of: date) -> Iterator[Digest]:
             yield digest
 
 
+@dataclass
+class ContributorDigest:
+    """A customer contributor's week: their steps, in the customer's wording."""
+
+    contributor: Contributor
+    week_start: date
+    this_week: list[PlanItemRow] = field(default_factory=list)
+    next_week: list[PlanItemRow] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.this_week or self.next_week)
+
+    @property
+    def recipient(self) -> str:
+        return self.contributor.email
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.contributor.engagement.workspace
+
+    @property
+    def subject(self) -> str:
+        engagement = self.contributor.engagement
+        items = len(self.this_week) + len(self.next_week)
+        return (
+            f"Your steps in {engagement.customer} · {engagement.name}: "
+            f"{items} due this week or next"
+        )
+
+
+def contributor_digests(workspace: Workspace, as_of: date) -> Iterator[ContributorDigest]:
+    """The non-empty digests of the workspace's contributors who still want email.
+
+    One query per contributor for their items, and one customer playbook per
+    engagement that has a contributor with something due."""
+    week_start = monday_of(as_of)
+    next_start = week_start + timedelta(weeks=1)
+    playbooks: dict = {}
+    contributors = (
+        Contributor.objects.for_workspace(workspace)
+        .active()
+        .filter(emails_opted_out_at__isnull=True)
+        .select_related("stakeholder", "engagement__workspace")
+        .order_by("engagement__name", "stakeholder__name")
+    )
+    for contributor in contributors:
+        go_live = contributor.engagement.go_live_date
+        due = {
+            item.id: week_monday(go_live, item.week)
+            for item in contributor_items(contributor).filter(status="planned")
+            if week_monday(go_live, item.week) in (week_start, next_start)
+        }
+        if not due:
+            continue
+        if contributor.engagement_id not in playbooks:
+            playbooks[contributor.engagement_id] = build_playbook(
+                contributor.engagement, as_of=as_of, version="customer"
+            )
+        playbook: Playbook = playbooks[contributor.engagement_id]
+        rows = customer_rows(contributor, due, playbook)
+        yield ContributorDigest(
+            contributor=contributor,
+            week_start=week_start,
+            this_week=[row for row in rows if row.week_starts == week_start],
+            next_week=[row for row in rows if row.week_starts != week_start],
+        )
+
+
+def render_contributor_digest(digest: ContributorDigest) -> str:
+    contributor = digest.contributor
+    return render_to_string(
+        "portfolio/email/contributor_digest.txt",
+        {
+            "digest": digest,
+            "contributor": contributor,
+            "engagement": contributor.engagement,
+            "workspace": digest.workspace,
+            "portal_url": portal_links.portal_url(contributor),
+            "expires_at": portal_links.link_expiry(),
+            "opt_out_url": portal_links.opt_out_url(contributor),
+        },
+    )
+
+
 def render_digest(digest: Digest) -> str:
     workspace = digest.membership.workspace
     return render_to_string(
@@ -205,11 +308,12 @@ class DigestRun:
     sent: int = 0
     already_sent: int = 0
     failed: int = 0
-    planned: list[Digest] = field(default_factory=list)
+    planned: list[Digest | ContributorDigest] = field(default_factory=list)
 
 
 def send_weekly_digests(as_of: date, *, dry_run: bool = False) -> DigestRun:
-    """Send every workspace's digests for the week of `as_of`; nothing at all in a dry run."""
+    """Send every workspace's digests for the week of `as_of`, to its members
+    and its customer contributors; nothing at all in a dry run."""
     run = DigestRun()
     week_start = monday_of(as_of)
     for workspace in Workspace.objects.order_by("name"):
@@ -218,22 +322,32 @@ def send_weekly_digests(as_of: date, *, dry_run: bool = False) -> DigestRun:
             if preference is not None and preference.last_sent_week == week_start:
                 run.already_sent += 1
                 continue
-            run.planned.append(digest)
-            if dry_run:
+            if _send(run, digest, render_digest, dry_run):
+                DigestPreference.objects.update_or_create(
+                    membership=digest.membership, defaults={"last_sent_week": week_start}
+                )
+        for digest in contributor_digests(workspace, as_of):
+            if digest.contributor.last_digest_week == week_start:
+                run.already_sent += 1
                 continue
-            # One bad address must not stop everyone else's digest.
-            if not send_email(
-                subject=digest.subject,
-                message=render_digest(digest),
-                to=digest.membership.user.email,
-            ):
-                run.failed += 1
-                continue
-            DigestPreference.objects.update_or_create(
-                membership=digest.membership, defaults={"last_sent_week": week_start}
-            )
-            run.sent += 1
+            if _send(run, digest, render_contributor_digest, dry_run):
+                Contributor.objects.filter(pk=digest.contributor.pk).update(
+                    last_digest_week=week_start
+                )
     return run
+
+
+def _send(run: DigestRun, digest, render, dry_run: bool) -> bool:
+    """Send one digest (unless a dry run) and count it; True once it went out."""
+    run.planned.append(digest)
+    if dry_run:
+        return False
+    # One bad address must not stop everyone else's digest.
+    if not send_email(subject=digest.subject, message=render(digest), to=digest.recipient):
+        run.failed += 1
+        return False
+    run.sent += 1
+    return True
 
 
 def set_weekly_digest(membership: Membership, enabled: bool) -> DigestPreference:

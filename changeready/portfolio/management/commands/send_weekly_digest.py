@@ -14,7 +14,10 @@ from changeready.portfolio.digest import send_weekly_digests
 
 
 class Command(BaseCommand):
-    help = "Email each member their plan items due this week and next, and readiness drops."
+    help = (
+        "Email each member their plan items due this week and next, and readiness drops; "
+        "each customer contributor their own steps."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="the day to send for, YYYY-MM-DD (default: today)")
@@ -30,8 +33,8 @@ class Command(BaseCommand):
         run = send_weekly_digests(day, dry_run=dry_run)
         for digest in run.planned:
             self.stdout.write(
-                f"{'would send' if dry_run else 'to'} {digest.membership.user.email} "
-                f"({digest.membership.workspace.slug}): {digest.subject}"
+                f"{'would send' if dry_run else 'to'} {digest.recipient} "
+                f"({digest.workspace.slug}): {digest.subject}"
             )
         if dry_run:
             self.stdout.write(f"Dry run: {len(run.planned)} digest(s) would be sent, none sent.")

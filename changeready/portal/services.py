@@ -129,8 +129,10 @@ def resend_invitation(contributor: Contributor, *, sent_by) -> Contributor:
             f"{contributor.name} asked for no more emails; preview their page and "
             "talk to them instead."
         )
+    # To the address the landscape holds now, should it have changed.
+    contributor.email = contributor.stakeholder.email or contributor.email
     contributor.sent_at = timezone.now()
-    contributor.save(update_fields=["sent_at"])
+    contributor.save(update_fields=["email", "sent_at"])
     _record(contributor, "sent", actor=sent_by, detail=f"the link again to {contributor.email}")
     _send_invitation(contributor, sent_by=sent_by, reminder=True)
     return contributor

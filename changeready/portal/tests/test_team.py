@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from changeready.activity.models import ActivityEvent
@@ -161,5 +162,17 @@ def test_opting_out_asks_first_then_stops_the_emails(client, contributor, northw
 
 def test_a_contributor_who_opted_out_gets_no_reminder(owner, contributor):
     services.opt_out_of_emails(contributor)
-    with pytest.raises(Exception, match="no more emails"):
+    with pytest.raises(ValidationError, match="no more emails"):
         services.resend_invitation(contributor, sent_by=owner)
+
+
+def test_the_link_is_sent_again_to_the_address_the_landscape_holds_now(
+    owner, marcus, contributor, django_capture_on_commit_callbacks
+):
+    marcus.email = "marcus.webb@northwind.example"
+    marcus.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resend_invitation(contributor, sent_by=owner)
+    assert [email.to for email in mail.outbox] == [["marcus.webb@northwind.example"]]
+    contributor.refresh_from_db()
+    assert contributor.email == "marcus.webb@northwind.example"

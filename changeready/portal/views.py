@@ -62,18 +62,22 @@ def _refused(request) -> HttpResponse:
     return _private(render(request, "portal/refused.html", status=404))
 
 
+def _failures(request) -> tuple:
+    """The throttle of bad links from the request's client address."""
+    return (
+        "portal-link-failure",
+        throttle.client_ip(request),
+        settings.PORTAL_FAILURES_PER_ADDRESS,
+        settings.PORTAL_FAILURE_WINDOW,
+    )
+
+
 def through_link(view):
     """Resolve the link to its contributor, or refuse; count the request."""
 
     @wraps(view)
     def wrapped(request, token, *args, **kwargs):
-        address = throttle.client_ip(request)
-        failures = (
-            "portal-link-failure",
-            address,
-            settings.PORTAL_FAILURES_PER_ADDRESS,
-            settings.PORTAL_FAILURE_WINDOW,
-        )
+        failures = _failures(request)
         blocked = throttle.check(*failures)
         if blocked:
             return _too_many(request, blocked)
@@ -162,8 +166,13 @@ def portal_download(request, contributor, token, fmt):
 @require_http_methods(["GET", "HEAD", "POST"])
 def opt_out(request, token):
     """GET asks, POST stops the emails; the link works even after access was revoked."""
+    failures = _failures(request)
+    blocked = throttle.check(*failures)
+    if blocked:
+        return _too_many(request, blocked)
     contributor = contributor_from_opt_out_token(token)
     if contributor is None:
+        throttle.hit(*failures)
         return _refused(request)
     if request.method == "POST":
         services.opt_out_of_emails(contributor)

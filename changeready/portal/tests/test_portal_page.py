@@ -8,6 +8,7 @@ from changeready.activity.models import ActivityEvent
 from changeready.handoff.tests.test_log_confidentiality import readable
 from changeready.handoff.views import DOWNLOADS
 from changeready.planning.models import PlanItem
+from changeready.portal import links
 from changeready.portal.models import ContributorMessage
 from changeready.portal.tests.conftest import RESISTOR, SECRET
 
@@ -165,12 +166,14 @@ def test_requests_through_one_link_are_rate_limited(client, token, settings):
     assert "Too many attempts" in response.content.decode()
 
 
-def test_bad_links_from_one_address_are_rate_limited(client, token, settings):
+def test_bad_links_from_one_address_are_rate_limited(client, token, contributor, settings):
     settings.PORTAL_FAILURES_PER_ADDRESS = 2
-    for _ in range(2):
-        assert portal(client, "bad-token").status_code == 404
-    # Beyond the limit even a good link from that address waits.
+    assert portal(client, "bad-token").status_code == 404
+    assert client.get(reverse("portal_opt_out", args=["bad-token"])).status_code == 404
+    # Beyond the limit even a good link from that address waits, opt-out links too.
     assert portal(client, token).status_code == 429
+    opt_out = reverse("portal_opt_out", args=[links.opt_out_token(contributor)])
+    assert client.get(opt_out).status_code == 429
 
 
 def test_the_team_preview_shows_the_page_without_its_buttons(client_as, northwind, contributor):

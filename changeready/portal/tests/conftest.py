@@ -38,6 +38,27 @@ def northwind(workspace, owner):
             participants=f"{stakeholder.name}, {SECRET} Ames",
             summary=f"{SECRET} said in confidence.",
         )
+    # What the team chose to share with the customer, naming the person who resists.
+    shared = landscape_services.create_log_entry(
+        marcus,
+        actor=owner,
+        kind="call",
+        date=date(2027, 2, 15),
+        participants="Marcus Webb",
+        summary=f"Marcus will brief {RESISTOR} and the shift leads on the rota.",
+        internal=False,
+    )
+    landscape_services.create_commitment(
+        marcus,
+        actor=owner,
+        text=f"Brief {RESISTOR} on the slotting rules",
+        owner="Marcus Webb",
+        log_entry=shared,
+        internal=False,
+    )
+    landscape_services.create_commitment(
+        marcus, actor=owner, text=f"{SECRET} budget line", owner="Marcus Webb", internal=True
+    )
     return engagement
 
 

@@ -326,12 +326,12 @@ def send_weekly_digests(as_of: date, *, dry_run: bool = False) -> DigestRun:
                 DigestPreference.objects.update_or_create(
                     membership=digest.membership, defaults={"last_sent_week": week_start}
                 )
-        for digest in contributor_digests(workspace, as_of):
-            if digest.contributor.last_digest_week == week_start:
+        for theirs in contributor_digests(workspace, as_of):
+            if theirs.contributor.last_digest_week == week_start:
                 run.already_sent += 1
                 continue
-            if _send(run, digest, render_contributor_digest, dry_run):
-                Contributor.objects.filter(pk=digest.contributor.pk).update(
+            if _send(run, theirs, render_contributor_digest, dry_run):
+                Contributor.objects.filter(pk=theirs.contributor.pk).update(
                     last_digest_week=week_start
                 )
     return run

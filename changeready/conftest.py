@@ -1,8 +1,17 @@
 """Fixtures shared by every app's tests: the people of every access test.
 
 `owner`, `admin`, `member` and `viewer` belong to `workspace`; `outsider` owns
-another workspace. Access tests parametrize over PEOPLE and assert both the
-status code and that nothing changed.
+another workspace. Every test that touches the database starts with all five
+(`everyone`, autouse), so no test runs in a workspace of one member: a lookup
+that forgets to filter by user or workspace finds someone else's row and
+fails. Tests therefore count and filter within what they look at ("the
+members of `workspace`", "this engagement's items"), never the whole table.
+The one opt-out, `@pytest.mark.empty_database`, is for tests that need the
+database empty (the data migration tests migrate backwards and forwards).
+
+Access tests parametrize over PEOPLE and assert both the status code and that
+nothing changed; `changeready/tests/test_access_matrix.py` holds one row per
+URL and API operation.
 
 Hypothesis runs with the profile named by HYPOTHESIS_PROFILE: `ci` (no
 deadline, derandomised: a busy machine is not a failure, and a run is
@@ -10,6 +19,7 @@ repeatable) in `make test` and CI, `dev` (Hypothesis's defaults) otherwise.
 """
 
 import os
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -96,6 +106,23 @@ def viewer(workspace):
 @pytest.fixture
 def outsider(other_workspace):
     return _member(other_workspace, Role.OWNER, "outsider@rival.example")
+
+
+def _uses_database(request) -> bool:
+    if request.node.get_closest_marker("django_db"):
+        return True
+    return bool({"db", "transactional_db"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def everyone(request):
+    """The five people of the access matrix, in every test that uses the database.
+
+    `@pytest.mark.empty_database` opts a test out (see the module docstring).
+    """
+    if request.node.get_closest_marker("empty_database") or not _uses_database(request):
+        return None
+    return SimpleNamespace(**{person: request.getfixturevalue(person) for person in PEOPLE[:-1]})
 
 
 @pytest.fixture

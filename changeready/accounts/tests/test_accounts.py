@@ -50,8 +50,8 @@ def test_signup_with_a_taken_email_answers_the_same_and_tells_the_owner(client):
     response = client.post(reverse("signup"), SIGNUP)
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
-    assert User.objects.count() == 1
-    assert not Workspace.objects.exists()
+    assert User.objects.filter(email="priya.raman@vendor.example").count() == 1
+    assert not Workspace.objects.filter(name="Vendor Delivery").exists()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["priya.raman@vendor.example"]
     assert "already exists" in mail.outbox[0].body
@@ -68,8 +68,8 @@ def test_parallel_signups_with_one_email_answer_as_for_a_taken_email(client, mon
     response = client.post(reverse("signup"), SIGNUP)
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
-    assert User.objects.count() == 1
-    assert not Workspace.objects.exists()
+    assert User.objects.filter(email="priya.raman@vendor.example").count() == 1
+    assert not Workspace.objects.filter(name="Vendor Delivery").exists()
     assert "already exists" in mail.outbox[-1].body
 
 
@@ -88,13 +88,13 @@ def test_signup_rejects_weak_passwords_and_keeps_input(client, password):
     assert response.status_code == 200
     assert "password1" in response.context["form"].errors
     assert 'value="Vendor Delivery"' in response.content.decode()
-    assert not User.objects.exists()
+    assert not User.objects.filter(email="priya.raman@vendor.example").exists()
 
 
 def test_signup_needs_a_workspace_name(client):
     response = client.post(reverse("signup"), {**SIGNUP, "workspace_name": ""})
     assert "workspace_name" in response.context["form"].errors
-    assert not User.objects.exists()
+    assert not User.objects.filter(email="priya.raman@vendor.example").exists()
 
 
 def test_login_with_email(client, db):

@@ -23,7 +23,7 @@ def test_signup_rejects_a_common_password(client):
     )
     assert response.status_code == 200
     assert "This password is too common." in response.context["form"].errors["password1"]
-    assert not User.objects.exists()
+    assert not User.objects.filter(email="priya@vendor.example").exists()
 
 
 def test_password_change_rejects_a_common_password(client):

@@ -30,7 +30,7 @@ def snapshot(engagement, day, score):
 
 
 @pytest.fixture
-def scene(workspace, owner, member, viewer):
+def scene(workspace, member):
     member.name = "Mia Member"
     member.save()
     wms = EngagementFactory(workspace=workspace, name="WMS rollout", go_live_date=GO_LIVE)
@@ -94,7 +94,13 @@ def test_nothing_to_say_sends_nothing(workspace, member):
 def test_command_sends_one_plain_text_email_per_member(workspace, scene, capsys):
     call_command("send_weekly_digest", "--as-of", AS_OF.isoformat())
     recipients = sorted(m.to[0] for m in mail.outbox)
-    assert recipients == ["member@acme.example", "owner@acme.example", "viewer@acme.example"]
+    # Every member of the workspace hears of the drop; the outsider, in another, does not.
+    assert recipients == [
+        "admin@acme.example",
+        "member@acme.example",
+        "owner@acme.example",
+        "viewer@acme.example",
+    ]
     body = next(m for m in mail.outbox if m.to == ["member@acme.example"]).body
     assert "DUE THIS WEEK\n- Manager briefing kit (WMS rollout, plan week -2)" in body
     assert "DUE NEXT WEEK\n- Champions (WMS rollout, plan week -1)" in body
@@ -102,20 +108,23 @@ def test_command_sends_one_plain_text_email_per_member(workspace, scene, capsys)
     assert "Go-live notice" not in body and "Not hers" not in body
     assert "/w/acme/digest/" in body
     assert "<" not in body  # plain text, nothing escaped into entities
-    assert "Sent 3 digest(s)" in capsys.readouterr().out
+    assert "Sent 4 digest(s)" in capsys.readouterr().out
 
 
 def test_a_second_run_in_the_same_week_sends_nothing_new(workspace, scene):
     call_command("send_weekly_digest", "--as-of", AS_OF.isoformat())
     call_command("send_weekly_digest", "--as-of", (AS_OF + datetime.timedelta(days=1)).isoformat())
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 4
 
 
 def test_opting_out_is_respected(workspace, scene, member):
     digest.set_weekly_digest(Membership.objects.get(user=member), False)
     call_command("send_weekly_digest", "--as-of", AS_OF.isoformat())
-    assert "member@acme.example" not in [m.to[0] for m in mail.outbox]
-    assert len(mail.outbox) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "admin@acme.example",
+        "owner@acme.example",
+        "viewer@acme.example",
+    ]
 
 
 def test_dry_run_sends_and_records_nothing(workspace, scene, capsys):
@@ -124,7 +133,7 @@ def test_dry_run_sends_and_records_nothing(workspace, scene, capsys):
     assert not DigestPreference.objects.filter(last_sent_week__isnull=False).exists()
     out = capsys.readouterr().out
     assert "would send member@acme.example" in out
-    assert "3 digest(s) would be sent, none sent" in out
+    assert "4 digest(s) would be sent, none sent" in out
 
 
 def test_bad_as_of_is_a_clear_error(db):

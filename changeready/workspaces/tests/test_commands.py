@@ -16,22 +16,21 @@ pytestmark = pytest.mark.django_db
 def test_create_workspace_creates_workspace_and_owner(capsys):
     call_command(
         "create_workspace",
-        slug="acme",
-        name="Acme",
-        owner="Lead@Acme.example",
+        slug="globex",
+        name="Globex",
+        owner="Lead@Globex.example",
         password="pw-long-enough-1",
     )
-    workspace = Workspace.objects.get(slug="acme")
-    user = User.objects.get(email="lead@acme.example")
+    workspace = Workspace.objects.get(slug="globex")
+    user = User.objects.get(email="lead@globex.example")
     assert user.check_password("pw-long-enough-1")
     assert Membership.objects.get(workspace=workspace, user=user).role == Role.OWNER
-    assert "acme" in capsys.readouterr().out
+    assert "globex" in capsys.readouterr().out
 
 
-def test_create_workspace_fails_clearly_when_the_slug_is_taken():
-    call_command("create_workspace", slug="acme", name="Acme", owner="a@acme.example")
+def test_create_workspace_fails_clearly_when_the_slug_is_taken(workspace):
     with pytest.raises(CommandError, match="already taken"):
-        call_command("create_workspace", slug="acme", name="Other", owner="b@acme.example")
+        call_command("create_workspace", slug=workspace.slug, name="Other", owner="b@acme.example")
     assert not User.objects.filter(email="b@acme.example").exists()
 
 

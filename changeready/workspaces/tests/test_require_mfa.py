@@ -115,12 +115,13 @@ def test_api_tokens_keep_working(api_client_as, workspace, engagement, member):
     assert "WMS rollout" in response.content.decode()
 
 
-def test_managers_see_who_uses_mfa(client_as, workspace, owner, member, viewer):
+def test_managers_see_who_uses_mfa(client_as, workspace, member):
     give_mfa(member)
     page = client_as("owner").get(reverse("members", args=[workspace.slug]))
     rows = {m.user.email: m.uses_mfa for m in page.context["members"]}
     assert rows == {
         "owner@acme.example": False,
+        "admin@acme.example": False,
         "member@acme.example": True,
         "viewer@acme.example": False,
     }

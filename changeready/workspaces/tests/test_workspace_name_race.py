@@ -28,12 +28,11 @@ def test_a_slug_taken_between_the_check_and_the_save_moves_to_the_next_free_one(
     assert (first.slug, second.slug) == ("acme-delivery", "acme-delivery-2")
 
 
-@pytest.mark.django_db
-def test_an_explicit_slug_that_is_taken_is_still_refused():
-    services.create_workspace(name="Acme", owner=UserFactory(), slug="acme")
+def test_an_explicit_slug_that_is_taken_is_still_refused(workspace):
     with pytest.raises(services.SlugTaken):
-        services.create_workspace(name="Other", owner=UserFactory(), slug="acme")
-    assert Workspace.objects.count() == 1
+        services.create_workspace(name="Other", owner=UserFactory(), slug=workspace.slug)
+    assert not Workspace.objects.filter(name="Other").exists()
+    assert Workspace.objects.get(slug=workspace.slug).name == "Acme Delivery"
 
 
 @pytest.mark.django_db(transaction=True)

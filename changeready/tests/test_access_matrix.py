@@ -435,6 +435,8 @@ OPERATIONS = [
         lambda world: {"stakeholders": [str(world.group_id)]},
     ),
     Row("surveys_api_get_survey"),
+    Row("handoff_api_export_document"),
+    Row("handoff_api_export_document_download"),
     Row("planning_api_get_plan"),
     Row("planning_api_generate", "post", WRITERS),
     Row(
@@ -443,6 +445,12 @@ OPERATIONS = [
         WRITERS,
         201,
         body(week=2, title="Lunch and learn", kind="training", owner_role="champion"),
+    ),
+    Row(
+        "planning_api_assign_owners",
+        "post",
+        WRITERS,
+        data=lambda world: {"owner": "Kim", "items": [str(world.item_id)]},
     ),
     Row("planning_api_update_item", "patch", WRITERS, data=body(title="Renamed")),
     Row("planning_api_delete_item", "delete", WRITERS, 204),

@@ -22,6 +22,7 @@ from changeready.integrations.models import DeliveryStatus, WebhookDelivery
 from changeready.integrations.services import create_calendar_feed, create_endpoint
 from changeready.landscape import services as landscape
 from changeready.planning import rules_library
+from changeready.portal.services import invite_contributor
 from changeready.sso.models import SsoConnection, SsoDomain
 from changeready.surveys import services as surveys
 from changeready.usage.tests.factories import KpiFactory, group, rule
@@ -136,6 +137,9 @@ def build_world(workspace, owner, member) -> SimpleNamespace:
         ).id,
         domain_id=SsoDomain.objects.create(
             workspace=workspace, domain="acme.example", proof_address="it@acme.example"
+        ).id,
+        contributor_id=invite_contributor(
+            engagement.stakeholders.get(name="Marcus Webb"), invited_by=owner
         ).id,
         template_id=save_as_template(engagement, name="Warehouse rollout", actor=owner).id,
         file_type="csv",

@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from changeready.common.models import CheckedTextModel
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def for_workspace(self, workspace):
@@ -12,7 +14,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
-class ApiToken(models.Model):
+class ApiToken(CheckedTextModel, models.Model):
     """A workspace API token. Only a hash of the secret is stored.
 
     The token acts with its creator's *current* role in the workspace, so

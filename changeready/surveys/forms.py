@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 
+from changeready.common.text import text_problem
 from changeready.core.model import ADKAR_ELEMENTS
 from changeready.engagements.forms import DateInput
 from changeready.surveys.models import DEFAULT_OPEN_DAYS
@@ -107,6 +108,13 @@ class ResponseForm(forms.Form):
                 required=False,
                 help_text="Tick this if the answers shown are not yours.",
             )
+
+    def clean_free_text(self):
+        text = self.cleaned_data["free_text"]
+        problem = text_problem(text, multiline=True)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
 
     def statement_fields(self):
         return [self[key] for key in self.fields if key not in ("free_text", "new_person")]

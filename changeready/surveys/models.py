@@ -95,7 +95,7 @@ class RespondentQuerySet(models.QuerySet):
         return self.filter(survey__engagement__workspace=workspace)
 
 
-class Respondent(models.Model):
+class Respondent(CheckedTextModel, models.Model):
     """One person invited through a personal link."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -123,7 +123,7 @@ class Respondent(models.Model):
         return self.name or self.email
 
 
-class Response(models.Model):
+class Response(CheckedTextModel, models.Model):
     """One respondent's answers. A personal link has at most one (answering
     again replaces it); a shared link gets one per person answering."""
 

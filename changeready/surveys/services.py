@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from changeready.activity.services import record_activity
+from changeready.common.text import text_problem
 from changeready.landscape.models import Stakeholder
 from changeready.landscape.services import update_stakeholder
 from changeready.surveys.links import SurveyLink
@@ -88,7 +89,11 @@ def _clean_respondents(respondents: Iterable[tuple[str, str]]) -> list[tuple[str
             validate_email(email)
         except ValidationError:
             raise ValidationError({"respondents": f"“{email}” is not an email address."}) from None
-        unique.setdefault(email, ((name or "").strip()[:200], email))
+        name = (name or "").strip()[:200]
+        problem = text_problem(name, multiline=False)
+        if problem:
+            raise ValidationError({"respondents": f"The name for {email}: {problem}"})
+        unique.setdefault(email, (name, email))
     if len(unique) > MAX_RESPONDENTS:
         raise ValidationError(
             {"respondents": f"At most {MAX_RESPONDENTS} people per survey; split the list."}

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from changeready.activity.services import record_activity
+from changeready.common.text import text_problem
 from changeready.landscape.models import Stakeholder
 from changeready.usage import rollups
 from changeready.usage.matching import engagement_rules, group_of
@@ -43,6 +44,9 @@ def _clean_values(values) -> list[str]:
     cleaned = []
     for value in values or ():
         value = str(value).strip()
+        problem = text_problem(value, multiline=False)
+        if problem:
+            raise ValidationError({"values": problem})
         if value and value not in cleaned:
             cleaned.append(value)
     if not cleaned:
@@ -74,13 +78,15 @@ def build_rule(
         raise ValidationError({"property_name": "Name the property, e.g. department."})
     if kind != "property":
         property_name = ""
-    return MappingRule(
+    rule = MappingRule(
         engagement=engagement,
         stakeholder=stakeholder,
         kind=kind,
         property_name=property_name[:100],
         values=_clean_values(values),
     )
+    rule.clean_fields(exclude=["engagement", "stakeholder"])
+    return rule
 
 
 def _record(engagement, actor, detail: str) -> None:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from changeready.common.concurrency import VersionedModel
-from changeready.common.models import check_same_engagement, choices
+from changeready.common.models import CheckedTextModel, check_same_engagement, choices
 from changeready.core.kpis import DIRECTIONS
 
 RAW_EVENT_RETENTION_DAYS = 400
@@ -28,7 +28,7 @@ class EngagementOwnedQuerySet(models.QuerySet):
         return self.filter(engagement__workspace=workspace)
 
 
-class IngestionToken(models.Model):
+class IngestionToken(CheckedTextModel, models.Model):
     """A write-only token for one engagement's usage events; only a hash is stored.
 
     It lets a product send events without a workspace API token: it can post
@@ -205,7 +205,7 @@ class UsageState(models.Model):
 MAPPING_KINDS = ("email_domain", "property", "user_list")
 
 
-class MappingRule(models.Model):
+class MappingRule(CheckedTextModel, models.Model):
     """Puts the users it matches into a daily-user group; the first matching rule wins."""
 
     KIND_LABELS = {
@@ -256,7 +256,7 @@ class GroupUsage(models.Model):
 KPI_MEASURES = ("typed", "event_count", "property_sum")
 
 
-class Kpi(VersionedModel):
+class Kpi(CheckedTextModel, VersionedModel):
     """An outcome measure taken from a success definition, with its weekly values."""
 
     MEASURE_LABELS = {

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from changeready.common.concurrency import EditConflict
-from changeready.common.forms import save_through
+from changeready.common.forms import apply_validation_error, save_through
 from changeready.planning.charts import adoption_chart
 from changeready.usage import charts, mapping, uploads
 from changeready.usage import kpis as kpi_services
@@ -246,14 +246,18 @@ def tokens_page(request, engagement_id):
     if request.method == "POST":
         form = TokenForm(request.POST)
         if form.is_valid():
-            issued = issue_ingestion_token(
-                engagement, name=form.cleaned_data["name"], actor=request.user
-            )
-            # Shown once, on this response only: it is not stored anywhere readable.
-            context = _tokens_context(
-                engagement, membership, secret=issued.secret, issued=issued.token
-            )
-            return render(request, "usage/tokens.html", context)
+            try:
+                issued = issue_ingestion_token(
+                    engagement, name=form.cleaned_data["name"], actor=request.user
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                # Shown once, on this response only: it is not stored anywhere readable.
+                context = _tokens_context(
+                    engagement, membership, secret=issued.secret, issued=issued.token
+                )
+                return render(request, "usage/tokens.html", context)
         context = _tokens_context(engagement, membership, form=form)
         return render(request, "usage/tokens.html", context, status=422)
     return render(request, "usage/tokens.html", _tokens_context(engagement, membership))

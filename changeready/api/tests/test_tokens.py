@@ -189,3 +189,14 @@ def test_create_api_token_fails_for_unknown_user_workspace_or_non_member(
     with pytest.raises(CommandError):
         call_command("create_api_token", email=email, workspace=slug)
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_name_with_a_control_character_is_refused(client_as, workspace):
+    response = client_as("owner").post(
+        reverse("api_tokens", args=[workspace.slug]), {"name": "CRM\x07sync"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Contains a control character (U+0007); retype the text."
+    ]
+    assert not ApiToken.objects.exists()

@@ -302,3 +302,14 @@ def test_three_respondents_answering_through_their_links_move_the_barrier(
     assert nurses.adkar_responses == 3
     assert nurses.adkar_awareness == 5
     assert Response.objects.count() == 3
+
+
+def test_free_text_with_a_control_character_is_refused_and_kept(client, survey):
+    response = client.post(
+        personal_link(survey), form_data(answers(5), free_text="More\x07 floor walkers")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["free_text"] == [
+        "Contains a control character (U+0007); retype the text."
+    ]
+    assert not Response.objects.exists()

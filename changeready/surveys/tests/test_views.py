@@ -270,3 +270,14 @@ def test_create_form_shows_the_default_title_escaped(client_as, engagement, nurs
     html = client_as("member").get(reverse("survey_create", args=[engagement.id])).content
     assert "How ready are you for &lt;b&gt;FieldPro&lt;/b&gt;?" in html.decode()
     assert "<b>FieldPro</b>" not in html.decode()
+
+
+def test_a_respondent_name_with_a_control_character_is_refused(client_as, engagement, nurses):
+    data = _create_form(nurses) | {"respondents": "Dee\x07Lim <dee@northwind.example>"}
+    page = client_as("member").post(reverse("survey_create", args=[engagement.id]), data)
+    assert page.status_code == 200
+    assert page.context["form"].errors["respondents"] == [
+        "The name for dee@northwind.example: Contains a control character (U+0007); "
+        "retype the text."
+    ]
+    assert not Survey.objects.exists()

@@ -340,3 +340,70 @@ def test_editing_a_rule_remaps_users_and_a_refused_edit_keeps_what_was_typed(cli
     client.post(url, {"stakeholder": live["pickers"].id, "kind": "email_domain", "values": "x.io"})
     assert UsageUser.objects.get(external_id="a").group == live["pickers"]
     assert MappingRule.objects.get(pk=rule_.pk).position == 1
+
+
+# --- text no one types: refused with the field's message, form and API alike -------
+
+CONTROL = "Pick\x07ing"
+CONTROL_MESSAGE = "Contains a control character (U+0007); retype the text."
+
+
+def test_a_control_character_is_refused_in_the_kpi_form_and_the_api(client_as, api_client_as, live):
+    engagement = live["engagement"]
+    form = client_as("member").post(
+        reverse("kpi_create", args=[engagement.id]),
+        {"name": CONTROL, "target": 5, "direction": "increase", "measure": "typed"},
+    )
+    assert form.status_code == 422
+    assert form.context["form"].errors["name"] == [CONTROL_MESSAGE]
+    api = api_client_as("member").post(
+        f"/api/v1/engagements/{engagement.id}/kpis",
+        {"name": "Picks", "unit": CONTROL, "target": 5},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["path"] == ["unit"]
+    assert CONTROL_MESSAGE in api.json()["errors"][0]["message"]
+    assert not Kpi.objects.filter(name__in=[CONTROL, "Picks"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("values", {"kind": "email_domain", "values": f"{CONTROL}.example"}),
+        ("property_name", {"kind": "property", "property_name": CONTROL, "values": "a"}),
+    ],
+)
+def test_a_control_character_is_refused_in_a_mapping_rule(client_as, live, field, data):
+    engagement = live["engagement"]
+    response = client_as("member").post(
+        reverse("usage_rule_create", args=[engagement.id]),
+        {"stakeholder": live["pickers"].id, **data},
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors[field] == [CONTROL_MESSAGE]
+    assert MappingRule.objects.filter(engagement=engagement).count() == 2
+
+
+def test_a_control_character_is_refused_in_a_mapping_rule_through_the_api(api_client_as, live):
+    engagement = live["engagement"]
+    rule_ = {"group": str(live["pickers"].id), "kind": "email_domain", "values": [CONTROL]}
+    response = api_client_as("member").put(
+        f"/api/v1/engagements/{engagement.id}/usage/mapping",
+        {"rules": [rule_]},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"][:3] == ["rules", 0, "values"]
+    assert MappingRule.objects.filter(engagement=engagement).count() == 2
+
+
+def test_a_control_character_is_refused_in_an_ingestion_token_name(client_as, live):
+    engagement = live["engagement"]
+    response = client_as("member").post(
+        reverse("usage_tokens", args=[engagement.id]), {"name": CONTROL}
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors["name"] == [CONTROL_MESSAGE]
+    assert "secret" not in response.context
+    assert not IngestionToken.objects.filter(name=CONTROL).exists()

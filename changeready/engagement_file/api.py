@@ -15,6 +15,7 @@ from changeready.api.auth import api_engagement, api_membership, api_workspace, 
 from changeready.api.errors import InvalidInput, PayloadTooLarge, invalid, responses
 from changeready.engagement_file.formats import (
     BackgroundExport,
+    ExportNotPrepared,
     export_format,
     export_formats,
     export_response,
@@ -105,15 +106,30 @@ def background_export_out(request, engagement_id, export: BackgroundExport) -> d
     }
 
 
+class ExportNotPreparedOut(Schema):
+    message: str
+    prepare_url: str = Field(
+        description='POST `{"format": …}` here to have the worker make the file (202).'
+    )
+    document: BackgroundExportOut | None = Field(
+        description="The document already on its way, if any: poll its `status_url`."
+    )
+
+
+def documents_url(request, engagement_id) -> str:
+    return request.build_absolute_uri(reverse("api-v1:request_document", args=[engagement_id]))
+
+
 @router.get(
     EXPORT_PATH,
-    response=responses({200: None, 202: BackgroundExportOut}, 404),
+    response=responses({200: None, 409: ExportNotPreparedOut}, 404),
     summary="Export an engagement",
     description="`format=json` gives the engagement file, which the import accepts. "
     "The PDF and Word playbooks of a large engagement (over 100 stakeholders or plan "
-    "items) are made by the background worker: the answer is 202 with the document's "
-    "status and a `Location` to poll, until a current one is ready; then this URL (or "
-    "the status's `download_url`) gives the file. Asking again never queues twice.",
+    "items) are made by the background worker and never in this request: once a current "
+    "one is ready this URL gives the file; until then the answer is 409, with a `Link` "
+    '(`rel="prepare"`) and `prepare_url` naming `POST /engagements/{id}/documents`, '
+    "which queues one. This GET never queues anything.",
 )
 def export_engagement_file(
     request,
@@ -127,13 +143,24 @@ def export_engagement_file(
         known = ", ".join(f.name for f in export_formats())
         raise invalid(["query", "format"], f"Unknown format; choose one of: {known}.")
     if chosen.background is not None:
-        export = chosen.background(engagement, api_membership(request).user)
-        if export is not None and export.ready:
-            return file_response(export.content, export.content_type, export.filename)
+        try:
+            export = chosen.background(engagement)
+        except ExportNotPrepared as error:
+            prepare_url = documents_url(request, engagement.id)
+            response["Link"] = f'<{prepare_url}>; rel="prepare"'
+            return Status(
+                409,
+                {
+                    "message": "This engagement is large: its file is made in the background. "
+                    f'POST {{"format": "{chosen.name}"}} to prepare_url, then poll the '
+                    "document's status_url.",
+                    "prepare_url": prepare_url,
+                    "document": error.pending
+                    and background_export_out(request, engagement.id, error.pending),
+                },
+            )
         if export is not None:
-            body = background_export_out(request, engagement.id, export)
-            response["Location"] = body["status_url"]
-            return Status(202, body)
+            return file_response(export.content, export.content_type, export.filename)
     return export_response(engagement, chosen)
 
 
@@ -161,6 +188,12 @@ def describe_formats(openapi: dict, prefix: str) -> None:
             f.media_type: {"schema": f.openapi_schema or {"type": "string", "format": "binary"}}
             for f in formats
         },
+    }
+    operation["responses"][409]["headers"] = {
+        "Link": {
+            "description": '<prepare_url>; rel="prepare": the POST that queues the file.',
+            "schema": {"type": "string"},
+        }
     }
 
 

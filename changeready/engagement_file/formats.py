@@ -19,10 +19,11 @@ The API's export endpoint and its OpenAPI description (the `format` values
 and the response media types) follow this registry; an unknown name is a 422.
 
 A format whose large files take seconds to make (the playbook's PDF and Word)
-also gives `background`: for an engagement and the person asking, either
-None (render in the request) or the `BackgroundExport` the worker produces,
-which the endpoint serves once ready and otherwise answers with 202 and where
-to follow it.
+also gives `background`: for an engagement, either None (render in the
+request) or the ready `BackgroundExport` the worker produced, which the
+endpoint serves. When the worker has not made a current one it raises
+`ExportNotPrepared`: the export is a GET, so it never queues one itself; the
+client is told where to ask for it.
 """
 
 from __future__ import annotations
@@ -60,6 +61,14 @@ class BackgroundExport:
         return self.status == "ready"
 
 
+class ExportNotPrepared(Exception):
+    """A large export the worker has not made yet; `pending` is the one on its way, if any."""
+
+    def __init__(self, pending: BackgroundExport | None):
+        self.pending = pending
+        super().__init__("The worker has not made this export yet.")
+
+
 @dataclass(frozen=True)
 class ExportFormat:
     name: str
@@ -71,8 +80,9 @@ class ExportFormat:
     openapi_schema: dict | None = field(default=None, compare=False)
     # The download's file name; None means the engagement's name and the extension.
     filename: Callable[[Engagement], str] | None = field(default=None, compare=False)
-    # (engagement, user) → the worker's export of a large engagement, or None to render here.
-    background: Callable[[Engagement, object], BackgroundExport | None] | None = field(
+    # engagement → the worker's ready export of a large engagement, or None to render here;
+    # raises ExportNotPrepared when a large one has none ready.
+    background: Callable[[Engagement], BackgroundExport | None] | None = field(
         default=None, compare=False
     )
 

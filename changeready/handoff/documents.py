@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from changeready.assessment.services import today
-from changeready.engagement_file.formats import BackgroundExport
+from changeready.engagement_file.formats import BackgroundExport, ExportNotPrepared
 from changeready.engagements.models import Engagement
 from changeready.handoff.exports import EXPORT_FORMATS
 from changeready.handoff.models import PlaybookDocument
@@ -111,14 +111,18 @@ def background_export(document: PlaybookDocument) -> BackgroundExport:
     )
 
 
-def export_in_background(engagement: Engagement, fmt: str, requested_by) -> BackgroundExport | None:
+def stored_export(engagement: Engagement, fmt: str) -> BackgroundExport | None:
     """The API's export of a large engagement's PDF or Word file; None for a small one.
 
-    The same path as the Handoff page: a current ready document is served, a
-    pending one followed, otherwise one is queued. Storing a rendering of
-    data the reader may already read changes nothing they can see, and
-    asking again returns the same document, so the API's GET may ask.
+    Only reads: a current ready document is served; otherwise ExportNotPrepared
+    (with the pending document, if one is on its way) sends the client to ask
+    for one with a POST, since the export is a GET and never queues.
     """
     if not is_large(engagement):
         return None
-    return background_export(request_document(engagement, fmt, requested_by=requested_by))
+    latest = latest_documents(engagement).get(fmt)
+    if latest is None:
+        raise ExportNotPrepared(None)
+    if latest.status == PlaybookDocument.Status.READY and is_current(latest, engagement):
+        return background_export(latest)  # its deferred bytes are read here
+    raise ExportNotPrepared(background_export(latest) if latest.pending else None)

@@ -158,11 +158,11 @@ def register_api_exports() -> None:
         return lambda engagement: playbook_filename(engagement, fmt, suffix)
 
     def background(fmt: str):
-        def export(engagement, user):
+        def export(engagement):
             # Imported here: the documents module reads this one's formats.
-            from changeready.handoff.documents import export_in_background
+            from changeready.handoff.documents import stored_export
 
-            return export_in_background(engagement, fmt, user)
+            return stored_export(engagement, fmt)
 
         return export
 

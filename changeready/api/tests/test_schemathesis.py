@@ -131,6 +131,7 @@ SEMANTIC_REFUSALS = {
         r"^Send either `items` or `filter`\.$",
         r"^Period \d+: the end \(.*\) is before the start",
         r"^Champions are people; mark the person, not the group\.$",
+        r"^Headcount applies to groups only\.$",  # a person's, stored or sent
     ),
     "a date before today (the schema has no clock)": (
         r"^The closing date cannot be in the past\.$",

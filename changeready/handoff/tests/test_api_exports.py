@@ -62,13 +62,31 @@ def _export(client, engagement, fmt):
     return client.get(f"/api/v1/engagements/{engagement.id}/export", {"format": fmt})
 
 
+def _documents_url(engagement):
+    return f"/api/v1/engagements/{engagement.id}/documents"
+
+
+def _prepare(client, engagement, fmt, **extra):
+    return client.post(
+        _documents_url(engagement), {"format": fmt, **extra}, content_type="application/json"
+    )
+
+
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("docx", b"PK")])
-def test_a_large_playbook_is_made_by_the_worker_then_downloaded(
+def test_a_large_playbook_is_prepared_by_a_post_then_downloaded(
     api_client_as, large, fmt, magic, django_capture_on_commit_callbacks
 ):
-    client = api_client_as("viewer")
-    # Queued, not rendered in the request: 202 with where to follow it.
-    response = _export(client, large, fmt)
+    client = api_client_as("member")
+    # The GET queues nothing: 409, naming the POST that does.
+    refused = _export(client, large, fmt)
+    assert refused.status_code == 409
+    body = refused.json()
+    assert body["prepare_url"].endswith(_documents_url(large))
+    assert body["document"] is None
+    assert refused["Link"] == f'<{body["prepare_url"]}>; rel="prepare"'
+    assert not PlaybookDocument.objects.exists()
+
+    response = _prepare(client, large, fmt)
     assert response.status_code == 202
     body = response.json()
     document = PlaybookDocument.objects.get()
@@ -76,17 +94,18 @@ def test_a_large_playbook_is_made_by_the_worker_then_downloaded(
     assert body["id"] == str(document.id)
     assert (body["status"], body["progress"], body["download_url"]) == ("queued", 0, None)
     assert response["Location"] == body["status_url"]
-    assert body["status_url"].endswith(f"/api/v1/engagements/{large.id}/documents/{document.id}")
-    # Asking again follows the same document, and its download waits for it.
-    assert _export(client, large, fmt).json()["id"] == body["id"]
+    assert body["status_url"].endswith(f"{_documents_url(large)}/{document.id}")
+    # Asking again follows the same document; the export points at it, still 409.
+    assert _prepare(client, large, fmt).json()["id"] == body["id"]
+    pending = _export(client, large, fmt)
+    assert pending.status_code == 409 and pending.json()["document"]["id"] == body["id"]
     assert PlaybookDocument.objects.count() == 1
-    download = body["status_url"] + "/download"
-    assert client.get(download).status_code == 404
+    assert client.get(body["status_url"] + "/download").status_code == 404
 
     # The worker runs it (the immediate backend, once the queueing commits).
     PlaybookDocument.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        body = _export(client, large, fmt).json()
+        body = _prepare(client, large, fmt, version="internal").json()
     status = client.get(body["status_url"])
     assert status.status_code == 200
     ready = status.json()
@@ -95,9 +114,10 @@ def test_a_large_playbook_is_made_by_the_worker_then_downloaded(
     stored = client.get(ready["download_url"])
     assert stored.status_code == 200 and stored.content.startswith(magic)
     assert stored["Content-Disposition"].startswith("attachment; filename=")
-    # The export itself now serves the stored file, rendering nothing.
-    again = _export(client, large, fmt)
+    # The export now serves the stored file, and asking again queues nothing.
+    again = _export(api_client_as("viewer"), large, fmt)
     assert again.status_code == 200 and again.content == stored.content
+    assert _prepare(client, large, fmt).json()["id"] == body["id"]
     assert PlaybookDocument.objects.count() == 1
 
 
@@ -108,17 +128,35 @@ def test_a_large_playbook_in_other_formats_stays_inline(api_client_as, large):
 
 
 @pytest.mark.parametrize("person", PEOPLE)
+def test_only_writers_may_prepare_a_document(api_client_as, large, person):
+    response = _prepare(api_client_as(person), large, "pdf")
+    expected = {"anonymous": 401, "outsider": 404, "viewer": 403}.get(person, 202)
+    assert response.status_code == expected
+    assert PlaybookDocument.objects.exists() == (expected == 202)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"format": "md"}, {"format": "pdf", "version": "customer"}, {"format": "pdf", "fmt": "pdf"}],
+)
+def test_only_stored_formats_and_the_internal_version_are_prepared(api_client_as, large, payload):
+    response = api_client_as("owner").post(
+        _documents_url(large), payload, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert not PlaybookDocument.objects.exists()
+
+
+@pytest.mark.parametrize("person", PEOPLE)
 def test_document_status_access(api_client_as, large, person):
-    _export(api_client_as("owner"), large, "pdf")
-    document = PlaybookDocument.objects.get()
-    url = f"/api/v1/engagements/{large.id}/documents/{document.id}"
+    document = documents.request_document(large, "pdf")
+    url = f"{_documents_url(large)}/{document.id}"
     expected = {"anonymous": 401, "outsider": 404}.get(person, 200)
     assert api_client_as(person).get(url).status_code == expected
 
 
 def test_another_engagements_document_is_not_found(api_client_as, large, engagement):
-    _export(api_client_as("owner"), large, "pdf")
-    document = PlaybookDocument.objects.get()
-    url = f"/api/v1/engagements/{engagement.id}/documents/{document.id}"
+    document = documents.request_document(large, "pdf")
+    url = f"{_documents_url(engagement)}/{document.id}"
     assert api_client_as("owner").get(url).status_code == 404
     assert api_client_as("owner").get(url + "/download").status_code == 404

@@ -59,16 +59,25 @@
 
   function markDirty(row) {
     row.gridDirty = true;
-    if (row.gridSaving) row.gridEditedWhileSaving = true;
+  }
+
+  // What the row's cells hold, to tell whether anything was typed while it was being saved
+  // (a change event fired on leaving a cell is no edit).
+  function valuesOf(row) {
+    return Array.prototype.map
+      .call(row.querySelectorAll(FIELDS), function (field) {
+        return field.name + "=" + field.value;
+      })
+      .join("\n");
   }
 
   // The fresh row from the server takes the place of the old one; whatever was
   // typed into the old one while it was being saved is kept and saved next.
-  function replaceRow(row, fresh) {
+  function replaceRow(row, fresh, edited) {
     var active = document.activeElement;
     var focusName = row.contains(active) ? active.getAttribute("name") || "save" : null;
     var caret = focusName && typeof active.selectionStart === "number" ? active.selectionStart : null;
-    if (row.gridEditedWhileSaving) {
+    if (edited) {
       row.querySelectorAll(FIELDS).forEach(function (field) {
         var twin = fieldOf(fresh, field.name);
         if (twin) twin.value = field.value;
@@ -88,14 +97,12 @@
 
   // Save a row; resolves to the row now in the table (the fresh one once saved).
   function save(row, force) {
-    if (row.gridSaving) {
-      row.gridSaveAgain = true;
-      return row.gridSaving;
-    }
+    // A save in flight is saved again when it answers, if anything was typed meanwhile.
+    if (row.gridSaving) return row.gridSaving;
     if (!force && untouched(row)) return Promise.resolve(row);
     var form = formOf(row);
     row.gridDirty = false;
-    row.gridEditedWhileSaving = false;
+    row.gridSent = valuesOf(row);
     row.setAttribute("aria-busy", "true");
     row.gridSaving = fetch(form.action, {
       method: "POST",
@@ -112,8 +119,9 @@
         holder.innerHTML = html.trim();
         var fresh = holder.firstElementChild;
         var wasLast = row === body.lastElementChild;
-        var again = row.gridSaveAgain || row.gridEditedWhileSaving;
-        replaceRow(row, fresh);
+        // Saved again only if something was typed meanwhile.
+        var again = valuesOf(row) !== row.gridSent;
+        replaceRow(row, fresh, again);
         announce(fresh.dataset.message);
         // Keep a blank row at the end to type the next stakeholder into.
         if (wasLast && fresh.dataset.state === "saved") addRow(false);

@@ -277,6 +277,7 @@ def _base_bodies(engagement) -> dict:
         ("post", "/stakeholders/{stakeholder_id}/log"): LOG_ENTRY,
         ("post", "/stakeholders/{stakeholder_id}/commitments"): COMMITMENT,
         ("post", "/engagements/{engagement_id}/kpis"): KPI,
+        ("post", "/engagements/{engagement_id}/documents"): {"format": "pdf"},
         ("put", "/engagements/{engagement_id}/usage/mapping"): {
             "rules": [
                 {"group": group, "kind": "email_domain", "values": ["acme.com"]},

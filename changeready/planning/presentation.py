@@ -13,8 +13,8 @@ from django.db.models import Prefetch, Q
 
 from changeready.core.model import PLAN_PHASES, WORKSTREAMS
 from changeready.core.rules import Rule
-from changeready.core.weeks import plan_phase, week_monday
-from changeready.landscape.models import Stakeholder
+from changeready.core.weeks import plan_phase, plan_week, week_monday
+from changeready.landscape.models import Commitment, Stakeholder
 from changeready.planning.charts import adoption_chart
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
 
@@ -56,6 +56,8 @@ class PlanWeek:
     monday: date
     items: list[PlanItem] = field(default_factory=list)
     outside_plan: bool = False
+    # Commitments due in the week (landscape), shown beside its items.
+    commitments: list[Commitment] = field(default_factory=list)
 
     @property
     def is_go_live(self) -> bool:
@@ -121,9 +123,23 @@ def filter_items(
     return items
 
 
-def plan_weeks(engagement, items) -> list[PlanWeek]:
-    """Every week of the window, and each week outside it that holds an item
-    (kept where it is, docs/domain.md section 6), with its items."""
+def plan_commitments(engagement, *, audience=None, owner: str = "") -> list[Commitment]:
+    """The commitments with a due date, narrowed like the items: by the named
+    owner, and by the stakeholder (or their group) they were made to."""
+    if owner == "-":
+        return []  # a commitment always names its owner
+    rows = Commitment.objects.filter(engagement=engagement, due_date__isnull=False)
+    if owner:
+        rows = rows.filter(owner=owner)
+    if audience is not None:
+        rows = rows.filter(stakeholder_id__in=[audience.id, audience.group_id])
+    return list(rows.select_related("stakeholder").order_by("due_date", "created_at"))
+
+
+def plan_weeks(engagement, items, commitments=()) -> list[PlanWeek]:
+    """Every week of the window, and each week outside it that holds an item or
+    a commitment (kept where it is, docs/domain.md section 6), with its items
+    and the commitments due in it."""
     items = list(
         items.select_related("resistance_point__stakeholder")
         .prefetch_related(Prefetch("audience", queryset=Stakeholder.objects.order_by("name")))
@@ -132,6 +148,9 @@ def plan_weeks(engagement, items) -> list[PlanWeek]:
     by_week = defaultdict(list)
     for item in items:
         by_week[item.week].append(item)
+    due_in = defaultdict(list)
+    for commitment in commitments:
+        due_in[plan_week(engagement.go_live_date, commitment.due_date)].append(commitment)
     window = range(engagement.plan_first_week, engagement.plan_last_week + 1)
     return [
         PlanWeek(
@@ -139,8 +158,9 @@ def plan_weeks(engagement, items) -> list[PlanWeek]:
             week_monday(engagement.go_live_date, number),
             by_week.get(number, []),
             outside_plan=number not in window,
+            commitments=due_in.get(number, []),
         )
-        for number in sorted({*window, *by_week})
+        for number in sorted({*window, *by_week, *due_in})
     ]
 
 

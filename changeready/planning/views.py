@@ -92,7 +92,15 @@ def _timeline_context(request, engagement, membership, *, focus=None, notice="")
         owner_role=chosen.get("owner_role", ""),
         workstream=chosen.get("workstream", ""),
     )
-    weeks = presentation.plan_weeks(engagement, items)
+    # Commitments have no workstream or owner role: those filters leave them out.
+    commitments = (
+        []
+        if chosen.get("workstream") or chosen.get("owner_role")
+        else presentation.plan_commitments(
+            engagement, audience=chosen.get("audience"), owner=chosen.get("owner", "")
+        )
+    )
+    weeks = presentation.plan_weeks(engagement, items, commitments)
     view = chosen.get("view") or "timeline"
     if view == "now":
         sections = presentation.current_weeks(

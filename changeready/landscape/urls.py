@@ -79,6 +79,7 @@ urlpatterns = [
         views.commitment_delete,
         name="commitment_delete",
     ),
+    path(f"{PREFIX}history/", views.stakeholder_history, name="stakeholder_history"),
     path(f"{PREFIX}resistors/", views.resistors, name="resistors"),
     path(f"{PREFIX}resistance-points/new/", views.point_create, name="resistance_point_create"),
     path(

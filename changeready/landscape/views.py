@@ -43,6 +43,7 @@ from changeready.landscape.forms import (
     grid_phrase_list,
     relation_initial,
 )
+from changeready.landscape.history import build_history
 from changeready.landscape.labels import (
     ENGAGEMENT_LABELS,
     QUESTIONS,
@@ -896,4 +897,28 @@ def commitment_delete(request, engagement_id, commitment_id):
     commitment = _commitment(engagement, commitment_id)
     return _confirm_delete(
         request, engagement, commitment, services.delete_commitment, "commitment"
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def stakeholder_history(request, engagement_id):
+    """The log, commitments and changes of one stakeholder (`?stakeholder=`) or of all."""
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    chosen = request.GET.get("stakeholder", "")
+    stakeholder = None
+    if chosen:
+        if not _is_uuid(chosen):
+            raise Http404("No such stakeholder.")
+        stakeholder = _stakeholder(engagement, chosen)
+    return render(
+        request,
+        "landscape/history.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "stakeholder": stakeholder,
+            "stakeholders": engagement.stakeholders.order_by("name"),
+            "lines": build_history(engagement, stakeholder),
+        },
     )

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "changeready.usage",
     "changeready.integrations",
     "changeready.backup",
+    "changeready.privacy",
     "changeready.api",
     "changeready.sso",
 ]

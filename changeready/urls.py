@@ -94,6 +94,7 @@ urlpatterns = [
     path("", include("changeready.planning.urls")),
     path("", include("changeready.surveys.urls")),
     path("", include("changeready.handoff.urls")),
+    path("", include("changeready.privacy.urls")),
     path("", include("changeready.engagement_templates.urls")),
     path("", include("changeready.portal.urls")),
     path("", include("changeready.portfolio.urls")),

@@ -34,6 +34,8 @@ VERBS = frozenset(
         "invited",
         "commented",
         "asked",
+        "exported",
+        "erased",
     }
 )
 OBJECT_TYPES = {
@@ -62,6 +64,8 @@ VERB_PHRASES = {
     "applied": "applied the results of",
     "commented": "commented on",
     "asked": "asked for help with",
+    "exported": "exported the personal data of",
+    "erased": "erased the personal data of",
 }
 TEXT_PREVIEW = 60
 

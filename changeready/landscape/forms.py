@@ -465,7 +465,7 @@ class CommitmentForm(VersionedEditForm):
         fields = COMMITMENT_FIELDS
         labels = {"internal": "Internal commitment"}
         help_texts = {
-            "text": "For example: “Tom Avery will own the slotting rules.”",
+            "text": "For example: “The night-shift lead will own the slotting rules.”",
             "internal": "Tick it if the customer must not read it: internal commitments appear "
             "only in the internal playbook.",
         }

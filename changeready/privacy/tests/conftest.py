@@ -1,0 +1,1 @@
+from changeready.handoff.tests.conftest import northwind  # noqa: F401  (the example engagement)

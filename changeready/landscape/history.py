@@ -31,15 +31,15 @@ class HistoryLine:
 def build_history(engagement, stakeholder: Stakeholder | None = None) -> list[HistoryLine]:
     """The history of one stakeholder, or of every stakeholder of the engagement."""
     stakeholders = {s.id: s for s in engagement.stakeholders.all()}
-    entries = StakeholderLogEntry.objects.filter(engagement=engagement).select_related(
+    entry_rows = StakeholderLogEntry.objects.filter(engagement=engagement).select_related(
         "recorded_by"
     )
-    commitments = Commitment.objects.filter(engagement=engagement)
+    commitment_rows = Commitment.objects.filter(engagement=engagement)
     events = ActivityEvent.objects.filter(engagement=engagement, obj_type__in=HISTORY_OBJECT_TYPES)
     if stakeholder is not None:
-        entries = entries.filter(stakeholder=stakeholder)
-        commitments = commitments.filter(stakeholder=stakeholder)
-    entries, commitments = list(entries), list(commitments)
+        entry_rows = entry_rows.filter(stakeholder=stakeholder)
+        commitment_rows = commitment_rows.filter(stakeholder=stakeholder)
+    entries, commitments = list(entry_rows), list(commitment_rows)
     owner_of = {e.id: e.stakeholder_id for e in entries} | {
         c.id: c.stakeholder_id for c in commitments
     }

@@ -210,9 +210,10 @@ def _anonymise_mentions(engagement, person: Person, placeholder: str) -> int:
     for mention in list(mentions(engagement, person)):
         record = mention.record
         model = type(record)
-        changes = {}
+        fields = {field.name: field for field in model._meta.concrete_fields}
+        changes: dict[str, object] = {}
         for name in mention.fields:
-            field = model._meta.get_field(name)
+            field = fields[name]
             value = getattr(record, field.attname)
             if isinstance(field, models.EmailField):
                 changes[name] = _anonymised_email(field)

@@ -241,7 +241,13 @@ def _input_schemas(cls=InputSchema):
 
 
 # Fields named like a multi-line text elsewhere that their own model stores on one line.
-SINGLE_LINE_NAMESAKES = {("WebhookIn", "description"), ("WebhookPatch", "description")}
+SINGLE_LINE_NAMESAKES = {
+    ("WebhookIn", "description"),
+    ("WebhookPatch", "description"),
+    # A commitment is one line; a portal comment's `text` is the multi-line namesake.
+    ("CommitmentIn", "text"),
+    ("CommitmentPatch", "text"),
+}
 
 
 def test_text_the_models_store_multi_line_is_multi_line_in_the_api():

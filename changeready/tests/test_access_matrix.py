@@ -178,6 +178,10 @@ PAGES = [
     form("log_entry_delete"),
     write("log_entry_delete"),
     write("commitment_status"),
+    read("stakeholder_history"),
+    manage("person_export", "post"),
+    manage("person_erase"),
+    manage("person_erase", "post"),  # without the typed name: the form again, nothing erased
     form("commitment_delete"),
     write("commitment_delete"),
     read("resistors"),

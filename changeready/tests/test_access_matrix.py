@@ -448,6 +448,7 @@ OPERATIONS = [
         lambda world: {"stakeholders": [str(world.group_id)]},
     ),
     Row("surveys_api_get_survey"),
+    Row("handoff_api_request_playbook_document", "post", WRITERS, 202, body(format="pdf")),
     Row("handoff_api_export_document"),
     Row("handoff_api_export_document_download"),
     Row("planning_api_get_plan"),

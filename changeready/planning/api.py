@@ -17,6 +17,7 @@ from changeready.api.errors import InvalidInput, invalid, model_validation, resp
 from changeready.api.schemas import IfMatch, InputSchema, choice, omitted, parse_if_match
 from changeready.core.model import (
     ADKAR_ELEMENTS,
+    FORMATS,
     OWNER_ROLES,
     PLAN_ITEM_KINDS,
     PLAN_ITEM_STATUSES,
@@ -33,6 +34,7 @@ OwnerRole = choice(OWNER_ROLES)
 AdkarElement = choice(ADKAR_ELEMENTS)
 Status_ = choice(PLAN_ITEM_STATUSES)
 Workstream = choice(WORKSTREAMS)
+ItemFormat = choice(FORMATS)
 Week = Annotated[int, Field(ge=MIN_WEEK, le=MAX_WEEK)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
@@ -54,6 +56,13 @@ class PlanItemOut(Schema):
     status: Status_
     origin: str = Field(description="`manual`, or `generated:<rule key>`")
     reason: str = Field(description="why the generator made the item (empty for manual items)")
+    workstream: Workstream | None = Field(
+        description="sponsorship, communication, enablement, resistance, support, "
+        "measurement or handoff; null for items made before workstreams existed"
+    )
+    format: ItemFormat | None = Field(
+        description="how the item is run, sized for its audience; null as for workstream"
+    )
 
 
 class AdoptionTargetOut(Schema):
@@ -194,6 +203,8 @@ def item_out(item: PlanItem, audience: list | None = None) -> dict:
         "status": item.status,
         "origin": item.origin,
         "reason": item.reason,
+        "workstream": item.workstream or None,
+        "format": item.format or None,
     }
 
 

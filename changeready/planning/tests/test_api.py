@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from changeready.conftest import PEOPLE, WRITERS
+from changeready.core.model import FORMATS, WORKSTREAMS
 from changeready.landscape.tests.factories import StakeholderFactory
 from changeready.planning import regeneration
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState
@@ -123,8 +124,11 @@ def test_plan_shape_uses_the_engagement_file_names_with_ids(api_client_as, works
         "status",
         "origin",
         "reason",
+        "workstream",
+        "format",
     }
     assert linked["origin"].startswith("generated:")
+    assert linked["workstream"] in WORKSTREAMS and linked["format"] in FORMATS
     stakeholder_ids = {str(s) for s in example.stakeholders.values_list("id", flat=True)}
     assert set(linked["audience"]) <= stakeholder_ids
     target = body["adoption_targets"][0]

@@ -10,10 +10,11 @@ every model of the project.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -156,7 +157,8 @@ def _anonymised_email(field: models.EmailField) -> str:
 def erase_person(stakeholder: Stakeholder, *, typed_name: str, actor=None) -> Erasure:
     """Remove or anonymise the person everywhere in the engagement and its workspace.
 
-    Their own log entries and commitments go, their survey invitations go (the
+    Their own log entries and commitments go, so does their customer-portal
+    access with what they wrote there, their survey invitations go (the
     answers stay, unlinked, in the survey's results), stored playbook files go
     (they are made again on request); every other text that names them,
     activity history included, has the name replaced. The stakeholder stays
@@ -174,6 +176,11 @@ def erase_person(stakeholder: Stakeholder, *, typed_name: str, actor=None) -> Er
     removed = 0
     removed += stakeholder.log_entries.all().delete()[0]
     removed += stakeholder.commitments.all().delete()[0]
+    # Their customer-portal access (and what they wrote there) ends with them:
+    # a link already sent must not open a page for an erased person. Reached
+    # by the relation, as the portal app sits beside this one.
+    with contextlib.suppress(ObjectDoesNotExist):
+        removed += stakeholder.contributor.delete()[0]
     for respondent in _respondents(stakeholder, person):
         respondent.responses.update(respondent=None)
         respondent.delete()

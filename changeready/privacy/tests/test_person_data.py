@@ -298,3 +298,17 @@ def test_an_export_after_erasure_holds_only_the_placeholder(tom, owner):
     data = person_export(tom, actor=owner)
     assert "avery" not in json.dumps(data).lower()
     assert data["stakeholder"]["name"] == tom.name
+
+
+def test_erasure_ends_their_customer_portal_access(client, tom, owner):
+    from changeready.portal import services as portal
+    from changeready.portal.links import portal_token
+
+    contributor = portal.invite_contributor(tom, invited_by=owner)
+    link = reverse("portal", args=[portal_token(contributor)])
+    assert client.get(link).status_code == 200
+
+    erase_person(tom, typed_name=tom.name, actor=owner)
+
+    assert client.get(link).status_code == 404
+    assert not type(contributor).objects.filter(pk=contributor.pk).exists()

@@ -110,6 +110,8 @@ def build_workspace() -> dict:
     import django
 
     django.setup()
+    from allauth.account.models import EmailAddress
+
     from changeready.accounts.models import User
     from changeready.api.tokens import issue_token
     from changeready.engagements.models import Engagement
@@ -119,6 +121,10 @@ def build_workspace() -> dict:
 
     rng = random.Random(7)
     user = User.objects.create_user(email="bench@bench.example", password=PASSWORD, name="Bench")
+    # Sign-in needs a verified address (ACCOUNT_EMAIL_VERIFICATION is mandatory).
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     workspace = Workspace.objects.create(name="Bench", slug="bench")
     membership = Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
 
@@ -190,8 +196,10 @@ def build_workspace() -> dict:
 
 def build_data(env: dict[str, str]) -> dict:
     result = subprocess.run(
-        [sys.executable, __file__, "build"], env=env, capture_output=True, text=True, check=True
+        [sys.executable, __file__, "build"], env=env, capture_output=True, text=True
     )
+    if result.returncode != 0:
+        raise SystemExit(f"building the workspace failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -229,7 +237,7 @@ def log_in() -> str:
     csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
     csrf_field = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     body = urlencode(
-        {"username": "bench@bench.example", "password": PASSWORD, "csrfmiddlewaretoken": csrf_field}
+        {"login": "bench@bench.example", "password": PASSWORD, "csrfmiddlewaretoken": csrf_field}
     )
     connection.request(
         "POST",
@@ -243,8 +251,10 @@ def log_in() -> str:
     )
     response = connection.getresponse()
     response.read()
-    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
-    return f"sessionid={session}; csrftoken={csrf_cookie}"
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", ""))
+    if session is None:
+        raise SystemExit(f"signing in failed: {response.status} {response.getheader('Location')}")
+    return f"sessionid={session.group(1)}; csrftoken={csrf_cookie}"
 
 
 def load(make_request, clients: int = CLIENTS, per_client: int = REQUESTS_PER_CLIENT):

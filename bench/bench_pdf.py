@@ -98,6 +98,7 @@ def synthetic_playbook(rng: random.Random) -> Playbook:
                 group="" if kind == "group" else f"Team {index // 5 * 5:03d}",
                 role=rng.choice(ROLES),
                 headcount=rng.randint(5, 900) if kind == "group" else None,
+                people=0,
                 influence=rng.randint(1, 5),
                 interest=rng.randint(1, 5),
                 impact=rng.randint(1, 5),
@@ -112,6 +113,7 @@ def synthetic_playbook(rng: random.Random) -> Playbook:
                 is_champion=rng.random() < 0.05,
                 success_definition=sentence(rng, rng.randint(10, 25)),
                 resistance_triggers=sentence(rng, rng.randint(8, 20)),
+                themes=(),
             )
         )
     resistance = tuple(
@@ -164,6 +166,7 @@ def synthetic_playbook(rng: random.Random) -> Playbook:
             cs_owner_email="sam.ortiz@vendor.example",
             readiness_score=47,
             readiness_band="not_ready",
+            readiness_lowered_by=(),
             as_of=AS_OF,
             accepted_at=None,
             accepted_by="",

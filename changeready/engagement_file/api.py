@@ -75,6 +75,9 @@ def import_engagement_file(request):
 class BackgroundExportOut(Schema):
     id: UUID
     format: str
+    version: Literal["internal", "customer"] = Field(
+        description="Who reads it: the team (`internal`) or the customer (`customer`)."
+    )
     status: Literal["queued", "running", "ready", "failed"]
     progress: int = Field(ge=0, le=100, description="How far the worker is, in percent.")
     as_of: date
@@ -91,6 +94,7 @@ def background_export_out(request, engagement_id, export: BackgroundExport) -> d
     return {
         "id": export.id,
         "format": export.format,
+        "version": export.version,
         "status": export.status,
         "progress": export.progress,
         "as_of": export.as_of,

@@ -46,6 +46,7 @@ class BackgroundExport:
 
     id: str
     format: str
+    version: str  # internal or customer
     status: str  # queued, running, ready or failed
     progress: int  # 0–100
     as_of: date

@@ -39,10 +39,10 @@ def _document(request, engagement_id: UUID, document_id: UUID):
 
 class DocumentRequestIn(InputSchema):
     format: Literal["pdf", "docx"]
-    version: Literal["internal"] = Field(
+    version: Literal["internal", "customer"] = Field(
         "internal",
-        description="Stored documents are the internal playbook; the customer version "
-        "is not made in the background.",
+        description="`internal` for the team and CS; `customer` for the customer-facing "
+        "playbook, which names no one who resists.",
     )
 
 
@@ -50,7 +50,8 @@ class DocumentRequestIn(InputSchema):
     "/engagements/{engagement_id}/documents",
     response=responses({202: BackgroundExportOut}, 403, 404),
     summary="Have the worker make a playbook document",
-    description="Queues the PDF or Word playbook (as the Handoff page's Prepare button) and "
+    description="Queues the PDF or Word playbook, internal or customer-facing, of any "
+    "engagement (as the Handoff page's Prepare buttons) and "
     "answers 202 with its status and a `Location` to poll. Asking again while one is on its "
     "way, or while a current one is ready, returns that one: never a second. Viewers' "
     "tokens may not (403), as on the web.",
@@ -73,7 +74,10 @@ def request_playbook_document(
 ):
     engagement = api_engagement(request, engagement_id, write=True)
     document = request_document(
-        engagement, payload.format, requested_by=api_membership(request).user
+        engagement,
+        payload.format,
+        version=payload.version,
+        requested_by=api_membership(request).user,
     )
     body = background_export_out(request, engagement.id, background_export(document))
     response["Location"] = body["status_url"]

@@ -4,6 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# Who reads a playbook: the delivery team and CS (`internal`), or the customer,
+# who sees the resistor register without the names of the people who resist.
+PLAYBOOK_VERSIONS = [("internal", "Internal"), ("customer", "Customer-facing")]
+
 
 class ShareLinkQuerySet(models.QuerySet):
     def for_workspace(self, workspace):
@@ -32,13 +36,7 @@ class ShareLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # The CS owner's address when the link went out with "send handoff".
     sent_to = models.EmailField(blank=True)
-    # Who reads it: the delivery team and CS (`internal`), or the customer, who
-    # sees the resistor register without the names of the people who resist.
-    version = models.CharField(
-        max_length=10,
-        choices=[("internal", "Internal"), ("customer", "Customer-facing")],
-        default="internal",
-    )
+    version = models.CharField(max_length=10, choices=PLAYBOOK_VERSIONS, default="internal")
 
     objects = ShareLinkQuerySet.as_manager()
 
@@ -81,6 +79,8 @@ class PlaybookDocument(models.Model):
         "engagements.Engagement", on_delete=models.CASCADE, related_name="playbook_documents"
     )
     fmt = models.CharField(max_length=8)
+    # A share link or portal of the customer version serves only that version.
+    version = models.CharField(max_length=10, choices=PLAYBOOK_VERSIONS, default="internal")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     as_of = models.DateField()
@@ -98,10 +98,10 @@ class PlaybookDocument(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
-        indexes = [models.Index(fields=["engagement", "fmt", "requested_at"])]
+        indexes = [models.Index(fields=["engagement", "fmt", "version", "requested_at"])]
 
     def __str__(self):
-        return f"{self.fmt} playbook of {self.engagement} ({self.status})"
+        return f"{self.fmt} {self.version} playbook of {self.engagement} ({self.status})"
 
     @property
     def pending(self) -> bool:

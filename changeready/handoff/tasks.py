@@ -30,7 +30,7 @@ def produce_playbook_document(document_id: str) -> bool:
     """Render one queued document and store it; False if it is gone or failed."""
     document = (
         PlaybookDocument.objects.filter(id=document_id, status=Status.QUEUED)
-        .only("id", "fmt", "as_of", "engagement_id")
+        .only("id", "fmt", "version", "as_of", "engagement_id")
         .first()
     )
     if document is None:
@@ -40,7 +40,9 @@ def produce_playbook_document(document_id: str) -> bool:
         id=document.engagement_id
     )
     try:
-        export = render_export(engagement, document.fmt, as_of=document.as_of)
+        export = render_export(
+            engagement, document.fmt, as_of=document.as_of, version=document.version
+        )
     except Exception:
         _set(document_id, status=Status.FAILED, progress=0, finished_at=timezone.now())
         raise

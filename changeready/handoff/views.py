@@ -62,23 +62,14 @@ def _cs_owner_form(engagement, memberships) -> CsOwnerForm:
     )
 
 
-def _stored_documents(engagement) -> dict:
-    """What the downloads show of the PDF and Word files prepared by the worker."""
-    latest = documents.latest_documents(engagement)
-    return {
-        "stored_formats": documents.STORED_FORMATS,
-        "stored_documents": [
-            (fmt, EXPORT_FORMATS[fmt].label, latest.get(fmt)) for fmt in documents.STORED_FORMATS
-        ],
-        "documents_pending": any(document.pending for document in latest.values()),
-    }
-
-
 def _documents_context(engagement) -> dict:
-    """A small engagement's PDF and Word render in the request: nothing stored to show."""
-    return (
-        _stored_documents(engagement) if documents.is_large(engagement) else {"stored_formats": ()}
-    )
+    """A small engagement's PDF and Word render in the request: nothing stored to show.
+
+    A large one's Handoff page offers both versions, internal and customer-facing.
+    """
+    if not documents.is_large(engagement):
+        return {"stored_formats": ()}
+    return documents.stored_documents_context(engagement, documents.VERSIONS)
 
 
 def _handoff_page(request, engagement, membership, *, cs_form=None, link_form=None, status=200):
@@ -146,10 +137,10 @@ def _stored_download(document: PlaybookDocument):
 @require_GET
 def handoff_download(request, engagement_id, fmt):
     engagement, _ = get_engagement_for_member(request, engagement_id)
-    # Stored documents are the internal version; the customer's is made on demand.
-    internal = (request.GET.get("version") or "internal") == "internal"
-    if internal and fmt in documents.STORED_FORMATS and documents.is_large(engagement):
-        document = documents.ready_document(engagement, fmt)
+    version = request.GET.get("version") or "internal"
+    stored = fmt in documents.STORED_FORMATS and version in documents.VERSIONS
+    if stored and documents.is_large(engagement):
+        document = documents.ready_document(engagement, fmt, version)
         if document is None:
             messages.info(
                 request,
@@ -169,10 +160,13 @@ def handoff_documents(request, engagement_id):
     if request.method == "POST":
         try:
             documents.request_document(
-                engagement, request.POST.get("fmt", ""), requested_by=request.user
+                engagement,
+                request.POST.get("fmt", ""),
+                version=request.POST.get("version") or "internal",
+                requested_by=request.user,
             )
         except documents.NotAStoredFormat:
-            messages.error(request, "Choose PDF or Word.")
+            messages.error(request, "Choose PDF or Word, internal or customer-facing.")
         if not is_htmx(request):
             return redirect(reverse("handoff", args=[engagement.id]) + "#documents")
     return render(
@@ -431,7 +425,8 @@ def share_page(request, token):
             "downloads": DOWNLOADS,
             "expires_at": link.expires_at,
             "now": timezone.now(),
-            **_stored_documents(link.engagement),
+            # A share link never renders PDF or Word on request, whatever the size.
+            **documents.stored_documents_context(link.engagement, (link.version,)),
         },
     )
     return _noindex(response)
@@ -439,24 +434,23 @@ def share_page(request, token):
 
 @require_GET
 def share_download(request, token, fmt):
-    """PDF and Word come from the stored documents only: a share link never renders one."""
+    """PDF and Word come from the link's version of the stored documents only: never rendered."""
     link = _shared_link(token)
-    if link.version == "customer":
-        # Stored documents are the internal version: the customer's is made on demand.
-        return _noindex(_download(link.engagement, request, fmt, version="customer"))
     if fmt in documents.STORED_FORMATS:
-        document = documents.ready_document(link.engagement, fmt)
+        document = documents.ready_document(link.engagement, fmt, link.version)
         if document is None:
             return _noindex(redirect(reverse("share", args=[token]) + "#documents"))
         return _noindex(_stored_download(document))
-    return _noindex(_download(link.engagement, request, fmt))
+    return _noindex(_download(link.engagement, request, fmt, version=link.version))
 
 
 @require_POST
 def share_documents(request, token):
     link = _shared_link(token)
     try:
-        documents.request_document(link.engagement, request.POST.get("fmt", ""))
+        documents.request_document(
+            link.engagement, request.POST.get("fmt", ""), version=link.version
+        )
     except documents.NotAStoredFormat:
         raise Http404("No such format.") from None
     return _noindex(redirect(reverse("share", args=[token]) + "#documents"))

@@ -33,5 +33,6 @@ urlpatterns = [
         name="portal_action",
     ),
     path("c/<str:token>/playbook.<slug:fmt>", views.portal_download, name="portal_download"),
+    path("c/<str:token>/documents/", views.portal_documents, name="portal_documents"),
     path("emails/stop/<str:token>/", views.opt_out, name="portal_opt_out"),
 ]

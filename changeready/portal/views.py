@@ -23,7 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from changeready.assessment.services import today
 from changeready.common import throttle
-from changeready.handoff.exports import UnknownFormat, download_response, render_export
+from changeready.handoff import documents
+from changeready.handoff.exports import (
+    ExportFile,
+    UnknownFormat,
+    download_response,
+    render_export,
+)
 from changeready.handoff.views import DOWNLOADS
 from changeready.portal import services
 from changeready.portal.forms import MessageForm
@@ -36,6 +42,7 @@ NOTICES = {
     "done": "Marked done. Thank you: the team sees it on the plan.",
     "comment": "Comment added. The team sees it with the step.",
     "help": "Your request is on its way to the team; they will get back to you.",
+    "prepare": "Being prepared: this page shows the file once it is ready.",
 }
 ACTIONS = ("done", "comment", "help")
 
@@ -111,6 +118,8 @@ def _page(request, contributor, *, token=None, failed=None, notice="", status=20
             "failed": failed or {},
             "notice": notice,
             "downloads": DOWNLOADS,
+            # PDF and Word through a link are never rendered on request (as on a share link).
+            **documents.stored_documents_context(contributor.engagement, ("customer",)),
         },
         status=status,
     )
@@ -149,7 +158,13 @@ def portal_action(request, contributor, token, item_id, action):
 @require_GET
 @through_link
 def portal_download(request, contributor, token, fmt):
-    """The customer-facing playbook only, made on demand."""
+    """The customer-facing playbook only; PDF and Word from the stored documents."""
+    if fmt in documents.STORED_FORMATS:
+        document = documents.ready_document(contributor.engagement, fmt, "customer")
+        if document is None:
+            return redirect(reverse("portal", args=[token]) + "#documents")
+        content = ExportFile(bytes(document.content), document.content_type, document.filename)
+        return download_response(content)
     try:
         export = render_export(
             contributor.engagement,
@@ -161,6 +176,19 @@ def portal_download(request, contributor, token, fmt):
     except UnknownFormat:
         raise Http404("No such format.") from None
     return download_response(export)
+
+
+@require_POST
+@through_link
+def portal_documents(request, contributor, token):
+    """Have the worker make the customer-facing PDF or Word file (once, however often asked)."""
+    try:
+        documents.request_document(
+            contributor.engagement, request.POST.get("fmt", ""), version="customer"
+        )
+    except documents.NotAStoredFormat:
+        raise Http404("No such format.") from None
+    return redirect(reverse("portal", args=[token]) + "?ok=prepare#documents")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

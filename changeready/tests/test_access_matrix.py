@@ -325,6 +325,7 @@ PUBLIC = {
     "portal": "a contributor's signed, revocable link (portal/tests/test_links.py)",
     "portal_action": "a contributor's signed, revocable link (portal/tests/test_links.py)",
     "portal_download": "a contributor's signed, revocable link (portal/tests/test_links.py)",
+    "portal_documents": "a contributor's signed, revocable link (portal/tests/test_links.py)",
     "portal_opt_out": "a contributor's signed stop link (portal/tests/test_digest.py)",
     "calendar_feed": "a member's secret calendar URL (integrations/tests/test_calendar.py)",
     "api-v1:openapi-json": "the API's schema",

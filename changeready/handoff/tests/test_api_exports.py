@@ -137,9 +137,9 @@ def test_only_writers_may_prepare_a_document(api_client_as, large, person):
 
 @pytest.mark.parametrize(
     "payload",
-    [{"format": "md"}, {"format": "pdf", "version": "customer"}, {"format": "pdf", "fmt": "pdf"}],
+    [{"format": "md"}, {"format": "pdf", "version": "board"}, {"format": "pdf", "fmt": "pdf"}],
 )
-def test_only_stored_formats_and_the_internal_version_are_prepared(api_client_as, large, payload):
+def test_only_stored_formats_and_known_versions_are_prepared(api_client_as, large, payload):
     response = api_client_as("owner").post(
         _documents_url(large), payload, content_type="application/json"
     )
@@ -160,3 +160,21 @@ def test_another_engagements_document_is_not_found(api_client_as, large, engagem
     url = f"{_documents_url(engagement)}/{document.id}"
     assert api_client_as("owner").get(url).status_code == 404
     assert api_client_as("owner").get(url + "/download").status_code == 404
+
+
+def test_the_customer_version_is_prepared_through_the_api_too(
+    api_client_as, engagement, django_capture_on_commit_callbacks
+):
+    """Any engagement, small ones included: the way to the customer's PDF or Word file."""
+    client = api_client_as("member")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _prepare(client, engagement, "docx", version="customer")
+    assert response.status_code == 202
+    assert response.json()["version"] == "customer"
+    ready = client.get(response["Location"]).json()
+    assert (ready["status"], ready["version"]) == ("ready", "customer")
+    stored = client.get(ready["download_url"])
+    assert stored.status_code == 200 and stored.content.startswith(b"PK")
+    assert "-customer.docx" in stored["Content-Disposition"]
+    document = PlaybookDocument.objects.get()
+    assert (document.version, document.fmt) == ("customer", "docx")

@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from changeready.handoff import documents, services, views
 from changeready.handoff.models import PlaybookDocument
 from changeready.handoff.tasks import produce_playbook_document
+from changeready.handoff.tests.test_log_confidentiality import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def test_an_htmx_request_gets_the_panel_back(client_as, large, django_capture_on
     # The worker runs once the request commits: the panel shows it on its way.
     assert response.status_code == 200
     panel = response.content.decode()
-    assert 'aria-label="Word being prepared"' in panel
+    assert 'aria-label="Word, internal being prepared"' in panel
     assert 'hx-trigger="every 3s"' in panel
 
 
@@ -281,3 +282,99 @@ def test_a_revoked_link_queues_nothing(client, link):
     response = client.post(reverse("share_documents", args=[token]), {"fmt": "pdf"})
     assert response.status_code == 404
     assert not PlaybookDocument.objects.exists()
+
+
+# --- the customer-facing version -------------------------------------------------------
+
+
+RESISTOR = "Tom Avery"  # resists in Northwind; the customer version names no one who resists
+
+
+def no_rendering(*args, **kwargs):
+    raise AssertionError("a document was rendered on request")
+
+
+def test_the_customer_version_is_prepared_and_kept_apart_from_the_internal_one(
+    client_as, large, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = client_as("member")
+    page = client.get(handoff_path(large)).content.decode()
+    for label in (
+        "PDF, internal",
+        "Word, internal",
+        "PDF, customer-facing",
+        "Word, customer-facing",
+    ):
+        assert f"Prepare {label}" in page, label
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(documents_path(large), {"fmt": "pdf", "version": "customer"})
+    assert response.status_code == 302
+    document = PlaybookDocument.objects.get()
+    assert (document.version, document.status) == ("customer", Status.READY)
+    assert document.filename.endswith("-customer.pdf")
+    text = readable(bytes(document.content))
+    assert "Customer version" in text and RESISTOR not in text
+
+    monkeypatch.setattr(views, "render_export", no_rendering)
+    download = reverse("handoff_download", args=[large.id, "pdf"])
+    customer = client.get(download, {"version": "customer"})
+    assert customer.status_code == 200 and customer.content == bytes(document.content)
+    # The internal file is another document, not prepared yet.
+    internal = client.get(download)
+    assert internal.status_code == 302 and internal.url.endswith("#documents")
+    page = client.get(handoff_path(large)).content.decode()
+    assert "Download PDF, customer-facing" in page and "Prepare PDF, internal" in page
+
+
+def test_each_version_is_asked_for_once(large):
+    internal = documents.request_document(large, "pdf")
+    customer = documents.request_document(large, "pdf", version="customer")
+    assert internal.id != customer.id
+    assert documents.request_document(large, "pdf", version="customer").id == customer.id
+    assert PlaybookDocument.objects.count() == 2
+
+
+def test_a_version_no_reader_has_is_refused(client_as, large):
+    with pytest.raises(documents.NotAStoredFormat, match="version"):
+        documents.request_document(large, "pdf", version="board")
+    response = client_as("member").post(documents_path(large), {"fmt": "pdf", "version": "board"})
+    assert response.status_code == 302
+    assert not PlaybookDocument.objects.exists()
+
+
+@pytest.fixture
+def customer_link(northwind, owner):
+    return services.create_share_link(northwind, created_by=owner, days=30, version="customer")
+
+
+def test_a_customer_share_link_serves_only_the_customer_document_and_never_renders(
+    client, customer_link, northwind, monkeypatch, django_capture_on_commit_callbacks
+):
+    token = services.share_token(customer_link)
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.request_document(northwind, "pdf")  # the internal one, ready
+    monkeypatch.setattr(views, "render_export", no_rendering)
+    download = reverse("share_download", args=[token, "pdf"])
+    # The internal file is never what a customer link serves.
+    response = client.get(download)
+    assert response.status_code == 302 and response.url.endswith("#documents")
+    assert "Prepare PDF" in client.get(reverse("share", args=[token])).content.decode()
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("share_documents", args=[token]), {"fmt": "pdf"})
+    customer = PlaybookDocument.objects.get(version="customer")
+    assert customer.status == Status.READY and customer.requested_by is None
+    monkeypatch.setattr(views, "render_export", no_rendering)
+    response = client.get(download)
+    assert response.status_code == 200 and response.content == bytes(customer.content)
+    assert RESISTOR not in readable(response.content)
+
+
+def test_an_internal_share_link_never_serves_the_customer_document(
+    client, link, northwind, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.request_document(northwind, "docx", version="customer")
+    response = client.get(reverse("share_download", args=[services.share_token(link), "docx"]))
+    assert response.status_code == 302

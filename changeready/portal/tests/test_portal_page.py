@@ -5,10 +5,13 @@ from django.core import mail
 from django.urls import reverse
 
 from changeready.activity.models import ActivityEvent
+from changeready.handoff import documents
+from changeready.handoff.models import PlaybookDocument
 from changeready.handoff.tests.test_log_confidentiality import readable
 from changeready.handoff.views import DOWNLOADS
 from changeready.planning.models import PlanItem
-from changeready.portal import links
+from changeready.portal import links, services
+from changeready.portal import views as portal_views
 from changeready.portal.models import ContributorMessage
 from changeready.portal.tests.conftest import RESISTOR, SECRET
 
@@ -47,7 +50,12 @@ def test_the_page_never_shows_internal_notes_nor_who_resists(client, token):
     assert "Critical findings" not in html
 
 
-def test_no_download_the_portal_offers_holds_internal_notes_or_who_resists(client, token):
+def test_no_download_the_portal_offers_holds_internal_notes_or_who_resists(
+    client, token, django_capture_on_commit_callbacks
+):
+    for fmt in documents.STORED_FORMATS:  # made by the worker, never on request
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("portal_documents", args=[token]), {"fmt": fmt})
     html = portal(client, token).content.decode()
     for fmt, table, _label in DOWNLOADS:
         url = reverse("portal_download", args=[token, fmt])
@@ -59,6 +67,53 @@ def test_no_download_the_portal_offers_holds_internal_notes_or_who_resists(clien
         assert len(text) > 100, fmt  # the text was read, so the absences tell
         assert SECRET not in text, fmt
         assert RESISTOR not in text, fmt
+
+
+def test_pdf_and_word_are_prepared_by_the_worker_in_the_customer_version_only(
+    client, token, northwind, monkeypatch, django_capture_on_commit_callbacks
+):
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the portal rendered a document on request")
+
+    monkeypatch.setattr(portal_views, "render_export", no_rendering)
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.request_document(northwind, "pdf")  # the team's internal one, ready
+    download = reverse("portal_download", args=[token, "pdf"])
+    response = client.get(download)
+    assert response.status_code == 302 and response["Location"].endswith("#documents")
+    html = portal(client, token).content.decode()
+    assert "Prepare PDF" in html and download not in html
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal_documents", args=[token]), {"fmt": "pdf"})
+    assert response.status_code == 302 and "?ok=prepare" in response["Location"]
+    document = PlaybookDocument.objects.get(version="customer")
+    assert document.status == "ready" and document.requested_by is None
+    monkeypatch.setattr(portal_views, "render_export", no_rendering)
+    response = client.get(download)
+    assert response.status_code == 200 and response.content == bytes(document.content)
+    assert response["Cache-Control"] == "no-store, private"
+    assert RESISTOR not in readable(response.content)
+    assert download in portal(client, token).content.decode()
+
+
+def test_a_document_on_its_way_shows_its_progress_and_the_page_reloads(client, token, northwind):
+    documents.request_document(northwind, "docx", version="customer")
+    html = portal(client, token).content.decode()
+    assert "being prepared, 0 %" in html
+    assert '<meta http-equiv="refresh" content="5">' in html
+
+
+def test_preparing_needs_a_post_a_known_format_and_a_working_link(
+    client, token, contributor, owner
+):
+    url = reverse("portal_documents", args=[token])
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"fmt": "md"}).status_code == 404
+    services.revoke_contributor(contributor, revoked_by=owner)
+    assert client.post(url, {"fmt": "pdf"}).status_code == 404
+    assert not PlaybookDocument.objects.exists()
 
 
 def test_an_unknown_format_is_not_found(client, token):
@@ -188,5 +243,6 @@ def test_the_team_preview_shows_the_page_without_its_buttons(client_as, northwin
 
 
 def test_the_page_reads_a_fixed_number_of_queries(client, token, django_assert_max_num_queries):
-    with django_assert_max_num_queries(13):
+    # 14: one of them reads the stored PDF and Word files of the customer version.
+    with django_assert_max_num_queries(14):
         assert portal(client, token).status_code == 200

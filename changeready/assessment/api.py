@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from uuid import UUID
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from changeready.api.auth import api_engagement
 from changeready.api.errors import responses
+from changeready.api.rendering import JSON_CONTENT_TYPE, json_body
 from changeready.api.schemas import AsOf, choice
 from changeready.assessment import services
 from changeready.core.findings import FINDING_CODES
@@ -127,5 +130,7 @@ def engagement_assessment(request, engagement_id: UUID, as_of: AsOf | None = Non
     """Stakeholder risks with every term, the findings and readiness, as of `as_of`
     (today without it): the same judgement as the engagement's assessment page."""
     engagement = api_engagement(request, engagement_id)
-    assessment = services.cached_assessment(engagement, as_of or services.today())
-    return services.assessment_body(engagement, assessment)
+    content = services.cached_assessment_body(
+        engagement, as_of or services.today(), partial(json_body, AssessmentOut)
+    )
+    return HttpResponse(content, content_type=JSON_CONTENT_TYPE)

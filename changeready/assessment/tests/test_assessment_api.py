@@ -6,6 +6,7 @@ import pytest
 
 from changeready.assessment import services
 from changeready.conftest import PEOPLE
+from changeready.landscape import services as landscape_services
 from changeready.landscape.tests.factories import ResistancePointFactory, StakeholderFactory
 
 
@@ -106,3 +107,48 @@ def test_bad_as_of_is_a_422_with_its_path(api_client_as, engagement):
     response = api_client_as("owner").get(url(engagement, as_of="soon"))
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == ["query", "as_of"]
+
+
+def test_a_second_call_is_served_from_the_cache_and_equals_the_first(
+    api_client_as, engagement, django_assert_max_num_queries, monkeypatch
+):
+    StakeholderFactory(engagement=engagement, name="Pickers", role="daily_user")
+    client = api_client_as("member")
+    first = client.get(url(engagement, as_of="2027-02-22"))
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the body was written again")
+
+    monkeypatch.setattr(services, "assessment_body", no_rendering)
+    # The token and its workspace, the engagement, the snapshot dates (the version).
+    with django_assert_max_num_queries(5):
+        again = client.get(url(engagement, as_of="2027-02-22"))
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"] == "application/json; charset=utf-8"
+    assert again.json()["as_of"] == "2027-02-22"
+
+
+def test_a_change_through_a_service_is_in_the_next_body(api_client_as, engagement):
+    client = api_client_as("member")
+    before = client.get(url(engagement)).json()
+    landscape_services.create_stakeholder(engagement, name="Pickers", role="daily_user")
+    after = client.get(url(engagement)).json()
+    assert [s["name"] for s in before["stakeholders"]] == []
+    assert [s["name"] for s in after["stakeholders"]] == ["Pickers"]
+
+
+def test_the_cached_body_is_what_the_schema_writes_of_a_fresh_assessment(engagement):
+    StakeholderFactory(engagement=engagement, name="Pickers", role="daily_user")
+    as_of = datetime.date(2027, 2, 22)
+    rendered = []
+
+    def render(body: dict) -> bytes:
+        rendered.append(body)
+        return json.dumps(body, default=str).encode()
+
+    content = services.cached_assessment_body(engagement, as_of, render)
+    fresh = services.assessment_body(engagement, services.assess_engagement(engagement, as_of))
+    assert rendered == [fresh]
+    # A hit renders nothing and gives the same bytes.
+    assert services.cached_assessment_body(engagement, as_of, render) == content
+    assert len(rendered) == 1

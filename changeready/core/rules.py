@@ -1455,6 +1455,30 @@ _THEME = (
         adkar_target="ability",
         themes=("out_of_hours",),
         roles=_AT_THE_WORK,
+        kinds=("group",),
+    ),
+    # One person raising nights or weekends speaks for the shifts they work or
+    # run: "support on every shift for <a person>" reads as a bodyguard, so they
+    # get a conversation that finds those shifts and covers them.
+    Rule(
+        key="theme.out_of_hours.shift_cover",
+        family="theme",
+        title="Cover the shifts {name} raised",
+        description=(
+            "Ask {name} which nights, weekends and teams are exposed; put a champion or "
+            "floor walker on each of those shifts for the first two weeks, give them the "
+            "support number that answers around the clock, and check with {name} after the "
+            "first weekend that it worked."
+        ),
+        kind="coaching",
+        workstream="support",
+        format="one_to_one",
+        owner_role="champion",
+        weeks=(-1,),
+        adkar_target="ability",
+        themes=("out_of_hours",),
+        roles=_AT_THE_WORK,
+        kinds=("person",),
     ),
     Rule(
         key="theme.workload.remove_extra_steps",

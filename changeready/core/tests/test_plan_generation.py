@@ -348,7 +348,7 @@ HANDS_ON_THEMES = {
     "extra clicks": "theme.workload.remove_extra_steps",
     "too few scanners": "theme.hardware.device_check",
     "many new starters": "theme.staff_turnover.new_joiner_onboarding",
-    "night shifts": "theme.out_of_hours.shift_support",
+    "night shifts": "theme.out_of_hours.shift_cover",
     "too many pop-ups": "theme.alerts.tune_notifications",
 }
 
@@ -380,6 +380,26 @@ def test_hands_on_theme_steps_go_to_the_people_at_the_work_executives_decide(
     for item in decisions:
         assert (item.workstream, item.week < 0) == ("sponsorship", True)
         assert words in item.reason
+
+
+@pytest.mark.parametrize(
+    ("kind", "rule", "title"),
+    [
+        ("group", "theme.out_of_hours.shift_support", "Support on every shift for Night pickers"),
+        ("person", "theme.out_of_hours.shift_cover", "Cover the shifts Night pickers raised"),
+    ],
+)
+def test_out_of_hours_is_covered_shift_by_shift_for_a_group_and_asked_of_a_person(
+    kind, rule, title
+):
+    them = (group if kind == "group" else person)(
+        "them", name="Night pickers", role="daily_user", resistance_triggers="Night shifts."
+    )
+    plan = generate_plan(engagement(them))
+    rules = {item.origin.removeprefix("generated:") for item in plan.items}
+    other = {"theme.out_of_hours.shift_support", "theme.out_of_hours.shift_cover"} - {rule}
+    assert rule in rules and not other & rules
+    assert {item.title for item in items_of(plan, rule)} == {title}
 
 
 def test_every_theme_found_is_answered_by_its_rules():

@@ -313,7 +313,14 @@ def _landscape_where_every_rule_fires():
         person("sponsor", role="executive_sponsor", influence=5, interest=1, opposed_purchase=True),
         group("crowd", headcount=200, resistance_triggers=said, interest=4, influence=4),
         group("fans", engagement="supportive"),
-        person("admin", role="product_admin", influence=2, interest=4),
+        person(
+            "admin",
+            role="product_admin",
+            influence=2,
+            interest=4,
+            # A person at the work raising a shift theme is asked which shifts.
+            resistance_triggers="Nobody to call on night shifts.",
+        ),
         person("sec", role="it_security", influence=1, interest=1),
         group("finance", role="downstream", influence=1, interest=1),
         group("leads", role="people_manager", influence=4, interest=4),

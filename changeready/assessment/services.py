@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -111,6 +112,41 @@ def cached_assessment_body(
     content = render(assessment_body(engagement, assessment))
     cache.set(key, (version, content), ASSESSMENT_CACHE_SECONDS)
     return content
+
+
+Part = TypeVar("Part")
+
+
+def cached_page_part(
+    engagement: Engagement,
+    as_of: date,
+    part: str,
+    build: Callable[[Assessment, list[tuple[date, int]]], Part],
+) -> Part:
+    """What a page shows of the engagement's assessment as of a day, kept in the cache.
+
+    `build` gets the assessment (`cached_assessment`'s) and the readiness
+    history, and returns something small (the rendered HTML of a page's
+    sections): a warm request reads that rather than unpickling a whole
+    assessment, which for hundreds of stakeholders costs more than the rest
+    of the page. The version is `cached_assessment`'s with the snapshots'
+    scores beside their days (the history chart shows them; a snapshot
+    rewritten for the same day can change its score); reading it is one
+    small query (the dates of `cached_assessment`'s version come from it).
+    `part` names what is kept and must carry whatever else the
+    result depends on (whether `as_of` is today, say); nothing that differs
+    by reader may go into the result.
+    """
+    history = readiness_history(engagement)
+    assessment_version = (engagement_version(engagement), tuple(sorted(d for d, _ in history)))
+    version = (assessment_version, tuple(history))
+    key = f"assessment:{engagement.pk}:{as_of.isoformat()}:{part}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    value = build(_cached_assessment(engagement, as_of, assessment_version), history)
+    cache.set(key, (version, value), ASSESSMENT_CACHE_SECONDS)
+    return value
 
 
 def assessment_body(engagement: Engagement, assessment: Assessment) -> dict:

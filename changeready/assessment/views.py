@@ -3,6 +3,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from changeready.assessment import services
@@ -21,6 +22,7 @@ from changeready.assessment.presentation import (
     theme_words,
 )
 from changeready.common.dates import parse_as_of
+from changeready.core.assessment import Assessment
 from changeready.core.findings import FINDING_CATALOGUE
 from changeready.core.weeks import weeks_to_go_live
 from changeready.workspaces.tenancy import get_engagement_for_member
@@ -43,9 +45,31 @@ def _context(request, engagement_id) -> dict:
 def assessment_page(request, engagement_id):
     """The verdict and its reasons; the per-stakeholder breakdown loads on demand,
     so a page of 500 stakeholders stays small."""
-    context = _context(request, engagement_id)
-    assessment = context["assessment"]
-    history = services.readiness_history(context["engagement"])
+    engagement, membership = get_engagement_for_member(request, engagement_id)
+    as_of = parse_as_of(request.GET.get("as_of"), services.today())
+    is_today = as_of == services.today()
+
+    def body(assessment: Assessment, history: list[tuple[date, int]]) -> str:
+        return _assessment_body(engagement, assessment, history, as_of=as_of, is_today=is_today)
+
+    # The body is the same for every reader: its links depend on the day shown
+    # and on whether that is today, which the part's name carries.
+    part = "page" if is_today else "page-past-day"
+    return render(
+        request,
+        "assessment/assessment.html",
+        {
+            "engagement": engagement,
+            "membership": membership,
+            "as_of": as_of,
+            "body_html": services.cached_page_part(engagement, as_of, part, body),
+        },
+    )
+
+
+def _assessment_body(
+    engagement, assessment: Assessment, history: list[tuple[date, int]], *, as_of, is_today
+) -> str:
     heat_points = [
         HeatPoint(
             name=s.name,
@@ -55,11 +79,13 @@ def assessment_page(request, engagement_id):
         )
         for s in assessment.stakeholders
     ]
-    return render(
-        request,
-        "assessment/assessment.html",
+    return render_to_string(
+        "assessment/_assessment_body.html",
         {
-            **context,
+            "engagement": engagement,
+            "assessment": assessment,
+            "as_of": as_of,
+            "is_today": is_today,
             "readiness": readiness_view(assessment),
             "adopters": adopters_by_people(assessment),
             "blockers": blockers_by_risk(assessment),
@@ -95,7 +121,15 @@ def assessment_breakdown(request, engagement_id):
 @require_http_methods(["GET"])
 def engagement_detail(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
-    assessment = services.cached_assessment(engagement, services.today())
+
+    def sections(assessment: Assessment, history) -> tuple[str, str]:
+        return _overview_sections(engagement, assessment)
+
+    # The readiness and the landscape summary are the same for every reader;
+    # the actions (a writer's) and the engagement's facts are rendered here.
+    readiness_html, landscape_html = services.cached_page_part(
+        engagement, services.today(), "overview", sections
+    )
     return render(
         request,
         "engagements/engagement_detail.html",
@@ -103,7 +137,18 @@ def engagement_detail(request, engagement_id):
             "engagement": engagement,
             "membership": membership,
             "weeks_to_go_live": weeks_to_go_live(engagement.go_live_date, date.today()),
-            "assessment": assessment,
+            "readiness_html": readiness_html,
+            "landscape_html": landscape_html,
+        },
+    )
+
+
+def _overview_sections(engagement, assessment: Assessment) -> tuple[str, str]:
+    """The overview's readiness section and landscape summary, rendered."""
+    readiness = render_to_string(
+        "assessment/_overview_readiness.html",
+        {
+            "engagement": engagement,
             "readiness": assessment.readiness,
             "gauge_svg": readiness_gauge_svg(assessment.readiness.score, assessment.readiness.band),
             "top_findings": [
@@ -114,6 +159,11 @@ def engagement_detail(request, engagement_id):
             "finding_counts": Counter(finding.severity for finding in assessment.findings),
         },
     )
+    landscape = render_to_string(
+        "assessment/_overview_landscape.html",
+        {"engagement": engagement, "assessment": assessment},
+    )
+    return readiness, landscape
 
 
 # The overview names this many critical findings; the assessment tab has them all.

@@ -16,7 +16,11 @@ from changeready.engagement_file.importing import (
     import_engagement,
     parse,
 )
-from changeready.workspaces.tenancy import get_engagement_for_member, get_workspace_for_member
+from changeready.workspaces.tenancy import (
+    get_engagement_for_member,
+    get_workspace_for_member,
+    require_writer,
+)
 
 
 def _import_page(request, membership, form, errors, message, status=422):
@@ -39,6 +43,7 @@ def _import_page(request, membership, form, errors, message, status=422):
 @require_http_methods(["GET", "POST"])
 def engagement_import(request, slug):
     membership = get_workspace_for_member(request, slug)
+    require_writer(membership)
     form = EngagementFileForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
         return _import_page(request, membership, form, [], "", status=200)

@@ -7,7 +7,11 @@ from django.views.decorators.http import require_http_methods
 from changeready.common.forms import apply_validation_error, save_through
 from changeready.engagements import services
 from changeready.engagements.forms import EngagementForm
-from changeready.workspaces.tenancy import get_engagement_for_member, get_workspace_for_member
+from changeready.workspaces.tenancy import (
+    get_engagement_for_member,
+    get_workspace_for_member,
+    require_writer,
+)
 
 FORM_FIELDS = EngagementForm.Meta.fields
 
@@ -16,6 +20,7 @@ FORM_FIELDS = EngagementForm.Meta.fields
 @require_http_methods(["GET", "POST"])
 def engagement_create(request, slug):
     membership = get_workspace_for_member(request, slug)
+    require_writer(membership)
     form = EngagementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in FORM_FIELDS}
@@ -39,6 +44,7 @@ def engagement_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def engagement_edit(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
     form = EngagementForm(request.POST or None, instance=engagement)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in FORM_FIELDS}
@@ -65,6 +71,7 @@ def engagement_edit(request, engagement_id):
 @require_http_methods(["GET", "POST"])
 def engagement_delete(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
     if request.method == "POST":
         name = engagement.name
         services.delete_engagement(engagement, actor=request.user)

@@ -28,7 +28,7 @@ from changeready.surveys.results import (
     survey_results,
     with_counts,
 )
-from changeready.workspaces.tenancy import get_engagement_for_member
+from changeready.workspaces.tenancy import get_engagement_for_member, require_writer
 
 
 def _survey_for_member(request, engagement_id, survey_id):
@@ -74,6 +74,7 @@ def survey_list(request, engagement_id):
 @require_http_methods(["GET", "POST"])
 def survey_create(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
+    require_writer(membership)
     form = SurveyForm(request.POST or None, engagement=engagement)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,6 +151,7 @@ def survey_remind(request, engagement_id, survey_id):
 
 def _confirmed_action(request, engagement_id, survey_id, *, action, template):
     engagement, membership, survey = _survey_for_member(request, engagement_id, survey_id)
+    require_writer(membership)
     if request.method == "POST":
         action(survey)
         return redirect("survey", engagement.id, survey.id)

@@ -84,10 +84,13 @@ def test_delete_engagement_access(client_as, engagement, person):
 
 
 @pytest.mark.parametrize("person", PEOPLE)
-def test_edit_and_delete_pages_are_readable_by_members_only(client_as, engagement, person):
+def test_edit_and_delete_pages_are_for_writers_only(client_as, engagement, person):
+    """They exist only to write: a viewer is refused the form too, and told why."""
     for name in ("engagement_edit", "engagement_delete"):
         response = client_as(person).get(reverse(name, args=[engagement.id]))
-        assert response.status_code == expected_status(person, write=False)
+        assert response.status_code == expected_status(person, write=True)
+        if person == "viewer":
+            assert "Viewers can look but not change anything." in response.content.decode()
 
 
 def test_delete_asks_for_confirmation_first(client_as, engagement):

@@ -57,13 +57,13 @@ def _create_form(nurses):
 # (url name, method, is a write, the change a permitted write makes)
 ACTIONS = [
     ("surveys", "get", False, None),
-    ("survey_create", "get", False, None),
+    ("survey_create", "get", True, None),
     ("survey_create", "post", True, lambda before, after: after[0] == before[0] + 1),
     ("survey", "get", False, None),
     ("survey_remind", "post", True, lambda before, after: after[5] == before[5] + 3),
-    ("survey_close", "get", False, None),
+    ("survey_close", "get", True, None),
     ("survey_close", "post", True, lambda before, after: after[1] is not None),
-    ("survey_revoke", "get", False, None),
+    ("survey_revoke", "get", True, None),
     ("survey_revoke", "post", True, lambda before, after: after[2] is not None),
     (
         "survey_respondent_revoke",

@@ -124,7 +124,7 @@ def request_document(
     ):
         return latest
     now = timezone.now()
-    PlaybookDocument.objects.filter(engagement=engagement, expires_at__lte=now).delete()
+    delete_expired_documents(engagement, now=now)
     document = PlaybookDocument.objects.create(
         engagement=engagement,
         fmt=fmt,
@@ -136,6 +136,14 @@ def request_document(
     )
     transaction.on_commit(partial(produce_playbook_document.enqueue, str(document.id)))
     return document
+
+
+def delete_expired_documents(engagement: Engagement | None = None, *, now=None) -> int:
+    """Delete expired documents, of one engagement or of all; how many went."""
+    expired = PlaybookDocument.objects.filter(expires_at__lte=now or timezone.now())
+    if engagement is not None:
+        expired = expired.filter(engagement=engagement)
+    return expired.delete()[0]
 
 
 def background_export(document: PlaybookDocument) -> BackgroundExport:

@@ -1,8 +1,10 @@
 """Large playbooks: PDF and Word prepared by the worker, with progress and a stored download."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -378,3 +380,12 @@ def test_an_internal_share_link_never_serves_the_customer_document(
         documents.request_document(northwind, "docx", version="customer")
     response = client.get(reverse("share_download", args=[services.share_token(link), "docx"]))
     assert response.status_code == 302
+
+
+def test_the_daily_prune_deletes_expired_documents_only(large, engagement):
+    expired = documents.request_document(large, "pdf")
+    PlaybookDocument.objects.filter(id=expired.id).update(expires_at=timezone.now())
+    current = documents.request_document(large, "docx")
+    other = documents.request_document(engagement, "pdf")
+    call_command("prune_playbook_documents", stdout=io.StringIO())
+    assert set(PlaybookDocument.objects.values_list("id", flat=True)) == {current.id, other.id}

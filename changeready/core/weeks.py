@@ -14,9 +14,19 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _week_number(day: date) -> int:
+    """The number of the week that holds `day`, counted from the first week of year 1.
+
+    Day 1 of the proleptic calendar, 1 January of year 1, is a Monday, so days
+    1 to 7 are week 0. Counting on ordinals builds no date: the portfolio asks
+    for a thousand engagements' weeks on each of its requests.
+    """
+    return (day.toordinal() - 1) // 7
+
+
 def plan_week(go_live_date: date, day: date) -> int:
     """The plan week that holds `day`."""
-    return (monday_of(day) - monday_of(go_live_date)).days // 7
+    return _week_number(day) - _week_number(go_live_date)
 
 
 def week_monday(go_live_date: date, week: int) -> date:

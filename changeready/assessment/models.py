@@ -62,6 +62,9 @@ class StoredReadiness(models.Model):
     band = models.CharField(max_length=10)
     # Each critical finding code once, in the assessment's order.
     critical_codes = models.JSONField(default=list)
+    # When the row was last written: the portfolio's cache stamp reads the
+    # latest of a workspace's rows, so any refresh is seen on the next request.
+    stored_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"{self.engagement_id} as of {self.as_of}: {self.score} {self.band}"

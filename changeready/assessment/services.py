@@ -217,7 +217,7 @@ def store_readiness(assessments: dict, versions: dict, as_of: date) -> None:
                 rows,
                 update_conflicts=True,
                 unique_fields=["engagement"],
-                update_fields=["as_of", "version", "score", "band", "critical_codes"],
+                update_fields=["as_of", "version", "score", "band", "critical_codes", "stored_at"],
             )
 
     try:

@@ -9,7 +9,8 @@ version and the day asked for; the others are assessed here (see
 `readiness_summaries`). The cost is a fixed number of queries whatever the
 number of engagements: the engagements with their stored readiness, one
 aggregate for plan progress, and the assessment's loader only when a stored
-readiness does not fit.
+readiness does not fit. `portfolio_stamp` says in one query whether any of
+that moved: the page keeps its rendered section until it does.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 
 from changeready.assessment.services import (
     ASSESSED_ENGAGEMENT_FIELDS,
@@ -319,6 +320,31 @@ def workspace_engagements(workspace) -> list:
         .order_by("go_live_date", "name")
         .values_list(*PORTFOLIO_FIELDS, *STORED_READINESS, named=True)
     )
+
+
+@dataclass(frozen=True)
+class PortfolioStamp:
+    """What a workspace's portfolio as of a day is computed from, read in one small query.
+
+    `key` changes when an engagement of the workspace is added or removed,
+    when one changes (every write moves its `updated_at`, through
+    `engagement_changed`), when a stored readiness of one of them is written
+    (`refresh_readiness`, the refresh after each change) and with the day: a
+    portfolio kept for a key is the one computed now.
+    """
+
+    engagement_count: int
+    key: str
+
+
+def portfolio_stamp(workspace, as_of: date) -> PortfolioStamp:
+    latest = Engagement.objects.for_workspace(workspace).aggregate(
+        count=Count("pk"),
+        changed=Max("updated_at"),
+        stored=Max("stored_readiness__stored_at"),
+    )
+    parts = (as_of.isoformat(), latest["count"], latest["changed"], latest["stored"])
+    return PortfolioStamp(latest["count"], "|".join(map(str, parts)))
 
 
 def portfolio(workspace, as_of: date, filters: PortfolioFilters | None = None) -> Portfolio:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from changeready.activity.models import ActivityEvent
@@ -110,28 +115,30 @@ def _row_views(rows: list[services.PortfolioRow]) -> list[dict]:
     return views
 
 
-@login_required
-@require_http_methods(["GET"])
-def workspace_home(request, slug):
-    """The signed-in home of a workspace is its portfolio."""
-    membership = get_workspace_for_member(request, slug)
-    if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # no session write per visit
-        request.session[LAST_WORKSPACE_SESSION_KEY] = slug
-    as_of = parse_as_of(request.GET.get("as_of"), timezone.localdate())
-    filters = services.parse_filters(request.GET)
-    result = services.portfolio(membership.workspace, as_of, filters)
-    is_today = as_of == timezone.localdate()
+# How long a rendered portfolio section stays in the cache. Its stamp changes
+# with every change (`services.portfolio_stamp`); the expiry bounds what a
+# stamp cannot see, a change stamped earlier than the latest one by a server
+# whose clock is behind, and lets the sections nobody asks for again go.
+PORTFOLIO_SECTION_SECONDS = 10 * 60
+
+
+def _section_key(workspace, filters: services.PortfolioFilters, page_number: str) -> str:
+    query = urlencode(sorted({**filters.query(), "page": page_number}.items()))
+    return f"portfolio:section:{workspace.pk}:{hashlib.sha256(query.encode()).hexdigest()}"
+
+
+def _render_section(workspace, as_of, filters, page_number: str, is_today: bool) -> tuple:
+    """(engagements in the workspace, the section's HTML, whether it may be kept)."""
+    result = services.portfolio(workspace, as_of, filters)
     # Links keep a look-ahead date, so sorting does not jump back to today.
     extra = {} if is_today else {"as_of": as_of.isoformat()}
     # Totals cover every engagement; the table shows one page of them, so a
     # workspace of a thousand engagements renders as fast as one of fifty.
-    page = Paginator(result.rows, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portfolio/portfolio.html",
+    page = Paginator(result.rows, PORTFOLIO_PAGE_SIZE).get_page(page_number)
+    html = render_to_string(
+        "portfolio/_portfolio_section.html",
         {
-            "workspace": membership.workspace,
-            "membership": membership,
+            "workspace": workspace,
             "portfolio": result,
             "rows": _row_views(page.object_list),
             "page": page,
@@ -145,6 +152,69 @@ def workspace_home(request, slug):
             "sorts": services.SORTS,
             "band_links": {band: _link(filters, extra, band=band) for band in services.BAND_LABELS},
             "is_today": is_today,
+        },
+    )
+    # A page out of range (shown as the last) or a name nobody has is answered,
+    # not kept: what is kept is bounded by the workspace's own pages and names.
+    exact_page = page_number in ("", str(page.number))
+    known_names = (
+        not filters.delivery_lead or filters.delivery_lead in result.delivery_leads
+    ) and (not filters.cs_owner or filters.cs_owner in result.cs_owners)
+    return result.engagement_count, html, exact_page and known_names
+
+
+def portfolio_section(workspace, as_of, filters, page_number: str, is_today: bool) -> tuple:
+    """(engagements in the workspace, the portfolio's totals, filters and page of its table).
+
+    Today's section is kept in the cache per workspace and query, with the
+    stamp it was rendered for (`services.portfolio_stamp`): while the stamp
+    holds, a request reads that one small query and one cache entry. The
+    section shows nothing of the person asking, so every member shares it. A
+    look-ahead date is rendered each time.
+    """
+    if not is_today:
+        return _render_section(workspace, as_of, filters, page_number, is_today)[:2]
+    stamp = services.portfolio_stamp(workspace, as_of)
+    if not stamp.engagement_count:
+        return 0, ""
+    key = _section_key(workspace, filters, page_number)
+    # The workspace's name and slug are in the section's caption and links.
+    version = (stamp.key, workspace.slug, workspace.name)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        return stamp.engagement_count, mark_safe(cached[1])  # rendered, so escaped, by the template
+    count, html, keep = _render_section(workspace, as_of, filters, page_number, is_today)
+    if keep:
+        cache.set(key, (version, str(html)), PORTFOLIO_SECTION_SECONDS)
+    return count, html
+
+
+@login_required
+@require_http_methods(["GET"])
+def workspace_home(request, slug):
+    """The signed-in home of a workspace is its portfolio."""
+    membership = get_workspace_for_member(request, slug)
+    if request.session.get(LAST_WORKSPACE_SESSION_KEY) != slug:  # no session write per visit
+        request.session[LAST_WORKSPACE_SESSION_KEY] = slug
+    today = timezone.localdate()
+    as_of = parse_as_of(request.GET.get("as_of"), today)
+    engagement_count, section = portfolio_section(
+        membership.workspace,
+        as_of,
+        services.parse_filters(request.GET),
+        (request.GET.get("page") or "").strip()[:12],
+        is_today=as_of == today,
+    )
+    return render(
+        request,
+        "portfolio/portfolio.html",
+        {
+            "workspace": membership.workspace,
+            "membership": membership,
+            "as_of": as_of,
+            "is_today": as_of == today,
+            "engagement_count": engagement_count,
+            "section": section,
         },
     )
 

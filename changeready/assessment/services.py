@@ -134,8 +134,8 @@ def cached_page_part(
     rewritten for the same day can change its score); reading it is one
     small query (the dates of `cached_assessment`'s version come from it).
     `part` names what is kept and must carry whatever else the
-    result depends on (whether `as_of` is today, say); nothing that differs
-    by reader may go into the result.
+    result depends on (whether `as_of` is today, whether the reader may
+    write); nothing else that differs by reader may go into the result.
     """
     history = readiness_history(engagement)
     assessment_version = (engagement_version(engagement), tuple(sorted(d for d, _ in history)))

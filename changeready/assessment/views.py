@@ -45,29 +45,27 @@ def _context(request, engagement_id) -> dict:
 def assessment_page(request, engagement_id):
     """The verdict and its reasons; the per-stakeholder breakdown loads on demand,
     so a page of 500 stakeholders stays small."""
-    engagement, membership = get_engagement_for_member(request, engagement_id)
+    engagement, _ = get_engagement_for_member(request, engagement_id)
     as_of = parse_as_of(request.GET.get("as_of"), services.today())
     is_today = as_of == services.today()
 
-    def body(assessment: Assessment, history: list[tuple[date, int]]) -> str:
-        return _assessment_body(engagement, assessment, history, as_of=as_of, is_today=is_today)
+    def content(assessment: Assessment, history: list[tuple[date, int]]) -> str:
+        return _assessment_content(engagement, assessment, history, as_of=as_of, is_today=is_today)
 
-    # The body is the same for every reader: its links depend on the day shown
-    # and on whether that is today, which the part's name carries.
+    # The page is the same for every reader (it has no writer's buttons); its
+    # links differ for a past day, which the part's name carries.
     part = "page" if is_today else "page-past-day"
     return render(
         request,
         "assessment/assessment.html",
         {
             "engagement": engagement,
-            "membership": membership,
-            "as_of": as_of,
-            "body_html": services.cached_page_part(engagement, as_of, part, body),
+            "content_html": services.cached_page_part(engagement, as_of, part, content),
         },
     )
 
 
-def _assessment_body(
+def _assessment_content(
     engagement, assessment: Assessment, history: list[tuple[date, int]], *, as_of, is_today
 ) -> str:
     heat_points = [
@@ -80,7 +78,7 @@ def _assessment_body(
         for s in assessment.stakeholders
     ]
     return render_to_string(
-        "assessment/_assessment_body.html",
+        "assessment/_assessment_content.html",
         {
             "engagement": engagement,
             "assessment": assessment,
@@ -121,34 +119,33 @@ def assessment_breakdown(request, engagement_id):
 @require_http_methods(["GET"])
 def engagement_detail(request, engagement_id):
     engagement, membership = get_engagement_for_member(request, engagement_id)
+    today = services.today()
 
-    def sections(assessment: Assessment, history) -> tuple[str, str]:
-        return _overview_sections(engagement, assessment)
+    can_write = membership.can_write
 
-    # The readiness and the landscape summary are the same for every reader;
-    # the actions (a writer's) and the engagement's facts are rendered here.
-    readiness_html, landscape_html = services.cached_page_part(
-        engagement, services.today(), "overview", sections
-    )
+    def content(assessment: Assessment, history) -> str:
+        return _overview_content(engagement, assessment, today, can_write=can_write)
+
+    # A writer's page has the actions (edit, delete…); nothing else differs by reader.
+    part = "overview-writer" if can_write else "overview-reader"
     return render(
         request,
         "engagements/engagement_detail.html",
         {
             "engagement": engagement,
-            "membership": membership,
-            "weeks_to_go_live": weeks_to_go_live(engagement.go_live_date, date.today()),
-            "readiness_html": readiness_html,
-            "landscape_html": landscape_html,
+            "content_html": services.cached_page_part(engagement, today, part, content),
         },
     )
 
 
-def _overview_sections(engagement, assessment: Assessment) -> tuple[str, str]:
-    """The overview's readiness section and landscape summary, rendered."""
-    readiness = render_to_string(
-        "assessment/_overview_readiness.html",
+def _overview_content(engagement, assessment: Assessment, today: date, *, can_write: bool) -> str:
+    return render_to_string(
+        "engagements/_overview_content.html",
         {
             "engagement": engagement,
+            "can_write": can_write,
+            "weeks_to_go_live": weeks_to_go_live(engagement.go_live_date, today),
+            "assessment": assessment,
             "readiness": assessment.readiness,
             "gauge_svg": readiness_gauge_svg(assessment.readiness.score, assessment.readiness.band),
             "top_findings": [
@@ -159,11 +156,6 @@ def _overview_sections(engagement, assessment: Assessment) -> tuple[str, str]:
             "finding_counts": Counter(finding.severity for finding in assessment.findings),
         },
     )
-    landscape = render_to_string(
-        "assessment/_overview_landscape.html",
-        {"engagement": engagement, "assessment": assessment},
-    )
-    return readiness, landscape
 
 
 # The overview names this many critical findings; the assessment tab has them all.

@@ -89,6 +89,32 @@ def test_an_edit_of_the_engagement_shows_on_the_overview(client_as, engagement):
     assert "Pickers scan instead of writing." in body
 
 
+def test_a_renamed_engagement_shows_its_new_name_on_both_pages(client_as, engagement):
+    client = client_as("viewer")
+    assert "WMS rollout" in overview(client, engagement)
+    assert "WMS rollout" in assessment_page(client, engagement)
+
+    engagement_services.update_engagement(
+        engagement, expected_version=None, name="Warehouse go-live", customer="Northwind Traders"
+    )
+
+    for body in (overview(client, engagement), assessment_page(client, engagement)):
+        assert "Warehouse go-live" in body and "Northwind Traders" in body
+        assert "WMS rollout" not in body
+
+
+def test_the_weeks_to_go_live_count_down_with_the_day(client_as, engagement, monkeypatch):
+    client = client_as("member")
+    today = services.today()
+    engagement_services.update_engagement(
+        engagement, expected_version=None, go_live_date=today + datetime.timedelta(weeks=3)
+    )
+    assert "(in 3 weeks)" in overview(client, engagement)
+
+    monkeypatch.setattr(services, "today", lambda: today + datetime.timedelta(weeks=1))
+    assert "(in 2 weeks)" in overview(client, engagement)
+
+
 def test_the_refreshed_snapshot_shows_in_the_history(
     client_as, engagement, django_capture_on_commit_callbacks
 ):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from uuid import UUID
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from changeready.api.auth import api_workspace
 from changeready.api.errors import responses
+from changeready.api.rendering import JSON_CONTENT_TYPE, json_body
 from changeready.api.schemas import AsOf, choice
 from changeready.core.model import READINESS_BANDS
-from changeready.portfolio.services import portfolio_body
+from changeready.portfolio.services import cached_portfolio_body
 
 router = Router(tags=["portfolio"])
 
@@ -58,4 +61,7 @@ class PortfolioOut(Schema):
 def portfolio(request, as_of: AsOf | None = None):
     """Every engagement of the token's workspace, assessed as of `as_of` (today without it),
     exactly as each engagement's own assessment says."""
-    return portfolio_body(api_workspace(request), as_of or timezone.localdate())
+    content = cached_portfolio_body(
+        api_workspace(request), as_of or timezone.localdate(), partial(json_body, PortfolioOut)
+    )
+    return HttpResponse(content, content_type=JSON_CONTENT_TYPE)

@@ -15,7 +15,7 @@ that moved: the page keeps its rendered section until it does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -30,6 +30,7 @@ from changeready.assessment.services import (
     assess_engagements,
     engagement_version,
     readiness_summary,
+    today,
 )
 from changeready.common.allocation import gc_paused
 from changeready.core.findings import FINDING_CATALOGUE
@@ -337,6 +338,13 @@ class PortfolioStamp:
     key: str
 
 
+# How long what is kept under a portfolio stamp stays in the cache. The stamp
+# changes with every change; the expiry bounds what it cannot see, a change
+# stamped earlier than the latest one by a server whose clock is behind, and
+# lets what nobody asks for again go.
+PORTFOLIO_CACHE_SECONDS = 10 * 60
+
+
 def portfolio_stamp(workspace, as_of: date) -> PortfolioStamp:
     latest = Engagement.objects.for_workspace(workspace).aggregate(
         count=Count("pk"),
@@ -407,6 +415,27 @@ def portfolio_body(workspace, as_of: date) -> dict:
             "arr_watch": _number(totals.arr_watch),
         },
     }
+
+
+def cached_portfolio_body(workspace, as_of: date, render: Callable[[dict], bytes]) -> bytes:
+    """`portfolio_body` as `render` writes it; today's kept in the cache under `portfolio_stamp`.
+
+    Every engagement is in the body, whoever asks, so it is the same for every
+    reader between two changes: a hit costs the stamp's query and one cache
+    read, where writing a thousand engagements' terms costs tens of
+    milliseconds. A look-ahead day is written each time. `render` is the
+    API's (this layer knows no HTTP): it must depend on the body alone.
+    """
+    if as_of != today():
+        return render(portfolio_body(workspace, as_of))
+    version = portfolio_stamp(workspace, as_of).key
+    key = f"portfolio:body:{workspace.pk}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    content = render(portfolio_body(workspace, as_of))
+    cache.set(key, (version, content), PORTFOLIO_CACHE_SECONDS)
+    return content
 
 
 # --- Go-live calendar ----------------------------------------------------------

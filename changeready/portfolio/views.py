@@ -115,13 +115,6 @@ def _row_views(rows: list[services.PortfolioRow]) -> list[dict]:
     return views
 
 
-# How long a rendered portfolio section stays in the cache. Its stamp changes
-# with every change (`services.portfolio_stamp`); the expiry bounds what a
-# stamp cannot see, a change stamped earlier than the latest one by a server
-# whose clock is behind, and lets the sections nobody asks for again go.
-PORTFOLIO_SECTION_SECONDS = 10 * 60
-
-
 def _section_key(workspace, filters: services.PortfolioFilters, page_number: str) -> str:
     query = urlencode(sorted({**filters.query(), "page": page_number}.items()))
     return f"portfolio:section:{workspace.pk}:{hashlib.sha256(query.encode()).hexdigest()}"
@@ -185,7 +178,7 @@ def portfolio_section(workspace, as_of, filters, page_number: str, is_today: boo
         return stamp.engagement_count, mark_safe(cached[1])  # rendered, so escaped, by the template
     count, html, keep = _render_section(workspace, as_of, filters, page_number, is_today)
     if keep:
-        cache.set(key, (version, str(html)), PORTFOLIO_SECTION_SECONDS)
+        cache.set(key, (version, str(html)), services.PORTFOLIO_CACHE_SECONDS)
     return count, html
 
 

@@ -1,5 +1,8 @@
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
+
+from changeready.portfolio.tests.builders import AS_OF
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +11,20 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """Makes `timezone.localdate()` (today for the pages, the API, the assessment and
+    `refresh_readiness`) AS_OF; `today_is(day)` moves it to another day."""
+    real_localdate = timezone.localdate
+
+    def set_today(day):
+        monkeypatch.setattr(
+            timezone,
+            "localdate",
+            lambda value=None, timezone=None: day if value is None else real_localdate(value),
+        )
+
+    set_today(AS_OF)
+    return set_today

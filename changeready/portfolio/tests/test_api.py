@@ -1,13 +1,23 @@
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from changeready.api.rendering import json_body
 from changeready.assessment.services import assess_engagement
 from changeready.conftest import PEOPLE
+from changeready.engagements.services import delete_engagement, update_engagement
+from changeready.landscape import services as landscape
+from changeready.portfolio import services
+from changeready.portfolio.api import PortfolioOut
 from changeready.portfolio.tests.builders import (
     AS_OF,
     at_risk_engagement,
     not_ready_engagement,
     ready_engagement,
 )
+from changeready.web.api import api
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/portfolio"
@@ -62,3 +72,47 @@ def test_bad_as_of_is_a_422_naming_the_parameter(api_client_as, engagements):
 def test_portfolio_is_documented(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/portfolio" in schema["paths"]
+
+
+def test_the_body_is_written_as_the_apis_renderer_writes_it(workspace, engagements):
+    body = services.portfolio_body(workspace, AS_OF)
+    data = PortfolioOut.model_validate(body).model_dump()
+    expected = api.create_response(RequestFactory().get("/"), data, status=200)
+    assert json_body(PortfolioOut, body) == expected.content
+    assert len(body["engagements"]) == 3
+
+
+def test_todays_body_is_kept_until_something_changes(
+    api_client_as, engagements, today_is, django_assert_num_queries
+):
+    client = api_client_as("viewer")
+    first = client.get(URL).content
+    # the token, its workspace, the stamp
+    with django_assert_num_queries(3):
+        assert client.get(URL).content == first
+    alpha = engagements[0]
+    changes = [
+        lambda: update_engagement(alpha, expected_version=None, name="Alpha Two"),
+        lambda: landscape.update_stakeholder(
+            alpha.stakeholders.get(name="Buyer"), expected_version=None, engagement_level="neutral"
+        ),
+        lambda: delete_engagement(alpha),
+        lambda: today_is(AS_OF + timedelta(weeks=1)),
+    ]
+    before = first
+    for change in changes:
+        change()
+        after = client.get(URL).content
+        assert after != before
+        cache.clear()
+        assert client.get(URL).content == after
+        before = after
+
+
+def test_a_look_ahead_body_is_written_not_kept(api_client_as, engagements, today_is):
+    client = api_client_as("viewer")
+    ahead = client.get(URL, {"as_of": (AS_OF + timedelta(weeks=1)).isoformat()}).json()
+    today = client.get(URL).json()
+    assert [e["weeks_to_go_live"] for e in ahead["engagements"]] != [
+        e["weeks_to_go_live"] for e in today["engagements"]
+    ]

@@ -12,7 +12,6 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from changeready.assessment import services as assessment_services
 from changeready.assessment.services import ReadinessSummary
@@ -37,22 +36,6 @@ from changeready.workspaces.models import Membership
 from changeready.workspaces.services import change_role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today_is(monkeypatch):
-    """Makes `timezone.localdate()` (today for the page, the assessment and the command) a day."""
-    real_localdate = timezone.localdate
-
-    def set_today(day):
-        monkeypatch.setattr(
-            timezone,
-            "localdate",
-            lambda value=None, timezone=None: day if value is None else real_localdate(value),
-        )
-
-    set_today(AS_OF)
-    return set_today
 
 
 @pytest.fixture

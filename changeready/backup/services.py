@@ -5,12 +5,16 @@ module) holds the workspace's settings, its members with their roles, its
 playbook rules, and every engagement as an engagement file, exactly as the
 engagement export gives it. What a restore needs and the file does not carry
 (who accepted the handoff, the plan's settings and dismissed items, generated
-items' identity, measured ADKAR means, the daily assessment snapshots) sits
+items' identity, measured ADKAR means, the daily assessment snapshots, and
+each stakeholder's log entries and commitments, internal ones included) sits
 beside each file as `extra`, so the file format stays what it is.
 
 Not in a backup: passwords, API tokens, pending invitations, survey links and
-answers, activity history. Restored accounts get an unusable password and
-reset it by email.
+answers, customer-portal contributors with what they wrote (their signed
+links are personal, like survey links), activity history. Restored accounts
+get an unusable password and reset it by email. A log entry's author is named
+by email and restored only if that person has an account in the database; a
+restore creates no account for someone who left the workspace.
 
 A restore checks everything first and reports every problem with its path;
 it then writes everything in one transaction, or nothing. Exporting the
@@ -29,12 +33,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from changeready.accounts.models import User
 from changeready.assessment.models import AssessmentSnapshot
+from changeready.common.bulk import insert_rows
+from changeready.common.errors import validation_errors
 from changeready.core.model import ADKAR_ELEMENTS
 from changeready.core.planning import generation_key
 from changeready.core.rules import BUILTIN_RULES, Rule
@@ -50,6 +57,7 @@ from changeready.engagement_file.schema import format_checker
 from changeready.engagement_templates.content import content_errors
 from changeready.engagement_templates.models import EngagementTemplate
 from changeready.engagements.models import Engagement
+from changeready.landscape.models import Commitment, StakeholderLogEntry
 from changeready.planning.models import PlanState, WorkspaceRule
 from changeready.planning.regeneration import preview_regeneration
 from changeready.workspaces.models import Membership, Role, Workspace
@@ -166,6 +174,67 @@ def _measured(stakeholder) -> bool:
     )
 
 
+def _creation_order(fields: dict) -> tuple:
+    # The content breaks ties of creation time, never an id, which a restore changes.
+    return (fields["created_at"], json.dumps(fields, sort_keys=True, ensure_ascii=False))
+
+
+def _stakeholder_log(engagement: Engagement, keys: dict) -> dict:
+    """Each stakeholder's log entries and commitments, under the file's key for them.
+
+    Both lists are in the order they were made; a commitment names the entry
+    it was agreed in by its position in the stakeholder's `log_entries`. The
+    creation time is kept: the history dates a commitment by it, and it orders
+    a day's log entries. The version counter is not: it only refuses an edit
+    made from a copy loaded before someone else saved the row, and a restore
+    writes new rows nobody has loaded, so they start at 1 like every other
+    restored record.
+    """
+    log: dict[str, dict[str, list]] = {}
+
+    def lists(stakeholder_id) -> dict[str, list]:
+        return log.setdefault(keys[stakeholder_id], {"log_entries": [], "commitments": []})
+
+    entries = [
+        (
+            entry,
+            {
+                "kind": entry.kind,
+                "date": entry.date.isoformat(),
+                "participants": entry.participants,
+                "summary": entry.summary,
+                "internal": entry.internal,
+                "recorded_by": _email(entry.recorded_by),
+                "created_at": entry.created_at.isoformat(),
+            },
+        )
+        for entry in engagement.log_entries.select_related("recorded_by")
+    ]
+    positions = {}
+    for entry, fields in sorted(entries, key=lambda pair: _creation_order(pair[1])):
+        listed = lists(entry.stakeholder_id)["log_entries"]
+        positions[entry.id] = len(listed)
+        listed.append(fields)
+    commitments = [
+        (
+            commitment.stakeholder_id,
+            {
+                "text": commitment.text,
+                "owner": commitment.owner,
+                "due_date": _iso(commitment.due_date),
+                "status": commitment.status,
+                "internal": commitment.internal,
+                "agreed_in": positions.get(commitment.log_entry_id),
+                "created_at": commitment.created_at.isoformat(),
+            },
+        )
+        for commitment in engagement.commitments.all()
+    ]
+    for stakeholder_id, fields in sorted(commitments, key=lambda pair: _creation_order(pair[1])):
+        lists(stakeholder_id)["commitments"].append(fields)
+    return {key: log[key] for key in sorted(log)}
+
+
 def _engagement_extra(engagement: Engagement, file: dict) -> dict:
     # The same orders the engagement export uses, so rows and file entries pair up.
     stakeholders = list(engagement.stakeholders.order_by("created_at", "name", "id"))
@@ -249,6 +318,7 @@ def _engagement_extra(engagement: Engagement, file: dict) -> dict:
             }
             for snapshot in engagement.snapshots.order_by("taken_on")
         ],
+        "stakeholder_log": _stakeholder_log(engagement, keys),
     }
     # Labels are handed out while the keys above are written.
     return {**extra, "audiences": {label: digests[digest] for digest, label in labels.items()}}
@@ -402,6 +472,49 @@ def _rule_errors(rules: list[dict]) -> list[dict]:
     return errors
 
 
+def _field_errors(instance, path: list) -> list[dict]:
+    """The model's own checks of its fields (single-line text, dates the app
+    computes with), as the forms and the API give them; relations are the
+    restore's to set, and no query is made."""
+    try:
+        instance.clean_fields(
+            exclude=["engagement", "stakeholder", "log_entry", "recorded_by", "created_at"]
+        )
+    except ValidationError as error:
+        return _prefixed(validation_errors(error, {}), path)
+    return []
+
+
+def _stakeholder_log_errors(lists: dict, path: list) -> list[dict]:
+    errors = []
+    entries = lists["log_entries"]
+    for index, fields in enumerate(entries):
+        entry = StakeholderLogEntry(
+            kind=fields["kind"],
+            date=date.fromisoformat(fields["date"]),
+            participants=fields["participants"],
+            summary=fields["summary"],
+            internal=fields["internal"],
+        )
+        errors += _field_errors(entry, [*path, "log_entries", index])
+    for index, fields in enumerate(lists["commitments"]):
+        commitment_path = [*path, "commitments", index]
+        due_date = fields["due_date"]
+        commitment = Commitment(
+            text=fields["text"],
+            owner=fields["owner"],
+            due_date=due_date and date.fromisoformat(due_date),
+            status=fields["status"],
+            internal=fields["internal"],
+        )
+        errors += _field_errors(commitment, commitment_path)
+        agreed_in = fields["agreed_in"]
+        if agreed_in is not None and agreed_in >= len(entries):
+            message = f"No log entry {agreed_in}: the stakeholder has {len(entries)}."
+            errors.append({"path": [*commitment_path, "agreed_in"], "message": message})
+    return errors
+
+
 def _extra_errors(entry: dict) -> list[dict]:
     file, extra = entry["file"], entry["extra"]
     plan = file.get("plan", {})
@@ -423,6 +536,11 @@ def _extra_errors(entry: dict) -> list[dict]:
             if key not in keys:
                 message = f"Unknown stakeholder {key!r}."
                 errors.append({"path": ["extra", "audiences", label, index], "message": message})
+    for key, lists in extra.get("stakeholder_log", {}).items():
+        path = ["extra", "stakeholder_log", key]
+        if key not in keys:
+            errors.append({"path": path, "message": f"Unknown stakeholder {key!r}."})
+        errors += _stakeholder_log_errors(lists, path)
     days: dict[str, int] = {}
     for index, snapshot in enumerate(extra["snapshots"]):
         day = snapshot["taken_on"]
@@ -628,3 +746,57 @@ def _restore_extra(engagement: Engagement, file: dict, extra: dict, users: dict)
         )
         for snapshot in extra["snapshots"]
     )
+    _restore_stakeholder_log(engagement, extra.get("stakeholder_log", {}), by_key, users)
+
+
+def _restore_stakeholder_log(engagement: Engagement, log: dict, by_key: dict, users: dict) -> None:
+    # Checked with the models' own rules before the restore began (`check_backup`).
+    authors: dict[str, Any] = {}
+
+    def author_id(email: str | None):
+        # One look-up per author, not per entry: people who left are not in `users`.
+        if email is None:
+            return None
+        if email not in authors:
+            author = _user(email, users)
+            authors[email] = None if author is None else author.pk
+        return authors[email]
+
+    entries, commitments = [], []
+    for key, lists in log.items():
+        stakeholder = by_key[key]
+        # Ids chosen here, so a commitment can name the entry it was agreed in.
+        entry_ids = [uuid.uuid4() for _ in lists["log_entries"]]
+        entries += [
+            {
+                "id": entry_id,
+                "engagement_id": engagement.id,
+                "stakeholder_id": stakeholder.id,
+                "kind": fields["kind"],
+                "date": date.fromisoformat(fields["date"]),
+                "participants": fields["participants"],
+                "summary": fields["summary"],
+                "internal": fields["internal"],
+                "recorded_by_id": author_id(fields["recorded_by"]),
+                "created_at": datetime.fromisoformat(fields["created_at"]),
+            }
+            for entry_id, fields in zip(entry_ids, lists["log_entries"], strict=True)
+        ]
+        commitments += [
+            {
+                "engagement_id": engagement.id,
+                "stakeholder_id": stakeholder.id,
+                "log_entry_id": None
+                if fields["agreed_in"] is None
+                else entry_ids[fields["agreed_in"]],
+                "text": fields["text"],
+                "owner": fields["owner"],
+                "due_date": fields["due_date"] and date.fromisoformat(fields["due_date"]),
+                "status": fields["status"],
+                "internal": fields["internal"],
+                "created_at": datetime.fromisoformat(fields["created_at"]),
+            }
+            for fields in lists["commitments"]
+        ]
+    insert_rows(StakeholderLogEntry, entries)
+    insert_rows(Commitment, commitments)

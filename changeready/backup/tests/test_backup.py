@@ -16,6 +16,7 @@ from changeready.api.tokens import issue_token
 from changeready.assessment.models import AssessmentSnapshot
 from changeready.assessment.services import assess_engagement, record_snapshot
 from changeready.backup.services import (
+    SCHEMA_PATH,
     BackupInvalid,
     dumps,
     export_workspace,
@@ -26,8 +27,21 @@ from changeready.engagement_templates.models import EngagementTemplate
 from changeready.engagement_templates.services import save_as_template
 from changeready.engagements.models import Engagement
 from changeready.engagements.services import update_engagement
-from changeready.landscape.models import ResistancePoint, Stakeholder
-from changeready.landscape.services import create_resistance_point
+from changeready.landscape.models import (
+    COMMITMENT_STATUSES,
+    LOG_KINDS,
+    Commitment,
+    ResistancePoint,
+    Stakeholder,
+    StakeholderLogEntry,
+)
+from changeready.landscape.services import (
+    create_commitment,
+    create_log_entry,
+    create_resistance_point,
+    update_commitment,
+    update_log_entry,
+)
 from changeready.planning import adoption, item_edits, plan_state, regeneration, rules_library
 from changeready.planning.models import AdoptionTarget, PlanItem, PlanState, WorkspaceRule
 from changeready.portfolio.models import DigestPreference
@@ -58,6 +72,8 @@ TABLES = (
     Engagement,
     Stakeholder,
     ResistancePoint,
+    StakeholderLogEntry,
+    Commitment,
     PlanItem,
     AdoptionTarget,
     PlanState,
@@ -78,8 +94,62 @@ def rows() -> dict:
     return {model: count for model, count in counts.items() if count}
 
 
+def record_log(northwind, harbor, *, owner, member, outsider) -> None:
+    """Log entries and commitments of every kind, by a member, by someone who has
+    left the workspace since (and keeps an account elsewhere) and by nobody."""
+    tom = northwind.stakeholders.get(name="Tom Avery")
+    marcus = northwind.stakeholders.get(name="Marcus Webb")
+    meeting = create_log_entry(
+        tom,
+        actor=member,
+        kind="meeting",
+        date=date(2027, 2, 12),
+        participants="Tom Avery, Max Member",
+        summary="Slotting rules.\nHe will own them, with Lena as back-up.",
+    )
+    # Edited since: its version is 2.
+    update_log_entry(meeting, actor=member, participants="Tom Avery, Max Member, Lena Kovacs")
+    leaving = Membership.objects.create(workspace=northwind.workspace, user=outsider, role="member")
+    create_log_entry(
+        tom,
+        actor=outsider,
+        kind="call",
+        date=date(2027, 2, 20),
+        summary="Confirmed the slotting workshop.",
+        internal=False,
+    )
+    leaving.delete()
+    create_log_entry(
+        marcus, kind="note", date=date(2027, 2, 20), summary="Prefers email to meetings."
+    )
+    promise = create_commitment(
+        tom,
+        actor=member,
+        text="Tom Avery will own the slotting rules",
+        owner="Tom Avery",
+        due_date=date(2027, 3, 1),
+        log_entry=meeting,
+    )
+    update_commitment(promise, actor=member, status="done")
+    create_commitment(
+        tom, text="Check the night rota before the floor walk", owner="Lena Kovacs", internal=True
+    )
+    create_commitment(
+        marcus, text="Announce go-live to all sites", owner="Marcus Webb", due_date=date(2027, 3, 8)
+    )
+    cfo = harbor.stakeholders.get(name="Rebecca Osei")
+    create_log_entry(
+        cfo,
+        actor=owner,
+        kind="email",
+        date=date(2027, 1, 28),
+        summary="Sent the close calendar.",
+        internal=False,
+    )
+
+
 @pytest.fixture
-def acme(workspace, owner, admin, member, viewer):
+def acme(workspace, owner, admin, member, viewer, outsider):
     """The shared workspace and its people, named, and a bit of everything a backup carries."""
     names = {owner: "Olive Owner", admin: "Ada Admin", member: "Max Member", viewer: ""}
     for user, name in names.items():
@@ -143,6 +213,7 @@ def acme(workspace, owner, admin, member, viewer):
         handoff_accepted_at=datetime(2027, 2, 1, 9, 30, tzinfo=UTC),
         handoff_accepted_by=member.user,
     )
+    record_log(northwind, harbor, owner=owner.user, member=member.user, outsider=outsider)
     for engagement in engagements:
         record_snapshot(engagement.id, on=date(2027, 2, 1))
         record_snapshot(engagement.id, on=date(2027, 3, 1))
@@ -206,6 +277,46 @@ def test_the_backup_holds_members_rules_and_every_engagement(acme):
     assert ApiToken.objects.get().prefix not in raw
 
 
+def test_the_backup_holds_every_stakeholder_log_entry_and_commitment(acme):
+    extras = [entry["extra"] for entry in export_workspace(acme)["engagements"]]
+
+    northwind = next(extra for extra in extras if extra["plan_state"])
+    assert sorted(northwind["stakeholder_log"]) == ["marcus-webb", "tom-avery"]
+    tom = northwind["stakeholder_log"]["tom-avery"]
+    assert [
+        (e["kind"], e["date"], e["internal"], e["recorded_by"], e["participants"])
+        for e in tom["log_entries"]
+    ] == [
+        (
+            "meeting",
+            "2027-02-12",
+            True,
+            "member@acme.example",
+            "Tom Avery, Max Member, Lena Kovacs",
+        ),
+        ("call", "2027-02-20", False, "outsider@rival.example", ""),
+    ]
+    assert [
+        (c["text"], c["owner"], c["due_date"], c["status"], c["internal"], c["agreed_in"])
+        for c in tom["commitments"]
+    ] == [
+        ("Tom Avery will own the slotting rules", "Tom Avery", "2027-03-01", "done", False, 0),
+        ("Check the night rota before the floor walk", "Lena Kovacs", None, "open", True, None),
+    ]
+    marcus = northwind["stakeholder_log"]["marcus-webb"]
+    assert [(e["kind"], e["recorded_by"]) for e in marcus["log_entries"]] == [("note", None)]
+    assert [(c["status"], c["due_date"]) for c in marcus["commitments"]] == [("open", "2027-03-08")]
+    assert [list(extra["stakeholder_log"]) for extra in extras].count(["rebecca-osei"]) == 1
+    # A restore starts every record's version afresh (see the module's comment).
+    assert "version" not in json.dumps(northwind["stakeholder_log"])
+
+
+def test_the_schema_offers_the_models_choices():
+    definitions = json.loads(SCHEMA_PATH.read_text())["$defs"]
+    assert definitions["log_entry"]["properties"]["kind"]["enum"] == list(LOG_KINDS)
+    assert definitions["commitment"]["properties"]["status"]["enum"] == list(COMMITMENT_STATUSES)
+
+
 def test_restoring_into_a_database_without_it_reproduces_the_workspace(acme):
     original = export_workspace(acme)
     before = readiness(acme)
@@ -238,6 +349,20 @@ def test_restoring_into_a_database_without_it_reproduces_the_workspace(acme):
     assert harbor.handoff_accepted_by.email == "member@acme.example"
     snapshot = harbor.snapshots.get(taken_on=date(2027, 3, 1))
     assert snapshot.assessment["engagement_id"] == str(harbor.id)
+    # The log and the commitments, linked as they were, by the restored accounts.
+    tom = northwind.stakeholders.get(name="Tom Avery")
+    meeting = tom.log_entries.get(kind="meeting")
+    assert meeting.recorded_by == User.objects.get(email="member@acme.example")
+    assert tom.log_entries.get(kind="call").recorded_by.email == "outsider@rival.example"
+    promise = tom.commitments.get(status="done")
+    assert (promise.log_entry, promise.engagement) == (meeting, northwind)
+    assert {(c.internal, c.status) for c in tom.commitments.all()} == {
+        (False, "done"),
+        (True, "open"),
+    }
+    # New rows, which no one has an older copy of: every version starts at 1.
+    assert set(StakeholderLogEntry.objects.values_list("version", flat=True)) == {1}
+    assert set(Commitment.objects.values_list("version", flat=True)) == {1}
 
 
 def test_restoring_under_a_new_slug_reuses_existing_accounts(acme):
@@ -370,6 +495,87 @@ def test_extras_that_do_not_match_their_file_are_refused(acme):
         "rules[0].data",
     ]
     assert rows() == THE_OUTSIDER_ONLY
+
+
+def northwind_log(document) -> tuple[int, dict]:
+    """The Northwind engagement's position in `document` and its stakeholder log."""
+    index = next(i for i, e in enumerate(document["engagements"]) if e["extra"]["plan_state"])
+    return index, document["engagements"][index]["extra"]["stakeholder_log"]
+
+
+def test_log_entries_and_commitments_the_models_refuse_are_reported_with_their_paths(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    index, log = northwind_log(document)
+    log["tom-avery"]["log_entries"][1]["participants"] = "Tom\nLena"
+    log["tom-avery"]["log_entries"][1]["date"] = "1900-01-01"
+    log["tom-avery"]["commitments"][0]["agreed_in"] = 2
+    log["marcus-webb"]["commitments"][0]["owner"] = "Marcus\x07Webb"
+    log["nobody"] = {"log_entries": [], "commitments": []}
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    prefix = f"engagements[{index}].extra.stakeholder_log"
+    assert raised.value.lines() == [
+        f"{prefix}.marcus-webb.commitments[0].owner: "
+        "Contains a control character (U+0007); retype the text.",
+        f"{prefix}.nobody: Unknown stakeholder 'nobody'.",
+        f"{prefix}.tom-avery.commitments[0].agreed_in: No log entry 2: the stakeholder has 2.",
+        f"{prefix}.tom-avery.log_entries[1].date: Must be between 1970-01-01 and 2199-12-31.",
+        f"{prefix}.tom-avery.log_entries[1].participants: "
+        "Must be on one line: remove the line breaks and tabs.",
+    ]
+    assert rows() == THE_OUTSIDER_ONLY
+
+
+def test_log_entries_and_commitments_outside_the_schema_are_refused(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    index, log = northwind_log(document)
+    log["tom-avery"]["log_entries"][0]["summary"] = "x" * 5001
+    log["tom-avery"]["log_entries"][0]["version"] = 3
+    log["tom-avery"]["commitments"][1]["status"] = "maybe"
+    log["marcus-webb"]["commitments"][0]["due_date"] = "8 March"
+
+    with pytest.raises(BackupInvalid) as raised:
+        import_workspace(document)
+
+    prefix = ["engagements", index, "extra", "stakeholder_log"]
+    assert [error["path"] for error in raised.value.errors] == [
+        [*prefix, "marcus-webb", "commitments", 0, "due_date"],
+        [*prefix, "tom-avery", "commitments", 1, "status"],
+        [*prefix, "tom-avery", "log_entries", 0],
+        [*prefix, "tom-avery", "log_entries", 0, "summary"],
+    ]
+    assert rows() == THE_OUTSIDER_ONLY
+
+
+def test_an_author_without_an_account_here_is_restored_as_nobody(acme, outsider):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    outsider.delete()
+
+    import_workspace(document)
+
+    # No account is made for someone who is not a member; the entry stays, unsigned.
+    assert sorted(User.objects.values_list("email", flat=True)) == sorted(
+        member["email"] for member in document["members"]
+    )
+    call = StakeholderLogEntry.objects.get(kind="call")
+    assert (call.recorded_by, call.summary) == (None, "Confirmed the slotting workshop.")
+
+
+def test_a_backup_from_before_the_stakeholder_log_restores(acme):
+    document = json.loads(dumps(export_workspace(acme)))
+    wipe(acme)
+    for entry in document["engagements"]:
+        del entry["extra"]["stakeholder_log"]
+
+    summary = import_workspace(document)
+
+    assert summary.engagements == 3
+    assert not StakeholderLogEntry.objects.exists() and not Commitment.objects.exists()
 
 
 # --- the commands ------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from changeready.accounts.models import User
@@ -564,6 +566,27 @@ def test_an_author_without_an_account_here_is_restored_as_nobody(acme, outsider)
     )
     call = StakeholderLogEntry.objects.get(kind="call")
     assert (call.recorded_by, call.summary) == (None, "Confirmed the slotting workshop.")
+
+
+def test_the_log_costs_no_query_per_entry_to_export_or_restore(acme, member, outsider):
+    def queries(action) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            action()
+        return len(captured)
+
+    exporting = queries(lambda: export_workspace(acme))
+    few = export_workspace(acme)
+    # More entries and commitments, by a member and by someone who has left.
+    tom = Stakeholder.objects.get(engagement__workspace=acme, name="Tom Avery")
+    for author in (member, outsider, member, outsider):
+        entry = create_log_entry(tom, actor=author, date=date(2027, 3, 2), summary="Catch-up.")
+        create_commitment(tom, text="Send the notes", owner="Max Member", log_entry=entry)
+
+    assert queries(lambda: export_workspace(acme)) == exporting
+    many = export_workspace(acme)
+    assert queries(lambda: import_workspace(many, slug="many")) == queries(
+        lambda: import_workspace(few, slug="few")
+    )
 
 
 def test_a_backup_from_before_the_stakeholder_log_restores(acme):

@@ -138,6 +138,14 @@ def build_world(workspace, owner, member) -> SimpleNamespace:
         domain_id=SsoDomain.objects.create(
             workspace=workspace, domain="acme.example", proof_address="it@acme.example"
         ).id,
+        # A person with an email nobody has invited yet: the invitation's row.
+        invitee_id=landscape.create_stakeholder(
+            engagement,
+            name="Access matrix invitee",
+            kind="person",
+            role="daily_user",
+            email="invitee@northwind.example",
+        ).id,
         contributor_id=invite_contributor(
             engagement.stakeholders.get(name="Marcus Webb"), invited_by=owner
         ).id,

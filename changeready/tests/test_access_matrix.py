@@ -429,6 +429,13 @@ OPERATIONS = [
     Row("landscape_api_get_commitment"),
     Row("landscape_api_update_commitment", "patch", WRITERS, data=body(status="done")),
     Row("landscape_api_delete_commitment", "delete", WRITERS, 204),
+    Row("portal_api_list_contributors"),
+    Row(
+        "portal_api_invite_contributor", "post", WRITERS, 201, args={"stakeholder_id": "invitee_id"}
+    ),
+    Row("portal_api_get_contributor"),
+    Row("portal_api_resend_link", "post", WRITERS),
+    Row("portal_api_revoke_contributor", "post", WRITERS),
     Row("landscape_api_list_resistance"),
     Row(
         "landscape_api_create_resistance",
@@ -730,7 +737,11 @@ def test_page_access(row, world, client_as):
 def test_operation_access(row, world, api_client_as):
     method, template = api_operations()[row.target]
     assert method == row.method, f"{row.target} is a {method.upper()}"
-    url = re.sub(r"\{(\w+)\}", lambda m: str(getattr(world, m.group(1))), template)
+    url = re.sub(
+        r"\{(\w+)\}",
+        lambda m: str(getattr(world, row.args.get(m.group(1), m.group(1)))),
+        template,
+    )
     clients = {person: api_client_as(person) for person in PEOPLE}
     payload = row.data(world) if row.data else ({} if method in ("post", "put", "patch") else None)
     assert check(row, clients, url, api_call=True, payload=payload) == []

@@ -23,6 +23,7 @@ from changeready.handoff.api import router as handoff_router
 from changeready.integrations.api import router as integrations_router
 from changeready.landscape.api import router as landscape_router
 from changeready.planning.api import router as planning_router
+from changeready.portal.api import router as portal_router
 from changeready.portfolio.api import router as portfolio_router
 from changeready.surveys.api import router as surveys_router
 from changeready.usage.api import router as usage_router
@@ -181,3 +182,4 @@ api.add_router("", planning_router)
 api.add_router("", portfolio_router)
 api.add_router("", usage_router)
 api.add_router("", integrations_router)
+api.add_router("", portal_router)

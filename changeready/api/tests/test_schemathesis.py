@@ -133,6 +133,13 @@ SEMANTIC_REFUSALS = {
         r"^Champions are people; mark the person, not the group\.$",
         r"^Headcount applies to groups only\.$",  # a person's, stored or sent
     ),
+    "who a stored stakeholder or contributor is (a person, with an email, invited or not)": (
+        r"^Only a person can be a contributor; invite someone in the group\.$",
+        r"^Add .*'s email address first\.$",
+        r"^.* is already a contributor: send the link again instead\.$",
+        r"^This contributor's access was revoked: invite them again\.$",
+        r"^.* asked for no more emails; preview their page and talk to them instead\.$",
+    ),
     "a date before today (the schema has no clock)": (
         r"^The closing date cannot be in the past\.$",
     ),

@@ -210,10 +210,11 @@ def _stakeholder_log(engagement: Engagement, keys: dict) -> dict:
         )
         for entry in engagement.log_entries.select_related("recorded_by")
     ]
+    # Keyed by the stakeholder too: an entry is agreed in only by its own stakeholder's commitments.
     positions = {}
     for entry, fields in sorted(entries, key=lambda pair: _creation_order(pair[1])):
         listed = lists(entry.stakeholder_id)["log_entries"]
-        positions[entry.id] = len(listed)
+        positions[entry.stakeholder_id, entry.id] = len(listed)
         listed.append(fields)
     commitments = [
         (
@@ -224,7 +225,7 @@ def _stakeholder_log(engagement: Engagement, keys: dict) -> dict:
                 "due_date": _iso(commitment.due_date),
                 "status": commitment.status,
                 "internal": commitment.internal,
-                "agreed_in": positions.get(commitment.log_entry_id),
+                "agreed_in": positions.get((commitment.stakeholder_id, commitment.log_entry_id)),
                 "created_at": commitment.created_at.isoformat(),
             },
         )

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
@@ -417,25 +418,48 @@ def portfolio_body(workspace, as_of: date) -> dict:
     }
 
 
-def cached_portfolio_body(workspace, as_of: date, render: Callable[[dict], bytes]) -> bytes:
-    """`portfolio_body` as `render` writes it; today's kept in the cache under `portfolio_stamp`.
+Kept = TypeVar("Kept")
 
-    Every engagement is in the body, whoever asks, so it is the same for every
-    reader between two changes: a hit costs the stamp's query and one cache
-    read, where writing a thousand engagements' terms costs tens of
-    milliseconds. A look-ahead day is written each time. `render` is the
-    API's (this layer knows no HTTP): it must depend on the body alone.
+
+def kept_under_stamp(
+    workspace, stamp: PortfolioStamp, part: str, build: Callable[[], tuple[Kept, bool]]
+) -> Kept:
+    """What `build` makes of the workspace's portfolio, kept in the cache while `stamp` holds.
+
+    For what every reader of the workspace gets alike (a page's section as
+    HTML, the API's body as bytes): a hit costs the stamp's query and one
+    cache read. `build` returns the value and whether it may be kept (an
+    answer to a query nobody else would ask need not be); `part` names what
+    is kept and must carry whatever else the value depends on (the query).
+    The workspace's name and slug are part of the version: pages show them.
     """
-    if as_of != today():
-        return render(portfolio_body(workspace, as_of))
-    version = portfolio_stamp(workspace, as_of).key
-    key = f"portfolio:body:{workspace.pk}"
+    key = f"portfolio:{workspace.pk}:{part}"
+    version = (stamp.key, workspace.slug, workspace.name)
     cached = cache.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
-    content = render(portfolio_body(workspace, as_of))
-    cache.set(key, (version, content), PORTFOLIO_CACHE_SECONDS)
-    return content
+    value, keep = build()
+    if keep:
+        cache.set(key, (version, value), PORTFOLIO_CACHE_SECONDS)
+    return value
+
+
+def cached_portfolio_body(workspace, as_of: date, render: Callable[[dict], bytes]) -> bytes:
+    """`portfolio_body` as `render` writes it; today's kept under `portfolio_stamp`.
+
+    Every engagement is in the body, whoever asks: writing a thousand
+    engagements' terms costs tens of milliseconds, a hit a few. A look-ahead
+    day is written each time. `render` is the API's (this layer knows no
+    HTTP): it must depend on the body alone.
+    """
+    if as_of != today():
+        return render(portfolio_body(workspace, as_of))
+    return kept_under_stamp(
+        workspace,
+        portfolio_stamp(workspace, as_of),
+        "body",
+        lambda: (render(portfolio_body(workspace, as_of)), True),
+    )
 
 
 # --- Go-live calendar ----------------------------------------------------------

@@ -7,7 +7,6 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -115,13 +114,16 @@ def _row_views(rows: list[services.PortfolioRow]) -> list[dict]:
     return views
 
 
-def _section_key(workspace, filters: services.PortfolioFilters, page_number: str) -> str:
+def _section_part(filters: services.PortfolioFilters, page_number: str) -> str:
+    """What names a portfolio section in the cache: its query, hashed (names may be long)."""
     query = urlencode(sorted({**filters.query(), "page": page_number}.items()))
-    return f"portfolio:section:{workspace.pk}:{hashlib.sha256(query.encode()).hexdigest()}"
+    return f"section:{hashlib.sha256(query.encode()).hexdigest()}"
 
 
-def _render_section(workspace, as_of, filters, page_number: str, is_today: bool) -> tuple:
-    """(engagements in the workspace, the section's HTML, whether it may be kept)."""
+def _render_section(
+    workspace, as_of, filters, page_number: str, is_today: bool
+) -> tuple[int, str, bool]:
+    """(engagements in the workspace, the section's HTML as text, whether it may be kept)."""
     result = services.portfolio(workspace, as_of, filters)
     # Links keep a look-ahead date, so sorting does not jump back to today.
     extra = {} if is_today else {"as_of": as_of.isoformat()}
@@ -153,33 +155,28 @@ def _render_section(workspace, as_of, filters, page_number: str, is_today: bool)
     known_names = (
         not filters.delivery_lead or filters.delivery_lead in result.delivery_leads
     ) and (not filters.cs_owner or filters.cs_owner in result.cs_owners)
-    return result.engagement_count, html, exact_page and known_names
+    return result.engagement_count, str(html), exact_page and known_names
 
 
 def portfolio_section(workspace, as_of, filters, page_number: str, is_today: bool) -> tuple:
     """(engagements in the workspace, the portfolio's totals, filters and page of its table).
 
-    Today's section is kept in the cache per workspace and query, with the
-    stamp it was rendered for (`services.portfolio_stamp`): while the stamp
-    holds, a request reads that one small query and one cache entry. The
-    section shows nothing of the person asking, so every member shares it. A
-    look-ahead date is rendered each time.
+    Today's section is kept per workspace and query under the portfolio's
+    stamp (`services.kept_under_stamp`): it shows nothing of the person
+    asking, so every member shares it. A look-ahead date is rendered each time.
     """
     if not is_today:
         return _render_section(workspace, as_of, filters, page_number, is_today)[:2]
     stamp = services.portfolio_stamp(workspace, as_of)
     if not stamp.engagement_count:
         return 0, ""
-    key = _section_key(workspace, filters, page_number)
-    # The workspace's name and slug are in the section's caption and links.
-    version = (stamp.key, workspace.slug, workspace.name)
-    cached = cache.get(key)
-    if cached is not None and cached[0] == version:
-        return stamp.engagement_count, mark_safe(cached[1])  # rendered, so escaped, by the template
-    count, html, keep = _render_section(workspace, as_of, filters, page_number, is_today)
-    if keep:
-        cache.set(key, (version, str(html)), services.PORTFOLIO_CACHE_SECONDS)
-    return count, html
+    html = services.kept_under_stamp(
+        workspace,
+        stamp,
+        _section_part(filters, page_number),
+        lambda: _render_section(workspace, as_of, filters, page_number, is_today)[1:],
+    )
+    return stamp.engagement_count, mark_safe(html)  # rendered, so escaped, by the template
 
 
 @login_required
@@ -216,15 +213,29 @@ def workspace_home(request, slug):
 @require_GET
 def calendar_page(request, slug):
     membership = get_workspace_for_member(request, slug)
-    as_of = parse_as_of(request.GET.get("as_of"), timezone.localdate())
+    workspace = membership.workspace
+    today = timezone.localdate()
+    as_of = parse_as_of(request.GET.get("as_of"), today)
+
+    def weeks() -> tuple[str, bool]:
+        calendar = services.go_live_calendar(workspace, as_of)
+        return render_to_string("portfolio/_calendar_weeks.html", {"calendar": calendar}), True
+
+    if as_of == today:  # today's weeks are the same for every member: kept like the portfolio's
+        html = services.kept_under_stamp(
+            workspace, services.portfolio_stamp(workspace, as_of), "calendar", weeks
+        )
+    else:
+        html = weeks()[0]
     return render(
         request,
         "portfolio/calendar.html",
         {
-            "workspace": membership.workspace,
+            "workspace": workspace,
             "membership": membership,
-            "calendar": services.go_live_calendar(membership.workspace, as_of),
-            "is_today": as_of == timezone.localdate(),
+            "as_of": as_of,
+            "is_today": as_of == today,
+            "weeks": mark_safe(html),  # rendered, so escaped, by the template
         },
     )
 

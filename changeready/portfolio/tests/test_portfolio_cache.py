@@ -167,8 +167,12 @@ def test_a_page_out_of_range_shows_the_last_page_and_is_not_kept(client_as, work
     assert "Engagements 51–60 of 60" in _page(client, page="99")
     assert "Engagements 1–50 of 60" in _page(client)
     no_filters = services.parse_filters({})
-    assert cache.get(views._section_key(workspace, no_filters, "99")) is None
-    assert cache.get(views._section_key(workspace, no_filters, "")) is not None
+
+    def kept(page_number):
+        return cache.get(f"portfolio:{workspace.pk}:{views._section_part(no_filters, page_number)}")
+
+    assert kept("99") is None
+    assert kept("") is not None
 
 
 def test_the_section_is_the_same_for_every_role_and_the_rest_is_each_ones(client_as, alpha):
@@ -231,3 +235,41 @@ def test_a_warm_request_reads_the_stamp_and_the_cache(
     assert re.sub(r"[A-Za-z0-9]{64}", "", first.content.decode()) == re.sub(
         r"[A-Za-z0-9]{64}", "", second.content.decode()
     )
+
+
+def _calendar(client) -> str:
+    response = client.get(reverse("portfolio_calendar", args=["acme"]))
+    assert response.status_code == 200
+    return re.sub(r"[A-Za-z0-9]{64}", "token", response.content.decode())
+
+
+@pytest.mark.parametrize("change", ["renamed", "readiness", "new engagement", "deleted"])
+def test_the_calendar_shows_a_change_on_the_next_request(client_as, alpha, change):
+    client = client_as("viewer")
+    before = _calendar(client)
+    assert _calendar(client) == before
+    CHANGES[change](alpha)
+    after = _calendar(client)
+    assert after != before
+    cache.clear()
+    assert _calendar(client) == after
+
+
+def test_the_calendar_follows_the_day(client_as, alpha, today_is):
+    client = client_as("viewer")
+    assert "In 6 weeks" in _calendar(client)
+    today_is(AS_OF + timedelta(weeks=1))
+    after = _calendar(client)
+    assert "In 5 weeks" in after
+    cache.clear()
+    assert _calendar(client) == after
+
+
+def test_a_warm_calendar_reads_the_stamp_and_the_cache(client_as, alpha, django_assert_num_queries):
+    client = client_as("member")
+    url = reverse("portfolio_calendar", args=["acme"])
+    client.get(url)
+    # session, user, membership, the stamp, the switcher
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert "Alpha" in response.content.decode()

@@ -183,6 +183,17 @@ CRM_FORMATS = (
     ),
 )
 CRM_FORMATS_BY_SLUG = {crm.slug: crm for crm in CRM_FORMATS}
+
+
+def crm_relation_aliases() -> dict[str, str]:
+    """Every CRM buying role the imports know, as a header code (`decision_maker`),
+    to its relation preset: the landscape grid takes them pasted in its relation column."""
+    aliases: dict[str, str] = {}
+    for crm in CRM_FORMATS:
+        aliases.update(crm.roles)
+    return aliases
+
+
 FILE_FORMAT_CHOICES = [
     ("auto", "Detect from the columns"),
     ("template", "changeready template"),

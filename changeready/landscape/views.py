@@ -346,6 +346,7 @@ def _grid_context(engagement, membership, *, bound: GridRowForm | None = None) -
             if field in GRID_PHRASE_FIELDS and texts
         ],
         relation_presets=json.dumps({p.slug: p.values() for p in RELATION_PRESETS}),
+        relation_aliases=json.dumps(importing.crm_relation_aliases()),
     )
     return context
 

@@ -191,9 +191,20 @@
     if (row.gridDirty) save(row, false);
   });
 
-  // A select takes a pasted value by its code, its label, or the number its label starts with.
+  // A CRM's buying role ("Decision Maker", "Business User") pasted as a relation:
+  // the preset the contact-role imports give it.
+  var relationAliases = JSON.parse(table.dataset.relationAliases || "{}");
+
+  function relationAlias(select, text) {
+    if (!/relation$/.test(select.name)) return "";
+    var code = text.trim().toLowerCase().replace(/[\s\-_./]+/g, "_").replace(/^_+|_+$/g, "");
+    return relationAliases[code] || "";
+  }
+
+  // A select takes a pasted value by its code, its label, the number its label
+  // starts with, or (the relation) a CRM buying role.
   function setSelect(select, text) {
-    var wanted = text.trim().toLowerCase();
+    var wanted = relationAlias(select, text) || text.trim().toLowerCase();
     var options = Array.prototype.slice.call(select.options);
     var match =
       options.find(function (option) {

@@ -159,6 +159,29 @@ def test_names_pasted_over_stored_rows_never_rename_the_ones_below(page, member,
     }
 
 
+def test_buying_roles_pasted_from_a_crm_become_their_relations(page, member, engagement):
+    """A deal's contact roles copied from Salesforce or HubSpot, as the CRM writes them."""
+    log_in(page, member)
+    page.goto(f"/engagements/{engagement.id}/landscape/grid/")
+    cell(grid_row(page, 1), "Name").focus()
+    paste(
+        page,
+        "Rebecca Osei\tperson\tDecision Maker\n"
+        "Sanjay Patel\tperson\tTechnical Buyer\n"
+        "Kerry Walsh\tperson\tBusiness User\n"
+        "Dr Okafor\tperson\tBlocker\n",
+    )
+    expect(page.get_by_role("status")).to_have_text(re.compile("Row 4 saved"))
+    assert dict(Stakeholder.objects.values_list("name", "role")) == {
+        "Rebecca Osei": "economic_buyer",
+        "Sanjay Patel": "it_security",
+        "Kerry Walsh": "daily_user",
+        "Dr Okafor": "people_manager",
+    }
+    # A blocker is filed as someone who did not want it, not as a buyer.
+    assert Stakeholder.objects.get(name="Dr Okafor").opposed_purchase is True
+
+
 def test_a_viewer_reads_the_grid(page, viewer, engagement):
     StakeholderFactory(engagement=engagement, name="Pickers", headcount=40)
     log_in(page, viewer)

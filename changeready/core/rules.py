@@ -1349,6 +1349,10 @@ _CONCERN = (
 # people at the work; an executive who raises the same theme is answered with a
 # decision of their own (`_sponsor_answer`), not a walk through the tasks.
 _AT_THE_WORK = tuple(role for role in ROLES if role not in _SPONSORS)
+# Who works the shifts where the product is used; the people who run the system
+# (its admins, IT) raising nights and weekends mean the on-call burden instead.
+_RUN_THE_SYSTEM = ("product_admin", "it_security")
+_ON_THE_SHIFTS = tuple(role for role in _AT_THE_WORK if role not in _RUN_THE_SYSTEM)
 
 
 def _sponsor_answer(code: str, title: str, description: str, week: int) -> Rule:
@@ -1454,7 +1458,7 @@ _THEME = (
         weeks=(0, 1, 2),
         adkar_target="ability",
         themes=("out_of_hours",),
-        roles=_AT_THE_WORK,
+        roles=_ON_THE_SHIFTS,
         kinds=("group",),
     ),
     # One person raising nights or weekends speaks for the shifts they work or
@@ -1477,8 +1481,27 @@ _THEME = (
         weeks=(-1,),
         adkar_target="ability",
         themes=("out_of_hours",),
-        roles=_AT_THE_WORK,
+        roles=_ON_THE_SHIFTS,
         kinds=("person",),
+    ),
+    Rule(
+        key="theme.out_of_hours.on_call_model",
+        family="theme",
+        title="Agree the out-of-hours support model with {name}",
+        description=(
+            "Who answers at night and at weekends in the first weeks, what the vendor's "
+            "support covers, what may wait until morning, and whether the rota needs more "
+            "people or funding. Settle it with {name} and their manager before go-live, so "
+            "the on-call load is planned rather than assumed."
+        ),
+        kind="checkpoint",
+        workstream="support",
+        format="workshop",
+        owner_role="delivery",
+        weeks=(-4,),
+        adkar_target="ability",
+        themes=("out_of_hours",),
+        roles=_RUN_THE_SYSTEM,
     ),
     Rule(
         key="theme.workload.remove_extra_steps",

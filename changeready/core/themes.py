@@ -74,7 +74,11 @@ THEME_LEXICON: tuple[tuple[str, tuple[str, ...]], ...] = (
             "lose my job",
             "lose their job",
             "lose our job",
-            "headcount",
+            # Not "headcount" alone: "no extra headcount" is about workload.
+            "cut headcount",
+            "reduce headcount",
+            "headcount cut",
+            "headcount reduction",
             "redundant",
             "redundancy",
             "replace us",

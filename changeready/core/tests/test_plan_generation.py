@@ -370,6 +370,9 @@ def test_hands_on_theme_steps_go_to_the_people_at_the_work_executives_decide(
     words, role, at_the_work
 ):
     worker_rule = HANDS_ON_THEMES[words]
+    if words == "night shifts" and role in ("product_admin", "it_security"):
+        # The people who run the system mean the on-call load, not support on their shift.
+        worker_rule = "theme.out_of_hours.on_call_model"
     decision_rule = f"theme.{worker_rule.split('.')[1]}.sponsor_decision"
     plan = generate_plan(engagement(person("them", role=role, success_definition=words)))
     assert {item.audience_ids for item in items_of(plan, worker_rule)} == (
@@ -400,6 +403,22 @@ def test_out_of_hours_is_covered_shift_by_shift_for_a_group_and_asked_of_a_perso
     other = {"theme.out_of_hours.shift_support", "theme.out_of_hours.shift_cover"} - {rule}
     assert rule in rules and not other & rules
     assert {item.title for item in items_of(plan, rule)} == {title}
+
+
+@pytest.mark.parametrize("kind", ["group", "person"])
+def test_the_people_who_run_the_system_agree_the_on_call_model_for_nights(kind):
+    them = (group if kind == "group" else person)(
+        "epr",
+        name="EPR application team",
+        role="product_admin",
+        resistance_triggers="On-call rota for 24/7 support with no extra headcount.",
+    )
+    plan = generate_plan(engagement(them))
+    rules = {item.origin.removeprefix("generated:") for item in plan.items}
+    assert "theme.out_of_hours.on_call_model" in rules
+    assert not {"theme.out_of_hours.shift_support", "theme.out_of_hours.shift_cover"} & rules
+    # "No extra headcount" is the load, not a fear for jobs.
+    assert not any(rule.startswith("theme.job_security.") for rule in rules)
 
 
 def test_every_theme_found_is_answered_by_its_rules():

@@ -318,8 +318,16 @@ def _landscape_where_every_rule_fires():
             role="product_admin",
             influence=2,
             interest=4,
-            # A person at the work raising a shift theme is asked which shifts.
+            # The system's admin raising nights agrees the on-call model.
             resistance_triggers="Nobody to call on night shifts.",
+        ),
+        # A person on the shifts raising them is asked which shifts.
+        person(
+            "ward-manager",
+            role="people_manager",
+            influence=2,
+            interest=2,
+            resistance_triggers="Night shifts left alone.",
         ),
         person("sec", role="it_security", influence=1, interest=1),
         group("finance", role="downstream", influence=1, interest=1),

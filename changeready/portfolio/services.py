@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q
 
 from changeready.assessment.services import (
     ASSESSED_ENGAGEMENT_FIELDS,
@@ -188,9 +188,9 @@ def _handoff(engagement, as_of: date) -> str:
     return "pending" if engagement.go_live_date <= as_of else "not_applicable"
 
 
-def _stored_summary(engagement, as_of: date) -> ReadinessSummary | None:
-    """The stored readiness when it was assessed as of that day for this very version."""
-    if engagement.stored_as_of != as_of or engagement.stored_version != engagement.updated_at:
+def _stored_summary(engagement) -> ReadinessSummary | None:
+    """The stored readiness when it was assessed as of the day asked for this very version."""
+    if not engagement.stored_fits:
         return None
     return ReadinessSummary(
         engagement.stored_score, engagement.stored_band, tuple(engagement.stored_critical)
@@ -215,7 +215,7 @@ def readiness_summaries(workspace, engagements: list, as_of: date) -> dict:
     summaries = {}
     missing = []
     for engagement in engagements:
-        stored = _stored_summary(engagement, as_of)
+        stored = _stored_summary(engagement)
         if stored is None:
             missing.append(engagement)
         else:
@@ -306,21 +306,29 @@ class Portfolio:
 # of an engagement, and its stored readiness: plain rows, no model instances.
 PORTFOLIO_FIELDS = (*ASSESSED_ENGAGEMENT_FIELDS, "customer", "arr")
 STORED_READINESS = {
-    "stored_as_of": F("stored_readiness__as_of"),
-    "stored_version": F("stored_readiness__version"),
     "stored_score": F("stored_readiness__score"),
     "stored_band": F("stored_readiness__band"),
     "stored_critical": F("stored_readiness__critical_codes"),
 }
 
 
-def workspace_engagements(workspace) -> list:
-    """The workspace's engagements as named rows, with their stored readiness (one query)."""
+def workspace_engagements(workspace, as_of: date) -> list:
+    """The workspace's engagements as named rows, with their stored readiness (one query).
+
+    Whether the stored readiness fits (`stored_fits`: stored as of that day,
+    for the version the engagement has now) is compared by the database:
+    reading both timestamps into Python for a thousand rows cost a fifth of
+    the query.
+    """
+    fits = ExpressionWrapper(
+        Q(stored_readiness__as_of=as_of) & Q(stored_readiness__version=F("updated_at")),
+        output_field=BooleanField(),
+    )
     return list(
         Engagement.objects.for_workspace(workspace)
-        .annotate(**STORED_READINESS)
+        .annotate(**STORED_READINESS, stored_fits=fits)
         .order_by("go_live_date", "name")
-        .values_list(*PORTFOLIO_FIELDS, *STORED_READINESS, named=True)
+        .values_list(*PORTFOLIO_FIELDS, *STORED_READINESS, "stored_fits", named=True)
     )
 
 
@@ -363,7 +371,7 @@ def portfolio(workspace, as_of: date, filters: PortfolioFilters | None = None) -
     less); the band filter needs the assessment and applies after it.
     """
     filters = filters or PortfolioFilters()
-    engagements = workspace_engagements(workspace)
+    engagements = workspace_engagements(workspace, as_of)
     chosen = [e for e in engagements if _matches(e, filters, as_of)]
     rows = build_rows(workspace, chosen, as_of)
     if filters.band:
@@ -392,7 +400,7 @@ def portfolio_body(workspace, as_of: date) -> dict:
     `critical` lists each critical finding code once; `arr`, `arr_at_risk` and
     `arr_watch` are JSON numbers (whole amounts as integers).
     """
-    rows = build_rows(workspace, workspace_engagements(workspace), as_of)
+    rows = build_rows(workspace, workspace_engagements(workspace, as_of), as_of)
     totals = compute_totals(rows)
     return {
         "engagements": [
@@ -501,7 +509,7 @@ def go_live_calendar(workspace, as_of: date, weeks: int = CALENDAR_WEEKS) -> GoL
     end = this_monday + timedelta(weeks=weeks)
     engagements = [
         e
-        for e in workspace_engagements(workspace)
+        for e in workspace_engagements(workspace, as_of)
         if recent_start <= e.go_live_date < end
         or (e.go_live_date < as_of and e.phase in PRE_GO_LIVE_PHASES)
     ]

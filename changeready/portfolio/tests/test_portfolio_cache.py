@@ -273,3 +273,15 @@ def test_a_warm_calendar_reads_the_stamp_and_the_cache(client_as, alpha, django_
     with django_assert_num_queries(5):
         response = client.get(url)
     assert "Alpha" in response.content.decode()
+
+
+def test_a_kept_section_stays_escaped(client_as, workspace, today_is):
+    ready_engagement(workspace, "<script>alert(1)</script>", customer='"><img src=x>')
+    client = client_as("viewer")
+    for page in (_page(client), _page(client)):  # rendered, then from the cache
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert '"><img src=x>' not in page
+    for calendar in (_calendar(client), _calendar(client)):
+        assert "<script>alert(1)</script>" not in calendar
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in calendar

@@ -48,3 +48,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def code_release(package_dir) -> str:
+    """A short digest of the code and templates under `package_dir`.
+
+    The same on every server running the same code, different after any
+    change of a module or template: cached results (assessments, rendered
+    pages, API bodies) are keyed by it, so a deploy never serves what the
+    previous code computed.
+    """
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(package_dir).rglob("*")):
+        if path.suffix in (".py", ".html", ".json", ".css") and "tests" not in path.parts:
+            digest.update(path.relative_to(package_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from changeready.env import env_bool, env_int, env_list, env_str
+from changeready.env import code_release, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -154,6 +154,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (Redis optional) -----------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Every cache key carries the release (RELEASE, e.g. the deployed commit, or a
+# digest of the code): what one release computed (assessments, rendered pages,
+# API bodies) is never served by the next. A deploy therefore starts the cache
+# afresh: sessions stay in the database, log-in throttles count anew.
+RELEASE = env_str("RELEASE") or code_release(BASE_DIR / "changeready")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
@@ -161,6 +166,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"cr-{RELEASE}",
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -7,6 +7,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from changeready.env import code_release
+
 
 def start_django(code="print(settings.DEBUG)", **env):
     """Import the settings in a fresh interpreter with this environment, then run `code`.
@@ -15,7 +17,7 @@ def start_django(code="print(settings.DEBUG)", **env):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", *env}
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "RELEASE", *env}
     }
     given = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
@@ -132,3 +134,35 @@ def test_hypothesis_runs_with_the_profile_the_environment_names():
     assert (active.deadline, active.derandomize) == (chosen.deadline, chosen.derandomize)
     ci = hypothesis_settings.get_profile("ci")
     assert (ci.deadline, ci.derandomize) == (None, True)
+
+
+def test_the_cache_is_keyed_by_the_release_named_or_digested():
+    named = start_django(
+        "print(settings.CACHES['default']['KEY_PREFIX'])",
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        RELEASE="abc123",
+    )
+    assert named.stdout.strip() == "cr-abc123"
+    digested = start_django(
+        "print(settings.RELEASE)", DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    assert digested.returncode == 0 and len(digested.stdout.strip()) == 12
+
+
+def test_the_code_digest_moves_with_code_and_templates_not_tests(tmp_path):
+    package = tmp_path / "package"
+    (package / "templates").mkdir(parents=True)
+    (package / "tests").mkdir()
+    (package / "rules.py").write_text("WEEKS = (1, 2)\n")
+    (package / "templates" / "page.html").write_text("<p>{{ x }}</p>")
+    (package / "tests" / "test_rules.py").write_text("def test(): pass\n")
+    first = code_release(package)
+    assert code_release(package) == first
+    (package / "tests" / "test_rules.py").write_text("def test(): assert 1\n")
+    assert code_release(package) == first
+    (package / "templates" / "page.html").write_text("<p>{{ y }}</p>")
+    second = code_release(package)
+    assert second != first
+    (package / "rules.py").write_text("WEEKS = (1, 3)\n")
+    assert code_release(package) not in (first, second)

@@ -1,4 +1,6 @@
-from changeready.workspaces.models import Membership
+from django.utils.functional import SimpleLazyObject
+
+from changeready.workspaces.tenancy import user_memberships
 
 
 def workspaces(request):
@@ -8,7 +10,6 @@ def workspaces(request):
     current = getattr(request, "membership", None)
     return {
         "current_membership": current,
-        "my_memberships": Membership.objects.filter(user=request.user)
-        .select_related("workspace")
-        .order_by("workspace__name"),
+        # Read when the layout lists them (not for a partial), once a request.
+        "my_memberships": SimpleLazyObject(lambda: user_memberships(request)),
     }

@@ -12,7 +12,10 @@ scopes through the same `for_workspace` querysets and role sets.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpRequest
 
 from changeready.workspaces.mfa import uses_mfa
@@ -75,22 +78,48 @@ def get_workspace_for_member(
     return _bind(request, membership, manage=manage)
 
 
+def user_memberships(request: HttpRequest) -> list[Membership]:
+    """Every membership of the signed-in user with its workspace, by workspace name.
+
+    Read once a request: an engagement page finds its membership among them
+    and the layout's workspace switcher lists them, so the page pays one
+    query for both.
+    """
+    memberships = getattr(request, "_user_memberships", None)
+    if memberships is None:
+        memberships = list(
+            Membership.objects.select_related("workspace")
+            .filter(user=request.user)
+            .order_by("workspace__name")
+        )
+        request._user_memberships = memberships
+    return memberships
+
+
 def get_engagement_for_member(request: HttpRequest, engagement_id):
     """The engagement and the user's membership of its workspace, or 404/403.
 
-    The engagement is reached through its workspace's relation, so tenancy
-    imports no app above the workspaces (docs/architecture.md)."""
-    membership = (
-        Membership.objects.select_related("workspace")
-        .filter(user=request.user, workspace__engagements__id=engagement_id)
+    The engagement is looked up among the workspaces of the user's
+    memberships, through the workspaces' relation to it, so tenancy imports
+    no app above the workspaces (docs/architecture.md)."""
+    memberships = {m.workspace_id: m for m in user_memberships(request)}
+    engagement = (
+        _ENGAGEMENT_MODEL._default_manager.filter(
+            id=engagement_id, workspace_id__in=list(memberships)
+        )
+        .order_by()
         .first()
     )
-    if membership is None:
+    if engagement is None:
         raise Http404("No such engagement.")
+    membership = memberships[engagement.workspace_id]
     _bind(request, membership, manage=False)
-    engagement = membership.workspace.engagements.get(id=engagement_id)
     engagement.workspace = membership.workspace
     return engagement, membership
+
+
+# The model of the workspace's engagements (the engagements app declares the relation).
+_ENGAGEMENT_MODEL = cast("type[Model]", Workspace._meta.get_field("engagements").related_model)
 
 
 def get_own_membership(request: HttpRequest, slug: str) -> Membership:

@@ -163,8 +163,9 @@ def test_activity_page_query_budget(client_as, engagement, django_assert_num_que
     for i in range(30):
         landscape_services.create_stakeholder(engagement, name=f"Group {i:02}")
     client = client_as("member")
-    # session, user, membership, engagement, count, page, the workspace switcher
-    with django_assert_num_queries(7):
+    # session, user, memberships (tenancy's and the workspace switcher's),
+    # engagement, count, page
+    with django_assert_num_queries(6):
         client.get(reverse("engagement_activity", args=[engagement.id]))
 
 

@@ -109,19 +109,19 @@ def test_assessment_page_query_budget_and_size(
 ):
     many_stakeholders(engagement, size)
     client = client_as("member")
-    # session, user, membership, engagement, history (the snapshots: the
-    # version of the cached body), six loader queries, the layout's
-    # workspace switcher.
-    with django_assert_num_queries(12):
+    # session, user, memberships (tenancy's and the layout's workspace
+    # switcher's), engagement, history (the snapshots: the version of the
+    # cached page), six loader queries.
+    with django_assert_num_queries(11):
         response = client.get(reverse("assessment", args=[engagement.id]))
     assert len(response.context["assessment"].stakeholders) == size
     assert len(response.context["adopters"].rows) == min(size, 10)
     first = response.content.decode()
     # The per-stakeholder breakdown loads on demand: the page stays small.
     assert len(first) < 200_000
-    # The same again: the body comes from the cache, neither assessed nor
-    # read whole (no loader).
-    with django_assert_num_queries(6):
+    # The same again: the page comes from the cache, neither assessed nor
+    # read whole: session, user, memberships, engagement, history.
+    with django_assert_num_queries(5):
         response = client.get(reverse("assessment", args=[engagement.id]))
     assert "assessment" not in response.context
     # What follows the tabs (the layout's CSRF token is new on each request).

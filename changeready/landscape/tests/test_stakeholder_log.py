@@ -175,8 +175,8 @@ def test_the_page_query_count_with_several_entries(
         )
     client = client_as("owner")
     path = url(data, "stakeholder", data.person)
-    # 18: one of them asks whether the person is a customer contributor.
-    with django_assert_num_queries(18):
+    # 17: one of them asks whether the person is a customer contributor.
+    with django_assert_num_queries(17):
         page = client.get(path).content.decode()
     assert "Promise 5" in page
     assert "Call 5." in page

@@ -40,15 +40,16 @@ def test_summary_counts_equal_the_landscape(engagement):
 def test_overview_query_budget(client_as, engagement, size, django_assert_num_queries):
     fill(engagement, size)
     client = client_as("member")
-    # session, user, membership, engagement, history (the snapshots: the
-    # version of the cached sections), six loader queries, stakeholder
-    # roles, the layout's workspace switcher.
-    with django_assert_num_queries(13):
+    # session, user, memberships (tenancy's and the layout's workspace
+    # switcher's), engagement, history (the snapshots: the version of the
+    # cached page), six loader queries, stakeholder roles.
+    with django_assert_num_queries(12):
         response = client.get(reverse("engagement", args=[engagement.id]))
     assert response.status_code == 200
     first = response.content.decode()
     # Again: the readiness and the summary come rendered from the cache.
-    with django_assert_num_queries(6):
+    # session, user, memberships, engagement, history.
+    with django_assert_num_queries(5):
         response = client.get(reverse("engagement", args=[engagement.id]))
     # What follows the tabs (the layout's CSRF token is new on each request).
     assert response.content.decode().split("</nav>")[-1] == first.split("</nav>")[-1]

@@ -448,10 +448,10 @@ def test_plan_page_query_budget(client_as, engagement, size, django_assert_num_q
         item = PlanItemFactory(engagement=engagement, week=i % 17 - 4, owner=f"Owner {i % 3}")
         item.audience.add(groups[i % 5])
     client = client_as("member")
-    # session, user, membership, engagement, named owners, filter stakeholders,
-    # items (with resistance points), audiences, commitments, plan state,
-    # "has items", the layout's workspace switcher.
-    with django_assert_num_queries(12):
+    # session, user, memberships (tenancy's and the layout's workspace
+    # switcher's), engagement, named owners, filter stakeholders, items (with
+    # resistance points), audiences, commitments, plan state, "has items".
+    with django_assert_num_queries(11):
         response = client.get(reverse("plan", args=[engagement.id]))
     assert response.context["item_count"] == size
 

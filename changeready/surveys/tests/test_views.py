@@ -252,7 +252,7 @@ def _populate(engagement, nurses, size):
 def test_survey_list_query_budget(client_as, engagement, nurses, size, django_assert_num_queries):
     _populate(engagement, nurses, size)
     client = client_as("viewer")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("surveys", args=[engagement.id])).status_code == 200
 
 
@@ -260,7 +260,7 @@ def test_survey_list_query_budget(client_as, engagement, nurses, size, django_as
 def test_survey_detail_query_budget(client_as, engagement, nurses, size, django_assert_num_queries):
     survey = _populate(engagement, nurses, size)
     client = client_as("viewer")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(reverse("survey", args=[engagement.id, survey.id])).status_code == 200
 
 

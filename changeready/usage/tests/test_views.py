@@ -268,7 +268,7 @@ def test_usage_page_shows_unmapped_users_and_reads_a_fixed_number_of_queries(
     client = client_as("viewer")
     url = reverse("usage", args=[engagement.id])
     client.get(url)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(url)
     ingest_events(
         engagement,
@@ -281,7 +281,7 @@ def test_usage_page_shows_unmapped_users_and_reads_a_fixed_number_of_queries(
             for n in range(40)
         ],
     )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert "u0" in response.content.decode()
     assert response.context["summary"].unmapped_users == 20
@@ -292,12 +292,12 @@ def test_kpis_page_reads_a_fixed_number_of_queries(client_as, live, django_asser
     client = client_as("viewer")
     url = reverse("kpis", args=[engagement.id])
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     for n in range(5):
         kpi = KpiFactory(engagement=engagement)
         KpiValue.objects.create(kpi=kpi, week=n, value=n)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
 
 

@@ -103,15 +103,13 @@ def get_engagement_for_member(request: HttpRequest, engagement_id):
     memberships, through the workspaces' relation to it, so tenancy imports
     no app above the workspaces (docs/architecture.md)."""
     memberships = {m.workspace_id: m for m in user_memberships(request)}
-    engagement = (
-        _ENGAGEMENT_MODEL._default_manager.filter(
+    try:
+        # get() rather than first(), which would order the one row by its key.
+        engagement = _ENGAGEMENT_MODEL._default_manager.get(
             id=engagement_id, workspace_id__in=list(memberships)
         )
-        .order_by()
-        .first()
-    )
-    if engagement is None:
-        raise Http404("No such engagement.")
+    except _ENGAGEMENT_MODEL.DoesNotExist:
+        raise Http404("No such engagement.") from None
     membership = memberships[engagement.workspace_id]
     _bind(request, membership, manage=False)
     engagement.workspace = membership.workspace

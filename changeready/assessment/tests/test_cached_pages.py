@@ -202,3 +202,15 @@ def test_one_workspaces_sections_never_reach_another(client_as, engagement, othe
     body = assessment_page(outsider, theirs)
     assert "Rival pickers" in body and "Acme pickers" not in body
     assert "Rival rollout" in overview(outsider, theirs)
+
+
+def test_what_is_read_back_from_the_cache_stays_escaped(client_as, engagement):
+    hostile = '<script>alert("x")</script>'
+    engagement_services.update_engagement(engagement, expected_version=None, name=hostile)
+    StakeholderFactory(engagement=engagement, name=hostile, role="daily_user")
+    client = client_as("member")
+    for _ in range(2):  # rendered, then read back from the cache
+        for body in (overview(client, engagement), assessment_page(client, engagement)):
+            assert hostile not in body
+            assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+            assert "&amp;lt;" not in body  # escaped once, not twice

@@ -426,6 +426,15 @@ class Playbook:
         Marks carry their position in the list as id and no links: the
         document travels outside the app.
         """
+        return self._stakeholder_map(tooltips=True)
+
+    @property
+    def stakeholder_map_print_svg(self) -> str:
+        """The same map for the PDF, without the marks' hover titles, which paper
+        cannot show: the entries below the map say the same for each stakeholder."""
+        return self._stakeholder_map(tooltips=False)
+
+    def _stakeholder_map(self, *, tooltips: bool) -> str:
         points = [
             MapPoint(
                 id=str(index),
@@ -438,7 +447,9 @@ class Playbook:
             )
             for index, s in enumerate(self.stakeholders)
         ]
-        return power_interest_svg(points, title="Stakeholder map", id_prefix="pb-map")
+        return power_interest_svg(
+            points, title="Stakeholder map", id_prefix="pb-map", tooltips=tooltips
+        )
 
     @property
     def risk_map_svg(self) -> str:

@@ -122,7 +122,9 @@ def _layout(points: Sequence[MapPoint]) -> list[tuple[MapPoint, float, float, fl
     return placed
 
 
-def _mark(point: MapPoint, cx: float, cy: float, size: float, label_chars: int) -> str:
+def _mark(
+    point: MapPoint, cx: float, cy: float, size: float, label_chars: int, tooltip: bool = True
+) -> str:
     fill, ink, letter, level_label = ENGAGEMENT_STYLE.get(
         point.engagement, ENGAGEMENT_STYLE["neutral"]
     )
@@ -143,7 +145,7 @@ def _mark(point: MapPoint, cx: float, cy: float, size: float, label_chars: int) 
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{size:.1f}" fill="{fill}" '
             f'stroke="#1b2a3a" stroke-width="1"/>'
         )
-    parts = [f"<title>{escape(detail)}</title>", shape]
+    parts = [f"<title>{escape(detail)}</title>", shape] if tooltip else [shape]
     if size >= 5:
         parts.append(
             f'<text x="{cx:.1f}" y="{cy + size * 0.35:.1f}" text-anchor="middle" '
@@ -252,6 +254,7 @@ def power_interest_svg(
     *,
     title: str = "Power/interest map",
     id_prefix: str = "power-interest",
+    tooltips: bool = True,
 ) -> str:
     """Mendelow's grid with one mark per stakeholder, as an SVG document fragment.
 
@@ -259,6 +262,8 @@ def power_interest_svg(
     beside it for people who cannot see the picture. When the marks are links,
     the picture is a `role="group"` instead: an image's content is hidden from
     assistive technology, so links inside it could be focused but not read.
+    `tooltips=False` leaves out each mark's hover title, for paper: a PDF
+    cannot show it, and parsing 500 of them is a large share of a PDF's render.
     """
     placed = _layout(points)
     counts: defaultdict[str, int] = defaultdict(int)
@@ -284,7 +289,7 @@ def power_interest_svg(
         f'<title id="{escape(title_id)}">{escape(title)}</title>',
         f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
         *_grid(),
-        *(_mark(*entry) for entry in placed),
+        *(_mark(*entry, tooltip=tooltips) for entry in placed),
         *_legend(),
         "</svg>",
     ]

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
 from changeready.assessment.events import publish_assessment_changes
 from changeready.assessment.models import AssessmentSnapshot, StoredReadiness
+from changeready.common.caching import kept_for_version
 from changeready.core.assessment import Assessment, assess
 from changeready.engagements.loading import load_engagement_data
 from changeready.engagements.models import Engagement
@@ -80,15 +80,13 @@ def _assessment_version(engagement: Engagement) -> tuple:
 
 
 def _cached_assessment(engagement: Engagement, as_of: date, version: tuple) -> Assessment:
+    def build() -> tuple[Assessment, bool]:
+        _, dates = version
+        data = load_engagement_data([engagement], {engagement.id: dates})[str(engagement.id)]
+        return assess(data, as_of), True
+
     key = f"assessment:{engagement.pk}:{as_of.isoformat()}"
-    cached = cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    _, dates = version
-    data = load_engagement_data([engagement], {engagement.id: dates})[str(engagement.id)]
-    assessment = assess(data, as_of)
-    cache.set(key, (version, assessment), ASSESSMENT_CACHE_SECONDS)
-    return assessment
+    return kept_for_version(key, version, ASSESSMENT_CACHE_SECONDS, build)
 
 
 def cached_assessment_body(
@@ -104,14 +102,13 @@ def cached_assessment_body(
     layer knows no HTTP): it must depend on the body alone.
     """
     version = _assessment_version(engagement)
+
+    def build() -> tuple[bytes, bool]:
+        assessment = _cached_assessment(engagement, as_of, version)
+        return render(assessment_body(engagement, assessment)), True
+
     key = f"assessment-body:{engagement.pk}:{as_of.isoformat()}"
-    cached = cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    assessment = _cached_assessment(engagement, as_of, version)
-    content = render(assessment_body(engagement, assessment))
-    cache.set(key, (version, content), ASSESSMENT_CACHE_SECONDS)
-    return content
+    return kept_for_version(key, version, ASSESSMENT_CACHE_SECONDS, build)
 
 
 Part = TypeVar("Part")
@@ -139,14 +136,13 @@ def cached_page_part(
     """
     history = readiness_history(engagement)
     assessment_version = (engagement_version(engagement), tuple(sorted(d for d, _ in history)))
-    version = (assessment_version, tuple(history))
+
+    def kept() -> tuple[Part, bool]:
+        return build(_cached_assessment(engagement, as_of, assessment_version), history), True
+
     key = f"assessment:{engagement.pk}:{as_of.isoformat()}:{part}"
-    cached = cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    value = build(_cached_assessment(engagement, as_of, assessment_version), history)
-    cache.set(key, (version, value), ASSESSMENT_CACHE_SECONDS)
-    return value
+    version = (assessment_version, tuple(history))
+    return kept_for_version(key, version, ASSESSMENT_CACHE_SECONDS, kept)
 
 
 def assessment_body(engagement: Engagement, assessment: Assessment) -> dict:

@@ -34,6 +34,7 @@ from changeready.assessment.services import (
     today,
 )
 from changeready.common.allocation import gc_paused
+from changeready.common.caching import kept_for_version
 from changeready.core.findings import FINDING_CATALOGUE
 from changeready.core.model import PHASES, READINESS_BANDS
 from changeready.core.scoring import BAND_ORDER
@@ -443,13 +444,7 @@ def kept_under_stamp(
     """
     key = f"portfolio:{workspace.pk}:{part}"
     version = (stamp.key, workspace.slug, workspace.name)
-    cached = cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    value, keep = build()
-    if keep:
-        cache.set(key, (version, value), PORTFOLIO_CACHE_SECONDS)
-    return value
+    return kept_for_version(key, version, PORTFOLIO_CACHE_SECONDS, build)
 
 
 def cached_portfolio_body(workspace, as_of: date, render: Callable[[dict], bytes]) -> bytes:

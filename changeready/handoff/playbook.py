@@ -47,6 +47,7 @@ from changeready.engagements.loading import (
     uuid_text,
 )
 from changeready.engagements.models import Engagement
+from changeready.handoff.models import PLAYBOOK_VERSIONS
 from changeready.landscape.charts import MapPoint, power_interest_svg
 from changeready.landscape.models import (
     Commitment,
@@ -63,7 +64,7 @@ AUDIENCE_NAMES_SHOWN = 8
 # Who the document is for: the delivery team and CS (`internal`), or the
 # customer, who sees the resistor register by theme without the names of the
 # people who resist (`customer`).
-VERSIONS = ("internal", "customer")
+VERSIONS = tuple(code for code, _ in PLAYBOOK_VERSIONS)
 HYPERCARE_EXIT_ORIGIN = "generated:handoff.hypercare_exit_review"
 # What ends hypercare when the plan has no exit review of its own (docs/domain.md).
 DEFAULT_EXIT_CRITERIA = (

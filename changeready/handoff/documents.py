@@ -20,7 +20,7 @@ from django.utils import timezone
 from changeready.assessment.services import today
 from changeready.engagement_file.formats import BackgroundExport, ExportNotPrepared
 from changeready.engagements.models import Engagement
-from changeready.handoff.exports import EXPORT_FORMATS
+from changeready.handoff.exports import EXPORT_FORMATS, ExportFile
 from changeready.handoff.models import PLAYBOOK_VERSIONS, PlaybookDocument
 from changeready.handoff.playbook import VERSIONS
 from changeready.handoff.tasks import produce_playbook_document
@@ -144,6 +144,11 @@ def delete_expired_documents(engagement: Engagement | None = None, *, now=None) 
     if engagement is not None:
         expired = expired.filter(engagement=engagement)
     return expired.delete()[0]
+
+
+def stored_file(document: PlaybookDocument) -> ExportFile:
+    """A ready document as a download."""
+    return ExportFile(bytes(document.content), document.content_type, document.filename)
 
 
 def background_export(document: PlaybookDocument) -> BackgroundExport:

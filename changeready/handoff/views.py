@@ -14,7 +14,6 @@ from changeready.handoff import documents, services
 from changeready.handoff.checklist import handoff_checklist, open_before_sending
 from changeready.handoff.exports import (
     EXPORT_FORMATS,
-    ExportFile,
     UnknownFormat,
     download_response,
     render_export,
@@ -127,12 +126,6 @@ def _download(engagement, request, fmt, *, version=None):
     return download_response(export)
 
 
-def _stored_download(document: PlaybookDocument):
-    return download_response(
-        ExportFile(bytes(document.content), document.content_type, document.filename)
-    )
-
-
 @login_required
 @require_GET
 def handoff_download(request, engagement_id, fmt):
@@ -148,7 +141,7 @@ def handoff_download(request, engagement_id, fmt):
                 "then download it.",
             )
             return redirect(reverse("handoff", args=[engagement.id]) + "#documents")
-        return _stored_download(document)
+        return download_response(documents.stored_file(document))
     return _download(engagement, request, fmt)
 
 
@@ -186,7 +179,7 @@ def handoff_document_download(request, engagement_id, document_id):
         engagement=engagement,
         status=PlaybookDocument.Status.READY,
     )
-    return _stored_download(document)
+    return download_response(documents.stored_file(document))
 
 
 @login_required
@@ -440,7 +433,7 @@ def share_download(request, token, fmt):
         document = documents.ready_document(link.engagement, fmt, link.version)
         if document is None:
             return _noindex(redirect(reverse("share", args=[token]) + "#documents"))
-        return _noindex(_stored_download(document))
+        return _noindex(download_response(documents.stored_file(document)))
     return _noindex(_download(link.engagement, request, fmt, version=link.version))
 
 

@@ -25,7 +25,6 @@ from changeready.assessment.services import today
 from changeready.common import throttle
 from changeready.handoff import documents
 from changeready.handoff.exports import (
-    ExportFile,
     UnknownFormat,
     download_response,
     render_export,
@@ -163,8 +162,7 @@ def portal_download(request, contributor, token, fmt):
         document = documents.ready_document(contributor.engagement, fmt, "customer")
         if document is None:
             return redirect(reverse("portal", args=[token]) + "#documents")
-        content = ExportFile(bytes(document.content), document.content_type, document.filename)
-        return download_response(content)
+        return download_response(documents.stored_file(document))
     try:
         export = render_export(
             contributor.engagement,
